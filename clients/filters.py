@@ -1,0 +1,57 @@
+import django_filters
+from django.db.models import Q
+
+from reporting.models import ReportingBand
+
+from .models import Client, EngagementType, Tier, cs_team_users
+
+
+class ClientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_q")
+    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all())
+    status = django_filters.ChoiceFilter(choices=Client.Status.choices)
+    engagement_type = django_filters.ChoiceFilter(label="Engagement", choices=EngagementType.choices)
+    lead = django_filters.ModelChoiceFilter(label="Lead AM", queryset=None, method="filter_lead")
+    band = django_filters.ModelChoiceFilter(label="Spend band", queryset=ReportingBand.objects.all(),
+                                            method="filter_band")
+    archived = django_filters.BooleanFilter(label="Archived", method="filter_archived",
+                                            widget=django_filters.widgets.BooleanWidget())
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("tier__rank", "tier"), ("amount_sort", "spend"), ("status", "status"),
+                ("start_date", "start")),
+        field_labels={"tier__rank": "Tier", "amount_sort": "Spend / value", "start_date": "Start date"},
+    )
+
+    class Meta:
+        model = Client
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["lead"].queryset = cs_team_users()
+        self.filters["lead"].field.label_from_instance = lambda u: u.get_full_name() or u.username
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # Archived clients stay out of the list unless asked for.
+        if self.form.cleaned_data.get("archived") is None:
+            qs = qs.active()
+        return qs
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(domain__icontains=value) | Q(industry__name__icontains=value)
+        )
+
+    def filter_lead(self, queryset, name, value):
+        return queryset.filter(memberships__user=value, memberships__is_lead=True)
+
+    def filter_band(self, queryset, name, value):
+        return queryset.filter(value.amount_q())
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.archived() if value else queryset.active()

@@ -1,0 +1,150 @@
+"""Load demo data: a CS team with a login per role and about 30 clients across every tier and band.
+
+Idempotent: running it again updates nothing that exists and creates nothing twice (rows are
+matched on username, client domain and contact email).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clients.models import Client, Contact, EngagementType, Industry, Tier
+from clients.services import client_create, team_member_set
+from people.models import Role, StaffProfile
+
+DEMO_PASSWORD = "csops-demo-2026"
+
+# username, first, last, job title, roles, level, line manager username, capacity
+STAFF = [
+    ("head", "Hannah", "Hughes", "Head of Client Services", ["head_of_cs"], "senior", None, 37.5),
+    ("director", "Adam", "Price", "Account Director", ["account_director", "exec_sponsor"], "senior", "head", 37.5),
+    ("director2", "Priya", "Shah", "Account Director", ["account_director"], "senior", "head", 37.5),
+    ("senior", "Sam", "Okafor", "Senior Account Manager", ["senior_account_manager"], "senior", "director", 37.5),
+    ("senior2", "Leah", "Morgan", "Senior Account Manager", ["senior_account_manager"], "junior", "director2", 30),
+    ("am", "Amy", "Mills", "Account Manager", ["account_manager"], "senior", "senior", 37.5),
+    ("am2", "Tom", "Baker", "Account Manager", ["account_manager"], "junior", "senior", 37.5),
+    ("am3", "Ravi", "Patel", "Account Manager", ["account_manager"], "junior", "senior2", 37.5),
+    ("ae", "Ella", "Green", "Account Executive", ["account_executive"], "junior", "am", 37.5),
+    ("ae2", "Jack", "Lee", "Account Executive", ["account_executive"], "junior", "am2", 22.5),
+    ("sponsor", "Keith", "Richards", "Managing Director", ["exec_sponsor"], "senior", None, 37.5),
+    ("admin", "Olivia", "Grant", "Operations Manager", ["admin"], "senior", None, 37.5),
+]
+
+LOGINS = [
+    ("Head of CS", "head"), ("Account director (also exec sponsor)", "director"),
+    ("Senior account manager", "senior"), ("Account manager", "am"), ("Account executive", "ae"),
+    ("Exec sponsor", "sponsor"), ("Admin / ops", "admin"),
+]
+
+NAMES = [
+    "Northwind Outdoor", "Bramble & Co", "Harbour Bank", "Kestrel Cycles", "Oakridge Dental", "Lumen Energy",
+    "Pinecrest Hotels", "Quarry Legal", "Riverside Foods", "Summit Software", "Tidewater Telecom",
+    "Upland Education", "Vantage Motors", "Willow Care Homes", "Yellowbrick Property", "Zephyr Travel",
+    "Atlas Manufacturing", "Beacon Charity Trust", "Cobalt Media", "Driftwood Interiors", "Ember Coffee",
+    "Fjord Fintech", "Granite Insurance", "Heron Health", "Iris Beauty", "Juniper Gardens", "Kiln Ceramics",
+    "Lighthouse Logistics", "Meadow Pet Supplies", "Nimbus Cloud Hosting",
+]
+# Monthly spends and project values that cover every band of the default reporting matrix.
+RETAINED = [Decimal(v) for v in ("750", "1200", "2250", "4500", "9500", "1000.50", "2999", "5200", "12000")]
+PROJECTS = [Decimal(v) for v in ("3500", "7800", "18000")]
+CONTACTS = [
+    ("Marketing Director", "director", True, "ally", "green"),
+    ("Head of Digital", "senior", True, "friend", "orange"),
+    ("Marketing Manager", "manager", False, "neutral", ""),
+    ("Finance Director", "director", True, "protester", "red"),
+]
+FIRST = ["Karen", "Liam", "Nadia", "Oscar", "Fiona", "George", "Isla", "Marcus", "Chloe", "Dev", "Rosa", "Ben"]
+LAST = ["Wright", "Campbell", "Ahmed", "Novak", "Byrne", "Evans", "Kaur", "Fischer", "Moreau", "Silva"]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (staff with a login per role, ~30 clients); safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Show what would be created, then roll back.")
+
+    def handle(self, *args, dry_run=False, **options):
+        with transaction.atomic():
+            users, new_users = self._staff()
+            new_clients = self._clients(users)
+            if dry_run:
+                transaction.set_rollback(True)
+        verb = "Would create" if dry_run else "Created"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {new_users} staff and {new_clients} clients (demo data)."))
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for label, username in LOGINS:
+            self.stdout.write(f"  {label:<40} {username}")
+
+    def _staff(self):
+        User = get_user_model()
+        roles = {r.code: r for r in Role.objects.all()}
+        users, created_count = {}, 0
+        for username, first, last, title, role_codes, level, _, capacity in STAFF:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@agency.example",
+                          "is_staff": "admin" in role_codes, "is_superuser": "admin" in role_codes},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                created_count += 1
+            profile, _ = StaffProfile.objects.get_or_create(
+                user=user, defaults={"job_title": title, "level": level, "capacity_hours": capacity}
+            )
+            profile.roles.add(*(roles[c] for c in role_codes))
+            users[username] = user
+        for username, *_, manager, _capacity in STAFF:
+            if manager:
+                StaffProfile.objects.filter(user=users[username], line_manager__isnull=True).update(
+                    line_manager=users[manager]
+                )
+        return users, created_count
+
+    def _clients(self, users):
+        tiers = {t.rank: t for t in Tier.objects.all()}
+        industries = list(Industry.objects.order_by("name"))
+        leads = {1: ["director", "director2"], 2: ["senior", "senior2"], 3: ["am", "am2", "am3"], 4: ["am", "am2", "am3"]}
+        support = ["ae", "ae2"]
+        created_count = 0
+        for i, name in enumerate(NAMES):
+            domain = name.lower().replace(" & ", "and").replace(" ", "") + ".example"
+            if Client.objects.filter(domain=domain).exists():
+                continue
+            project = i % 5 == 4
+            amount = PROJECTS[i % len(PROJECTS)] if project else RETAINED[i % len(RETAINED)]
+            rank = 1 if amount > 6000 else 2 if amount > 3000 else 3 if amount > 1500 else 4
+            if project:
+                rank = 2 if amount > 10000 else 4
+            status = ["active"] * 6 + ["onboarding", "pitch", "paused", "active"]
+            status = status[i % len(status)] if i != 27 else "lost"
+            start = datetime.date(2022, 1, 10) + datetime.timedelta(days=41 * i)
+            lead = users[leads[rank][i % len(leads[rank])]]
+            sponsor = None if i % 11 == 10 else users["sponsor"] if rank <= 2 else users["director"]
+            if sponsor == lead:
+                sponsor = users["sponsor"]
+            client = client_create(
+                by=None, lead=lead,
+                name=name, domain=domain, industry=industries[i % len(industries)], status=status,
+                engagement_type=EngagementType.PROJECT if project else EngagementType.RETAINED,
+                monthly_spend=None if project else amount, project_value=amount if project else None,
+                tier=tiers[rank], propensity=["low", "medium", "high"][i % 3], exec_sponsor=sponsor,
+                start_date=start if status != "pitch" else None,
+                lost_date=datetime.date(2026, 6, 30) if status == "lost" else None,
+                lost_reason="Budget moved in-house after a restructure." if status == "lost" else "",
+            )
+            team_member_set(client=client, user=users[support[i % 2]], is_lead=False, by=None,
+                            responsibility="Reporting, call notes and internal project management")
+            for j, (title, seniority, decider, stance, rag) in enumerate(CONTACTS[: 2 + i % 3]):
+                first, last = FIRST[(i + j) % len(FIRST)], LAST[(i * 3 + j) % len(LAST)]
+                Contact.objects.get_or_create(
+                    client=client, email=f"{first.lower()}.{last.lower()}@{domain}",
+                    defaults={"name": f"{first} {last}", "title": title, "seniority": seniority,
+                              "decision_maker": decider, "stance": stance, "rag": rag,
+                              "phone": f"020 7946 {1000 + i * 10 + j:04d}"},
+                )
+            created_count += 1
+        return created_count

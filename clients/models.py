@@ -1,0 +1,273 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from people.models import Role
+
+
+class EngagementType(models.TextChoices):
+    RETAINED = "retained", "Retained"
+    PROJECT = "project", "Project"
+
+
+class Tier(models.Model):
+    """Admin-defined client tier: "set, not set in stone" (seed 000, Tiering clients)."""
+
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the most important tier.")
+    name = models.CharField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self):
+        return self.name
+
+
+class Industry(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "industries"
+
+    def __str__(self):
+        return self.name
+
+
+class ClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def for_user(self, user):
+        from csops.permissions import scope_clients
+
+        return scope_clients(self, user)
+
+    def with_amount(self):
+        """`amount_sort`: monthly spend for retained clients, project value for projects (one sortable column)."""
+        return self.annotate(amount_sort=Coalesce("monthly_spend", "project_value"))
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        PITCH = "pitch", "Pitch"
+        ONBOARDING = "onboarding", "Onboarding"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        LOST = "lost", "Lost"
+
+    class Propensity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    class Currency(models.TextChoices):
+        GBP = "GBP", "GBP (£)"
+        EUR = "EUR", "EUR (€)"
+        USD = "USD", "USD ($)"
+
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, blank=True, help_text="The client's web domain, e.g. example.com")
+    industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PITCH)
+    engagement_type = models.CharField(max_length=20, choices=EngagementType.choices)
+    monthly_spend = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Retained clients: spend per month.",
+    )
+    project_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Project clients: total project value.",
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.GBP)
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="clients")
+    bespoke_plan = models.BooleanField(
+        "bespoke (override band)", default=False,
+        help_text="The client's own plan sets report and call cadence, whatever its spend band.",
+    )
+    propensity = models.CharField(
+        "propensity to spend", max_length=10, choices=Propensity.choices, default=Propensity.MEDIUM
+    )
+    exec_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="sponsored_clients",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    lost_date = models.DateField(null=True, blank=True)
+    lost_reason = models.TextField(blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="client_name_not_empty"),
+            # The spend band is derived from the one amount that fits the engagement (reporting matrix).
+            models.CheckConstraint(
+                condition=(
+                    Q(engagement_type=EngagementType.RETAINED, project_value__isnull=True)
+                    | Q(engagement_type=EngagementType.PROJECT, monthly_spend__isnull=True)
+                ),
+                name="client_amount_fits_engagement",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_spend__isnull=True) | Q(monthly_spend__gte=0), name="client_spend_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(project_value__isnull=True) | Q(project_value__gte=0),
+                name="client_project_value_not_negative",
+            ),
+            # Lost-client reporting (wash-ups, retention) needs the date a client was lost.
+            models.CheckConstraint(
+                condition=~Q(status="lost") | Q(lost_date__isnull=False), name="client_lost_has_date"
+            ),
+            # One client per web domain: the onboarding form and dedupe of pitches rely on it.
+            models.UniqueConstraint(Lower("domain"), condition=~Q(domain=""), name="client_domain_unique"),
+        ]
+        indexes = [
+            # the client list filters on these and sorts by name
+            models.Index(fields=["archived_at", "status"], name="client_archived_status"),
+            models.Index(fields=["tier", "name"], name="client_tier_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def amount(self):
+        return self.monthly_spend if self.engagement_type == EngagementType.RETAINED else self.project_value
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def lead(self):
+        """The lead AM, from prefetched memberships where the caller prefetched them."""
+        for membership in self.memberships.all():
+            if membership.is_lead:
+                return membership.user
+        return None
+
+    def archive(self):
+        self.archived_at = timezone.now()
+
+
+class AccountTeamMembership(models.Model):
+    """A person on a client's account team and what they do for this client (seed 004)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    responsibility = models.CharField(
+        "what they do for this client", max_length=255,
+        help_text="e.g. day-to-day comms and reporting; paid search delivery lead",
+    )
+    is_lead = models.BooleanField("lead AM", default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_lead", "user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "user"], name="membership_one_per_person"),
+            # "one lead AM" (PRODUCT.md §2): escalation path and my-week both read the single lead.
+            models.UniqueConstraint(fields=["client"], condition=Q(is_lead=True), name="membership_one_lead"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.client}"
+
+
+class Contact(models.Model):
+    class Seniority(models.TextChoices):
+        JUNIOR = "junior", "Junior"
+        MANAGER = "manager", "Manager"
+        SENIOR = "senior", "Senior / head of"
+        DIRECTOR = "director", "Director"
+        C_LEVEL = "c_level", "C-level / owner"
+
+    class Stance(models.TextChoices):
+        # seed 002: friends and allies vs enemies and protesters
+        ALLY = "ally", "Ally"
+        FRIEND = "friend", "Friend"
+        NEUTRAL = "neutral", "Neutral"
+        PROTESTER = "protester", "Protester"
+        ENEMY = "enemy", "Enemy"
+
+    class Rag(models.TextChoices):
+        # seed 000 team objectives: red senior contacts to orange by June, green by year end
+        RED = "red", "Red"
+        ORANGE = "orange", "Orange"
+        GREEN = "green", "Green"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    title = models.CharField("job title", max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    seniority = models.CharField(max_length=20, choices=Seniority.choices, default=Seniority.MANAGER)
+    decision_maker = models.BooleanField(default=False)
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.NEUTRAL)
+    rag = models.CharField("senior-contact RAG", max_length=10, choices=Rag.choices, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_empty"),
+            # surveys and call reports are emailed to contacts: one person, one row per client
+            models.UniqueConstraint(
+                "client", Lower("email"), condition=~Q(email=""), name="contact_email_unique_per_client"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def cs_team_users():
+    """Users who can sit on an account team (the CS roles of §1)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__roles__code__in=Role.CS_TEAM)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def exec_sponsor_users():
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__roles__code=Role.EXEC_SPONSOR)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def heads_of_cs():
+    """The second step of every client's escalation path (AM → head of CS → exec sponsor)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).order_by("id")

@@ -1,0 +1,58 @@
+"""Workflows on clients: each one a transaction, called by views, admin actions and seed commands."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AccountTeamMembership, Client
+
+
+@transaction.atomic
+def client_create(*, by, lead=None, lead_responsibility: str = "Lead AM: day-to-day comms, reporting, plan", **fields):
+    client = Client(**fields)
+    client.full_clean()
+    client.save()
+    if lead is not None:
+        team_member_set(client=client, user=lead, responsibility=lead_responsibility, is_lead=True, by=by)
+    return client
+
+
+@transaction.atomic
+def team_member_set(*, client, user, responsibility: str, is_lead: bool, by) -> AccountTeamMembership:
+    """Add a person to the account team, or change what they do; making them lead demotes the old lead."""
+    if is_lead:
+        for old in client.memberships.select_for_update().filter(is_lead=True).exclude(user=user):
+            old.is_lead = False
+            old.save(update_fields=["is_lead"])
+    membership, created = AccountTeamMembership.objects.select_for_update().get_or_create(
+        client=client, user=user, defaults={"responsibility": responsibility, "is_lead": is_lead}
+    )
+    if not created and (membership.responsibility, membership.is_lead) != (responsibility, is_lead):
+        membership.responsibility = responsibility
+        membership.is_lead = is_lead
+        membership.save(update_fields=["responsibility", "is_lead"])
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, membership: AccountTeamMembership, by) -> None:
+    # The removal is kept in the membership's history (who and when), shown on the client page.
+    membership.delete()
+
+
+def client_archive(*, client: Client, by) -> None:
+    if client.archived_at is None:
+        client.archive()
+        client.save(update_fields=["archived_at", "updated_at"])
+
+
+def client_unarchive(*, client: Client, by) -> None:
+    if client.archived_at is not None:
+        client.archived_at = None
+        client.save(update_fields=["archived_at", "updated_at"])
+
+
+def contact_archive(*, contact, by) -> None:
+    """Contacts leave the stakeholder map but stay in history and in past calls."""
+    if contact.archived_at is None:
+        contact.archived_at = timezone.now()
+        contact.save(update_fields=["archived_at"])

@@ -1,0 +1,192 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from csops import permissions as perms
+from reporting.models import BandTable
+
+from . import services
+from .filters import ClientFilter
+from .forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
+from .history import client_history
+from .models import AccountTeamMembership, Client, heads_of_cs
+
+PAGE_SIZE = 25
+
+
+def _lead_prefetch():
+    return Prefetch(
+        "memberships", queryset=AccountTeamMembership.objects.select_related("user").order_by("-is_lead")
+    )
+
+
+@login_required
+def client_list(request):
+    if not (perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user)):
+        raise PermissionDenied("Your role does not include clients.")
+    base = (
+        Client.objects.for_user(request.user)
+        .with_amount()
+        .select_related("tier", "industry", "exec_sponsor")
+        .prefetch_related(_lead_prefetch())
+    )
+    filterset = ClientFilter(request.GET or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+    if filterset.is_bound and not filterset.form.cleaned_data.get("ordering"):
+        qs = qs.order_by("name")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    bands = BandTable.load()
+    for client in page.object_list:
+        client.band = bands.for_client(client)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "clients/client_list.html", {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": perms.can_create_client(request.user),
+    })
+
+
+@login_required
+def client_create(request):
+    if not perms.can_create_client(request.user):
+        raise PermissionDenied("Only the head of CS and admins add clients.")
+    form = ClientCreateForm(request.POST or None, can_manage_team=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lead = data.pop("lead")
+        client = services.client_create(by=request.user, lead=lead, **data)
+        messages.success(request, f"{client.name} added.")
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
+
+
+@login_required
+def client_detail(request, pk):
+    client = perms.get_client_for(
+        request.user, pk,
+        queryset=Client.objects.select_related("tier", "industry", "exec_sponsor").prefetch_related(
+            _lead_prefetch(), "contacts"
+        ),
+    )
+    return render(request, "clients/client_detail.html", {
+        "client": client,
+        "band": BandTable.load().for_client(client),
+        "contacts": [c for c in client.contacts.all() if c.archived_at is None],
+        "team": list(client.memberships.all()),
+        "history": client_history(client),
+        "heads_of_cs": heads_of_cs(),
+        "can_edit": perms.may(request.user, perms.EDIT, client),
+        "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
+        "can_manage_team": perms.may(request.user, perms.MANAGE_TEAM, client),
+        "can_archive": perms.may(request.user, perms.ARCHIVE, client),
+    })
+
+
+@login_required
+def client_edit(request, pk):
+    client = perms.get_client_for(request.user, pk, perms.EDIT)
+    form = ClientForm(request.POST or None, instance=client,
+                      can_manage_team=perms.may(request.user, perms.MANAGE_TEAM, client))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{client.name} saved.")
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client,
+                                                        "title": f"Edit {client.name}"})
+
+
+@login_required
+@require_POST
+def client_archive(request, pk):
+    client = perms.get_client_for(request.user, pk, perms.ARCHIVE)
+    services.client_archive(client=client, by=request.user)
+    messages.success(request, f"{client.name} archived. It stays in history and can be restored.")
+    return redirect("clients:detail", pk=client.pk)
+
+
+@login_required
+@require_POST
+def client_unarchive(request, pk):
+    client = perms.get_client_for(request.user, pk, perms.ARCHIVE)
+    services.client_unarchive(client=client, by=request.user)
+    messages.success(request, f"{client.name} restored.")
+    return redirect("clients:detail", pk=client.pk)
+
+
+@login_required
+def contact_create(request, pk):
+    client = perms.get_client_for(request.user, pk, perms.EDIT_CONTACTS)
+    form = ContactForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save(commit=False)
+        contact.client = client
+        contact.save()
+        messages.success(request, f"{contact.name} added.")
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/simple_form.html",
+                  {"form": form, "client": client, "title": f"New contact at {client.name}"})
+
+
+@login_required
+def contact_edit(request, pk, contact_pk):
+    client = perms.get_client_for(request.user, pk, perms.EDIT_CONTACTS)
+    contact = get_object_or_404(client.contacts, pk=contact_pk)
+    form = ContactForm(request.POST or None, instance=contact, client=client)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{contact.name} saved.")
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/simple_form.html",
+                  {"form": form, "client": client, "title": f"Edit {contact.name}", "contact": contact})
+
+
+@login_required
+@require_POST
+def contact_archive(request, pk, contact_pk):
+    client = perms.get_client_for(request.user, pk, perms.EDIT_CONTACTS)
+    contact = get_object_or_404(client.contacts, pk=contact_pk, archived_at__isnull=True)
+    services.contact_archive(contact=contact, by=request.user)
+    messages.success(request, f"{contact.name} archived.")
+    return redirect("clients:detail", pk=client.pk)
+
+
+@login_required
+def team_member_add(request, pk):
+    client = perms.get_client_for(request.user, pk, perms.MANAGE_TEAM)
+    form = TeamMemberForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        services.team_member_set(client=client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Account team updated.")
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/simple_form.html",
+                  {"form": form, "client": client, "title": f"Add to {client.name}'s account team"})
+
+
+@login_required
+def team_member_edit(request, pk, member_pk):
+    client = perms.get_client_for(request.user, pk, perms.MANAGE_TEAM)
+    membership = get_object_or_404(client.memberships.select_related("user"), pk=member_pk)
+    form = TeamMemberForm(request.POST or None, client=client, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        services.team_member_set(client=client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Account team updated.")
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/simple_form.html",
+                  {"form": form, "client": client, "title": f"{membership.user.get_full_name()} on {client.name}",
+                   "remove_url_membership": membership})
+
+
+@login_required
+@require_POST
+def team_member_remove(request, pk, member_pk):
+    client = perms.get_client_for(request.user, pk, perms.MANAGE_TEAM)
+    membership = get_object_or_404(client.memberships, pk=member_pk)
+    services.team_member_remove(membership=membership, by=request.user)
+    messages.success(request, "Removed from the account team (kept in the history).")
+    return redirect("clients:detail", pk=client.pk)

@@ -1,0 +1,17 @@
+from . import permissions as perms
+
+
+def navigation(request):
+    """What the navigation shows: only what this person's roles let them do."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    return {
+        "nav": {
+            "clients": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
+            "new_client": perms.can_create_client(user),
+            "staff": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
+            "admin": user.is_staff and perms.is_admin(user),
+            "roles": sorted(perms.roles_of(user)),
+        }
+    }

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from people.forms import QueuedPasswordResetForm
+from people.views import home
+
+admin.site.site_header = "CS Ops administration"
+admin.site.site_title = "CS Ops admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+         name="password_reset"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("clients/", include("clients.urls")),
+    path("people/", include("people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

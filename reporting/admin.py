@@ -1,0 +1,10 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ReportingBand
+
+
+@admin.register(ReportingBand)
+class ReportingBandAdmin(SimpleHistoryAdmin):
+    list_display = ["engagement_type", "label", "report_cadence", "call_cadence", "live_dashboard"]
+    list_filter = ["engagement_type", "report_cadence", "call_cadence", "live_dashboard"]
