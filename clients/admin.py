@@ -18,10 +18,26 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "domain", "status", "engagement_type", "tier", "monthly_spend", "project_value",
-                    "exec_sponsor", "archived_at"]
-    list_filter = ["status", "engagement_type", "tier", "propensity", "currency", "industry",
-                   ("archived_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "name",
+        "domain",
+        "status",
+        "engagement_type",
+        "tier",
+        "monthly_spend",
+        "project_value",
+        "exec_sponsor",
+        "archived_at",
+    ]
+    list_filter = [
+        "status",
+        "engagement_type",
+        "tier",
+        "propensity",
+        "currency",
+        "industry",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "domain", "contacts__name", "contacts__email"]
     list_select_related = ["tier", "exec_sponsor"]
     autocomplete_fields = ["exec_sponsor", "industry"]
@@ -46,7 +62,13 @@ class ContactAdmin(SimpleHistoryAdmin):
 class AccountTeamMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["client", "user", "responsibility", "is_lead"]
     list_filter = ["is_lead"]
-    search_fields = ["client__name", "user__username", "user__first_name", "user__last_name", "responsibility"]
+    search_fields = [
+        "client__name",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "responsibility",
+    ]
     list_select_related = ["client", "user"]
     autocomplete_fields = ["client", "user"]
 

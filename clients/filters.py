@@ -12,13 +12,20 @@ class ClientFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Client.Status.choices)
     engagement_type = django_filters.ChoiceFilter(label="Engagement", choices=EngagementType.choices)
     lead = django_filters.ModelChoiceFilter(label="Lead AM", queryset=None, method="filter_lead")
-    band = django_filters.ModelChoiceFilter(label="Spend band", queryset=ReportingBand.objects.all(),
-                                            method="filter_band")
-    archived = django_filters.BooleanFilter(label="Archived", method="filter_archived",
-                                            widget=django_filters.widgets.BooleanWidget())
+    band = django_filters.ModelChoiceFilter(
+        label="Spend band", queryset=ReportingBand.objects.all(), method="filter_band"
+    )
+    archived = django_filters.BooleanFilter(
+        label="Archived", method="filter_archived", widget=django_filters.widgets.BooleanWidget()
+    )
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("tier__rank", "tier"), ("amount_sort", "spend"), ("status", "status"),
-                ("start_date", "start")),
+        fields=(
+            ("name", "name"),
+            ("tier__rank", "tier"),
+            ("amount_sort", "spend"),
+            ("status", "status"),
+            ("start_date", "start"),
+        ),
         field_labels={"tier__rank": "Tier", "amount_sort": "Spend / value", "start_date": "Start date"},
     )
 
@@ -37,7 +44,8 @@ class ClientFilter(django_filters.FilterSet):
         # Archived clients stay out of the list unless asked for.
         if self.form.cleaned_data.get("archived") is None:
             qs = qs.active()
-        return qs
+        # Equal spends or tiers must not shuffle between page loads (and pages): break ties by name.
+        return qs.order_by(*(qs.query.order_by or ()), "name", "pk")
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

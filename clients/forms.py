@@ -26,8 +26,20 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = [
-            "name", "domain", "industry", "status", "engagement_type", "monthly_spend", "project_value",
-            "currency", "tier", "bespoke_plan", "propensity", "exec_sponsor", "start_date", "lost_date",
+            "name",
+            "domain",
+            "industry",
+            "status",
+            "engagement_type",
+            "monthly_spend",
+            "project_value",
+            "currency",
+            "tier",
+            "bespoke_plan",
+            "propensity",
+            "exec_sponsor",
+            "start_date",
+            "lost_date",
             "lost_reason",
         ]
         widgets = {
@@ -91,7 +103,9 @@ class ClientForm(forms.ModelForm):
 
 class ClientCreateForm(ClientForm):
     lead = forms.ModelChoiceField(
-        label="Lead AM", queryset=None, required=False,
+        label="Lead AM",
+        queryset=None,
+        required=False,
         help_text="Puts this person on the account team as its lead.",
     )
 
@@ -132,11 +146,13 @@ class TeamMemberForm(forms.Form):
 
     user = forms.ModelChoiceField(label="Person", queryset=None)
     responsibility = forms.CharField(
-        label="What they do for this client", max_length=255,
+        label="What they do for this client",
+        max_length=255,
         help_text="e.g. day-to-day comms and reporting; paid search delivery lead",
     )
-    is_lead = forms.BooleanField(label="Lead AM", required=False,
-                                 help_text="Making someone lead moves the lead from the current one.")
+    is_lead = forms.BooleanField(
+        label="Lead AM", required=False, help_text="Making someone lead moves the lead from the current one."
+    )
 
     def __init__(self, *args, client, membership=None, **kwargs):
         self.client = client
@@ -160,5 +176,7 @@ class TeamMemberForm(forms.Form):
     def clean_user(self):
         user = self.cleaned_data["user"]
         if self.membership is None and self.client.memberships.filter(user=user).exists():
-            raise forms.ValidationError("This person is already on the account team; edit their entry instead.")
+            raise forms.ValidationError(
+                "This person is already on the account team; edit their entry instead."
+            )
         return user

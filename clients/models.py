@@ -54,7 +54,7 @@ class ClientQuerySet(models.QuerySet):
         return scope_clients(self, user)
 
     def with_amount(self):
-        """`amount_sort`: monthly spend for retained clients, project value for projects (one sortable column)."""
+        """`amount_sort`: monthly spend (retained) or project value (project), as one sortable column."""
         return self.annotate(amount_sort=Coalesce("monthly_spend", "project_value"))
 
 
@@ -77,29 +77,43 @@ class Client(models.Model):
         USD = "USD", "USD ($)"
 
     name = models.CharField(max_length=200)
-    domain = models.CharField(max_length=253, blank=True, help_text="The client's web domain, e.g. example.com")
+    domain = models.CharField(
+        max_length=253, blank=True, help_text="The client's web domain, e.g. example.com"
+    )
     industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PITCH)
     engagement_type = models.CharField(max_length=20, choices=EngagementType.choices)
     monthly_spend = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Retained clients: spend per month.",
     )
     project_value = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Project clients: total project value.",
     )
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.GBP)
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="clients")
     bespoke_plan = models.BooleanField(
-        "bespoke (override band)", default=False,
+        "bespoke (override band)",
+        default=False,
         help_text="The client's own plan sets report and call cadence, whatever its spend band.",
     )
     propensity = models.CharField(
         "propensity to spend", max_length=10, choices=Propensity.choices, default=Propensity.MEDIUM
     )
     exec_sponsor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="sponsored_clients",
     )
     start_date = models.DateField(null=True, blank=True)
@@ -125,7 +139,8 @@ class Client(models.Model):
                 name="client_amount_fits_engagement",
             ),
             models.CheckConstraint(
-                condition=Q(monthly_spend__isnull=True) | Q(monthly_spend__gte=0), name="client_spend_not_negative"
+                condition=Q(monthly_spend__isnull=True) | Q(monthly_spend__gte=0),
+                name="client_spend_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(project_value__isnull=True) | Q(project_value__gte=0),
@@ -173,7 +188,8 @@ class AccountTeamMembership(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     responsibility = models.CharField(
-        "what they do for this client", max_length=255,
+        "what they do for this client",
+        max_length=255,
         help_text="e.g. day-to-day comms and reporting; paid search delivery lead",
     )
     is_lead = models.BooleanField("lead AM", default=False)
@@ -270,4 +286,6 @@ def heads_of_cs():
     """The second step of every client's escalation path (AM → head of CS → exec sponsor)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).order_by("id")
+    return (
+        get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).order_by("id")
+    )

@@ -7,7 +7,9 @@ from .models import AccountTeamMembership, Client
 
 
 @transaction.atomic
-def client_create(*, by, lead=None, lead_responsibility: str = "Lead AM: day-to-day comms, reporting, plan", **fields):
+def client_create(
+    *, by, lead=None, lead_responsibility: str = "Lead AM: day-to-day comms, reporting, plan", **fields
+):
     client = Client(**fields)
     client.full_clean()
     client.save()

@@ -36,20 +36,22 @@ def client_list(request):
     )
     filterset = ClientFilter(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
-    if filterset.is_bound and not filterset.form.cleaned_data.get("ordering"):
-        qs = qs.order_by("name")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     bands = BandTable.load()
     for client in page.object_list:
         client.band = bands.for_client(client)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "clients/client_list.html", {
-        "filter": filterset,
-        "page": page,
-        "query": query.urlencode(),
-        "can_create": perms.can_create_client(request.user),
-    })
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": perms.can_create_client(request.user),
+        },
+    )
 
 
 @login_required
@@ -69,36 +71,45 @@ def client_create(request):
 @login_required
 def client_detail(request, pk):
     client = perms.get_client_for(
-        request.user, pk,
+        request.user,
+        pk,
         queryset=Client.objects.select_related("tier", "industry", "exec_sponsor").prefetch_related(
             _lead_prefetch(), "contacts"
         ),
     )
-    return render(request, "clients/client_detail.html", {
-        "client": client,
-        "band": BandTable.load().for_client(client),
-        "contacts": [c for c in client.contacts.all() if c.archived_at is None],
-        "team": list(client.memberships.all()),
-        "history": client_history(client),
-        "heads_of_cs": heads_of_cs(),
-        "can_edit": perms.may(request.user, perms.EDIT, client),
-        "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
-        "can_manage_team": perms.may(request.user, perms.MANAGE_TEAM, client),
-        "can_archive": perms.may(request.user, perms.ARCHIVE, client),
-    })
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "band": BandTable.load().for_client(client),
+            "contacts": [c for c in client.contacts.all() if c.archived_at is None],
+            "team": list(client.memberships.all()),
+            "history": client_history(client),
+            "heads_of_cs": heads_of_cs(),
+            "can_edit": perms.may(request.user, perms.EDIT, client),
+            "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
+            "can_manage_team": perms.may(request.user, perms.MANAGE_TEAM, client),
+            "can_archive": perms.may(request.user, perms.ARCHIVE, client),
+        },
+    )
 
 
 @login_required
 def client_edit(request, pk):
     client = perms.get_client_for(request.user, pk, perms.EDIT)
-    form = ClientForm(request.POST or None, instance=client,
-                      can_manage_team=perms.may(request.user, perms.MANAGE_TEAM, client))
+    form = ClientForm(
+        request.POST or None,
+        instance=client,
+        can_manage_team=perms.may(request.user, perms.MANAGE_TEAM, client),
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"{client.name} saved.")
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client,
-                                                        "title": f"Edit {client.name}"})
+    return render(
+        request, "clients/client_form.html", {"form": form, "client": client, "title": f"Edit {client.name}"}
+    )
 
 
 @login_required
@@ -129,8 +140,11 @@ def contact_create(request, pk):
         contact.save()
         messages.success(request, f"{contact.name} added.")
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/simple_form.html",
-                  {"form": form, "client": client, "title": f"New contact at {client.name}"})
+    return render(
+        request,
+        "clients/simple_form.html",
+        {"form": form, "client": client, "title": f"New contact at {client.name}"},
+    )
 
 
 @login_required
@@ -142,8 +156,11 @@ def contact_edit(request, pk, contact_pk):
         form.save()
         messages.success(request, f"{contact.name} saved.")
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/simple_form.html",
-                  {"form": form, "client": client, "title": f"Edit {contact.name}", "contact": contact})
+    return render(
+        request,
+        "clients/simple_form.html",
+        {"form": form, "client": client, "title": f"Edit {contact.name}", "contact": contact},
+    )
 
 
 @login_required
@@ -164,8 +181,11 @@ def team_member_add(request, pk):
         services.team_member_set(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, "Account team updated.")
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/simple_form.html",
-                  {"form": form, "client": client, "title": f"Add to {client.name}'s account team"})
+    return render(
+        request,
+        "clients/simple_form.html",
+        {"form": form, "client": client, "title": f"Add to {client.name}'s account team"},
+    )
 
 
 @login_required
@@ -177,9 +197,16 @@ def team_member_edit(request, pk, member_pk):
         services.team_member_set(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, "Account team updated.")
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/simple_form.html",
-                  {"form": form, "client": client, "title": f"{membership.user.get_full_name()} on {client.name}",
-                   "remove_url_membership": membership})
+    return render(
+        request,
+        "clients/simple_form.html",
+        {
+            "form": form,
+            "client": client,
+            "title": f"{membership.user.get_full_name()} on {client.name}",
+            "remove_url_membership": membership,
+        },
+    )
 
 
 @login_required

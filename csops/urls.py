@@ -11,8 +11,11 @@ admin.site.site_title = "CS Ops admin"
 
 urlpatterns = [
     path("", home, name="home"),
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-         name="password_reset"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("clients/", include("clients.urls")),
     path("people/", include("people.urls")),

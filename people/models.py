@@ -24,7 +24,9 @@ class Role(models.Model):
         (ADMIN, "Admin / ops"),
     ]
     # The CS team of §1: they read every client and write for the clients whose team they are on.
-    CS_TEAM = frozenset({ACCOUNT_EXECUTIVE, ACCOUNT_MANAGER, SENIOR_ACCOUNT_MANAGER, ACCOUNT_DIRECTOR, HEAD_OF_CS})
+    CS_TEAM = frozenset(
+        {ACCOUNT_EXECUTIVE, ACCOUNT_MANAGER, SENIOR_ACCOUNT_MANAGER, ACCOUNT_DIRECTOR, HEAD_OF_CS}
+    )
 
     code = models.CharField(max_length=40, choices=CODES, unique=True)
     name = models.CharField(max_length=80)

@@ -20,10 +20,37 @@ DEMO_PASSWORD = "csops-demo-2026"
 # username, first, last, job title, roles, level, line manager username, capacity
 STAFF = [
     ("head", "Hannah", "Hughes", "Head of Client Services", ["head_of_cs"], "senior", None, 37.5),
-    ("director", "Adam", "Price", "Account Director", ["account_director", "exec_sponsor"], "senior", "head", 37.5),
+    (
+        "director",
+        "Adam",
+        "Price",
+        "Account Director",
+        ["account_director", "exec_sponsor"],
+        "senior",
+        "head",
+        37.5,
+    ),
     ("director2", "Priya", "Shah", "Account Director", ["account_director"], "senior", "head", 37.5),
-    ("senior", "Sam", "Okafor", "Senior Account Manager", ["senior_account_manager"], "senior", "director", 37.5),
-    ("senior2", "Leah", "Morgan", "Senior Account Manager", ["senior_account_manager"], "junior", "director2", 30),
+    (
+        "senior",
+        "Sam",
+        "Okafor",
+        "Senior Account Manager",
+        ["senior_account_manager"],
+        "senior",
+        "director",
+        37.5,
+    ),
+    (
+        "senior2",
+        "Leah",
+        "Morgan",
+        "Senior Account Manager",
+        ["senior_account_manager"],
+        "junior",
+        "director2",
+        30,
+    ),
     ("am", "Amy", "Mills", "Account Manager", ["account_manager"], "senior", "senior", 37.5),
     ("am2", "Tom", "Baker", "Account Manager", ["account_manager"], "junior", "senior", 37.5),
     ("am3", "Ravi", "Patel", "Account Manager", ["account_manager"], "junior", "senior2", 37.5),
@@ -34,18 +61,46 @@ STAFF = [
 ]
 
 LOGINS = [
-    ("Head of CS", "head"), ("Account director (also exec sponsor)", "director"),
-    ("Senior account manager", "senior"), ("Account manager", "am"), ("Account executive", "ae"),
-    ("Exec sponsor", "sponsor"), ("Admin / ops", "admin"),
+    ("Head of CS", "head"),
+    ("Account director (also exec sponsor)", "director"),
+    ("Senior account manager", "senior"),
+    ("Account manager", "am"),
+    ("Account executive", "ae"),
+    ("Exec sponsor", "sponsor"),
+    ("Admin / ops", "admin"),
 ]
 
 NAMES = [
-    "Northwind Outdoor", "Bramble & Co", "Harbour Bank", "Kestrel Cycles", "Oakridge Dental", "Lumen Energy",
-    "Pinecrest Hotels", "Quarry Legal", "Riverside Foods", "Summit Software", "Tidewater Telecom",
-    "Upland Education", "Vantage Motors", "Willow Care Homes", "Yellowbrick Property", "Zephyr Travel",
-    "Atlas Manufacturing", "Beacon Charity Trust", "Cobalt Media", "Driftwood Interiors", "Ember Coffee",
-    "Fjord Fintech", "Granite Insurance", "Heron Health", "Iris Beauty", "Juniper Gardens", "Kiln Ceramics",
-    "Lighthouse Logistics", "Meadow Pet Supplies", "Nimbus Cloud Hosting",
+    "Northwind Outdoor",
+    "Bramble & Co",
+    "Harbour Bank",
+    "Kestrel Cycles",
+    "Oakridge Dental",
+    "Lumen Energy",
+    "Pinecrest Hotels",
+    "Quarry Legal",
+    "Riverside Foods",
+    "Summit Software",
+    "Tidewater Telecom",
+    "Upland Education",
+    "Vantage Motors",
+    "Willow Care Homes",
+    "Yellowbrick Property",
+    "Zephyr Travel",
+    "Atlas Manufacturing",
+    "Beacon Charity Trust",
+    "Cobalt Media",
+    "Driftwood Interiors",
+    "Ember Coffee",
+    "Fjord Fintech",
+    "Granite Insurance",
+    "Heron Health",
+    "Iris Beauty",
+    "Juniper Gardens",
+    "Kiln Ceramics",
+    "Lighthouse Logistics",
+    "Meadow Pet Supplies",
+    "Nimbus Cloud Hosting",
 ]
 # Monthly spends and project values that cover every band of the default reporting matrix.
 RETAINED = [Decimal(v) for v in ("750", "1200", "2250", "4500", "9500", "1000.50", "2999", "5200", "12000")]
@@ -56,7 +111,20 @@ CONTACTS = [
     ("Marketing Manager", "manager", False, "neutral", ""),
     ("Finance Director", "director", True, "protester", "red"),
 ]
-FIRST = ["Karen", "Liam", "Nadia", "Oscar", "Fiona", "George", "Isla", "Marcus", "Chloe", "Dev", "Rosa", "Ben"]
+FIRST = [
+    "Karen",
+    "Liam",
+    "Nadia",
+    "Oscar",
+    "Fiona",
+    "George",
+    "Isla",
+    "Marcus",
+    "Chloe",
+    "Dev",
+    "Rosa",
+    "Ben",
+]
 LAST = ["Wright", "Campbell", "Ahmed", "Novak", "Byrne", "Evans", "Kaur", "Fischer", "Moreau", "Silva"]
 
 
@@ -64,7 +132,9 @@ class Command(BaseCommand):
     help = "Load demo data (staff with a login per role, ~30 clients); safe to run again."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="Show what would be created, then roll back.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would be created, then roll back."
+        )
 
     def handle(self, *args, dry_run=False, **options):
         with transaction.atomic():
@@ -73,7 +143,9 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {new_users} staff and {new_clients} clients (demo data)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {new_users} staff and {new_clients} clients (demo data).")
+        )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for label, username in LOGINS:
             self.stdout.write(f"  {label:<40} {username}")
@@ -85,8 +157,13 @@ class Command(BaseCommand):
         for username, first, last, title, role_codes, level, _, capacity in STAFF:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "email": f"{username}@agency.example",
-                          "is_staff": "admin" in role_codes, "is_superuser": "admin" in role_codes},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@agency.example",
+                    "is_staff": "admin" in role_codes,
+                    "is_superuser": "admin" in role_codes,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -107,7 +184,12 @@ class Command(BaseCommand):
     def _clients(self, users):
         tiers = {t.rank: t for t in Tier.objects.all()}
         industries = list(Industry.objects.order_by("name"))
-        leads = {1: ["director", "director2"], 2: ["senior", "senior2"], 3: ["am", "am2", "am3"], 4: ["am", "am2", "am3"]}
+        leads = {
+            1: ["director", "director2"],
+            2: ["senior", "senior2"],
+            3: ["am", "am2", "am3"],
+            4: ["am", "am2", "am3"],
+        }
         support = ["ae", "ae2"]
         created_count = 0
         for i, name in enumerate(NAMES):
@@ -127,24 +209,43 @@ class Command(BaseCommand):
             if sponsor == lead:
                 sponsor = users["sponsor"]
             client = client_create(
-                by=None, lead=lead,
-                name=name, domain=domain, industry=industries[i % len(industries)], status=status,
+                by=None,
+                lead=lead,
+                name=name,
+                domain=domain,
+                industry=industries[i % len(industries)],
+                status=status,
                 engagement_type=EngagementType.PROJECT if project else EngagementType.RETAINED,
-                monthly_spend=None if project else amount, project_value=amount if project else None,
-                tier=tiers[rank], propensity=["low", "medium", "high"][i % 3], exec_sponsor=sponsor,
+                monthly_spend=None if project else amount,
+                project_value=amount if project else None,
+                tier=tiers[rank],
+                propensity=["low", "medium", "high"][i % 3],
+                exec_sponsor=sponsor,
                 start_date=start if status != "pitch" else None,
                 lost_date=datetime.date(2026, 6, 30) if status == "lost" else None,
                 lost_reason="Budget moved in-house after a restructure." if status == "lost" else "",
             )
-            team_member_set(client=client, user=users[support[i % 2]], is_lead=False, by=None,
-                            responsibility="Reporting, call notes and internal project management")
+            team_member_set(
+                client=client,
+                user=users[support[i % 2]],
+                is_lead=False,
+                by=None,
+                responsibility="Reporting, call notes and internal project management",
+            )
             for j, (title, seniority, decider, stance, rag) in enumerate(CONTACTS[: 2 + i % 3]):
                 first, last = FIRST[(i + j) % len(FIRST)], LAST[(i * 3 + j) % len(LAST)]
                 Contact.objects.get_or_create(
-                    client=client, email=f"{first.lower()}.{last.lower()}@{domain}",
-                    defaults={"name": f"{first} {last}", "title": title, "seniority": seniority,
-                              "decision_maker": decider, "stance": stance, "rag": rag,
-                              "phone": f"020 7946 {1000 + i * 10 + j:04d}"},
+                    client=client,
+                    email=f"{first.lower()}.{last.lower()}@{domain}",
+                    defaults={
+                        "name": f"{first} {last}",
+                        "title": title,
+                        "seniority": seniority,
+                        "decision_maker": decider,
+                        "stance": stance,
+                        "rag": rag,
+                        "phone": f"020 7946 {1000 + i * 10 + j:04d}",
+                    },
                 )
             created_count += 1
         return created_count

@@ -1,0 +1,126 @@
+"""factory-boy factories for every model."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from clients.models import AccountTeamMembership, Client, Contact, EngagementType, Industry, Tier
+from people.models import Role, StaffProfile
+from reporting.models import ReportingBand
+
+ROLE_NAMES = dict(Role.CODES)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        django_get_or_create = ["code"]
+
+    code = Role.ACCOUNT_MANAGER
+    name = factory.LazyAttribute(lambda o: ROLE_NAMES[o.code])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@agency.example")
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    """A staff member; `roles=["account_manager", ...]` gives them roles by code."""
+
+    class Meta:
+        model = StaffProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    job_title = "Account Manager"
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for code in extracted or []:
+            self.roles.add(RoleFactory(code=code))
+
+
+def staff(*roles, **user_fields):
+    """A user holding the given role codes."""
+    profile = StaffProfileFactory(user=UserFactory(**user_fields), roles=list(roles))
+    return profile.user
+
+
+class TierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tier
+        django_get_or_create = ["rank"]
+
+    rank = 3
+    name = factory.LazyAttribute(lambda o: f"Tier {o.rank}")
+
+
+class IndustryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Industry
+        django_get_or_create = ["name"]
+
+    name = "Technology"
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    name = factory.Sequence(lambda n: f"Client {n}")
+    domain = factory.Sequence(lambda n: f"client{n}.example")
+    industry = factory.SubFactory(IndustryFactory)
+    status = Client.Status.ACTIVE
+    engagement_type = EngagementType.RETAINED
+    monthly_spend = Decimal("2000")
+    project_value = None
+    tier = factory.SubFactory(TierFactory)
+
+
+class ProjectClientFactory(ClientFactory):
+    engagement_type = EngagementType.PROJECT
+    monthly_spend = None
+    project_value = Decimal("8000")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountTeamMembership
+
+    client = factory.SubFactory(ClientFactory)
+    user = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    responsibility = "Day-to-day comms and reporting"
+    is_lead = False
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Faker("name")
+    title = "Marketing Manager"
+    email = factory.Sequence(lambda n: f"contact{n}@client.example")
+
+
+class ReportingBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingBand
+        django_get_or_create = ["engagement_type", "min_amount"]
+
+    engagement_type = EngagementType.RETAINED
+    min_amount = Decimal("0")
+    max_amount = Decimal("1000")
+    report_cadence = "monthly"
+    call_cadence = "monthly"
+    live_dashboard = "no"

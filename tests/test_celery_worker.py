@@ -1,0 +1,77 @@
+"""Tasks through a real Celery worker and a real Redis broker (CI requires both)."""
+
+import threading
+from datetime import timedelta
+
+import kombu.pools
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from csops.celery import app
+from people.tasks import clear_expired_sessions, send_email
+
+
+@pytest.fixture
+def redis_worker(redis_url):
+    """A worker thread consuming from Redis, with the app pointed at the same Redis for results."""
+    saved = {
+        k: app.conf[k]
+        for k in ("broker_url", "result_backend", "broker_transport_options", "task_ignore_result")
+    }
+    app.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_ignore_result=False,
+        broker_transport_options={"visibility_timeout": 3600},
+    )
+    _drop_connections()
+    with start_worker(
+        app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
+    ):
+        yield
+    app.conf.update(saved)
+    _drop_connections()
+
+
+def _drop_connections():
+    # Connections, producer pools and the result backend are built from the config on first use and
+    # cached (kombu keeps a process-wide registry): clear them all so the next use reads the new config.
+    kombu.pools.reset()
+    app._after_fork()
+    app._backend_cache = None
+    app._local = threading.local()
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_sends_email_taken_from_redis(redis_worker, mailoutbox):
+    result = send_email.apply_async(
+        kwargs={"subject": "Weekly meet", "body": "Agenda attached.", "to": ["head@agency.example"]},
+        ignore_result=False,  # production keeps no results without Redis; this test reads one
+    )
+    assert result.get(timeout=30) == 1
+    assert [(m.subject, m.to) for m in mailoutbox] == [("Weekly meet", ["head@agency.example"])]
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_runs_a_database_task_and_running_it_again_changes_nothing(redis_worker):
+    now = timezone.now()
+    Session.objects.create(session_key="old", session_data="", expire_date=now - timedelta(days=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(days=1))
+    assert clear_expired_sessions.apply_async(ignore_result=False).get(timeout=30) == 1
+    assert clear_expired_sessions.apply_async(ignore_result=False).get(timeout=30) == 0
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+def test_tasks_are_acked_late_and_bounded_in_time():
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_send_email_retries_with_backoff_when_smtp_is_down():
+    assert send_email.autoretry_for == (OSError,)
+    assert send_email.retry_backoff and send_email.max_retries >= 5

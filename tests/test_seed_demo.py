@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from clients.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
+from clients.models import AccountTeamMembership, Client, Contact, EngagementType
+from people.models import Role
+from reporting.models import BandTable, ReportingBand
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        get_user_model().objects.count(),
+        Client.objects.count(),
+        Contact.objects.count(),
+        AccountTeamMembership.objects.count(),
+    )
+
+
+def test_seed_demo_covers_every_role_tier_and_band_and_runs_twice(client):
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+    users, clients, contacts, _ = first
+    assert 10 <= users <= 14 and 25 <= clients <= 35 and contacts > clients
+
+    held = set(Role.objects.filter(profiles__isnull=False).values_list("code", flat=True))
+    assert held == {code for code, _ in Role.CODES}
+    assert set(Client.objects.values_list("tier__rank", flat=True)) == {1, 2, 3, 4}
+    assert set(Client.objects.values_list("engagement_type", flat=True)) == set(EngagementType.values)
+    table = BandTable.load()
+    assert {table.for_client(c).pk for c in Client.objects.all()} == set(
+        ReportingBand.objects.values_list("pk", flat=True)
+    )
+    assert Client.objects.filter(memberships__is_lead=True).count() == clients  # every client has a lead
+    assert Client.objects.filter(exec_sponsor__isnull=False).count() >= clients - 3
+
+    for _, username in LOGINS:  # every printed login works through the login form
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        client.post(reverse("logout"))
+
+
+def test_dry_run_writes_nothing():
+    call_command("seed_demo", "--dry-run", verbosity=0)
+    assert Client.objects.count() == 0

@@ -1,0 +1,71 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x9!f3kL0-prod-secret-for-the-check-only-7b2c1e0d9a8f6e5d4c3b2a1f0e9d8c7b",
+    "ALLOWED_HOSTS": "csops.example.com",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/csops",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_settings_pass_the_deploy_check_with_no_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_a_misspelt_boolean_fails_loudly():
+    result = run_manage("check", DEBUG="flase")
+    assert result.returncode != 0 and "DEBUG='flase' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, engine, broker",
+    [
+        ({}, "sqlite3", "filesystem://"),
+        (
+            {"DATABASE_URL": "postgres://u@db:5432/csops", "REDIS_URL": "redis://cache:6379/0"},
+            "postgresql",
+            "redis://cache:6379/0",
+        ),
+    ],
+)
+def test_the_embedded_default_and_the_services(env, engine, broker):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ACKS_LATE)"
+    )
+    result = run_manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [f"django.db.backends.{engine}", broker, "True"]

@@ -1,0 +1,107 @@
+"""Every named URL × every role: the right allow or deny (PRODUCT.md §6 security).
+
+The test walks the URLconf; a named URL with no entry in MATRIX fails `test_every_url_has_an_entry`,
+so a new view cannot ship without deciding who may use it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import PERSONAS
+
+# Expected status per persona. Personas: anon, norole, team_am (lead AM on the client), other_am,
+# head (head of CS), sponsor (the client's exec sponsor), other_sponsor, admin.
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+def expect(default, **overrides):
+    return {p: overrides.get(p, default) for p in PERSONAS}
+
+
+def contact_kwargs(w):
+    from tests.factories import ContactFactory
+
+    return {"pk": w.client.pk, "contact_pk": ContactFactory(client=w.client).pk}
+
+
+def member_kwargs(w):
+    return {"pk": w.client.pk, "member_pk": w.client.memberships.get(user=w.team_am).pk}
+
+
+def client_kwargs(w):
+    return {"pk": w.client.pk}
+
+
+# name: (method, kwargs builder or None, expected statuses)
+CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
+CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
+CONTACT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
+TEAM_MANAGE = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=200, admin=200)
+TEAM_MANAGE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=302, admin=302)
+
+MATRIX = {
+    "home": ("get", None, expect(302, norole=200)),
+    "login": ("get", None, expect(200)),
+    "logout": ("post", None, expect(302)),
+    "password_change": ("get", None, expect(200, anon=LOGIN)),
+    "password_change_done": ("get", None, expect(200, anon=LOGIN)),
+    "password_reset": ("get", None, expect(200)),
+    "password_reset_done": ("get", None, expect(200)),
+    "password_reset_confirm": ("get", lambda w: {"uidb64": "MQ", "token": "bad-token"}, expect(200)),
+    "password_reset_complete": ("get", None, expect(200)),
+    "clients:list": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    "clients:create": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
+    "clients:detail": ("get", client_kwargs, CLIENT_READ),
+    "clients:edit": ("get", client_kwargs, CLIENT_EDIT),
+    "clients:archive": ("post", client_kwargs, TEAM_MANAGE_POST),
+    "clients:unarchive": ("post", client_kwargs, TEAM_MANAGE_POST),
+    "clients:contact_create": ("get", client_kwargs, CONTACT_EDIT),
+    "clients:contact_edit": ("get", contact_kwargs, CONTACT_EDIT),
+    "clients:contact_archive": (
+        "post",
+        contact_kwargs,
+        expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=302, head=302, admin=302),
+    ),
+    "clients:team_add": ("get", client_kwargs, TEAM_MANAGE),
+    "clients:team_edit": ("get", member_kwargs, TEAM_MANAGE),
+    "clients:team_remove": ("post", member_kwargs, TEAM_MANAGE_POST),
+    "people:staff_list": ("get", None, expect(200, anon=LOGIN, norole=403)),
+}
+
+# The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.
+ADMIN_INDEX = expect(302, admin=200)
+
+
+def named_urls(patterns=None, namespace=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            if ns == "admin:":
+                continue
+            yield from named_urls(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}"
+
+
+def test_every_url_has_an_entry():
+    discovered = set(named_urls())
+    assert discovered - set(MATRIX) == set(), "add these URLs to MATRIX with who may use them"
+    assert set(MATRIX) - discovered == set(), "MATRIX names URLs that no longer exist"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_it_should(name, persona, world, login):
+    method, kwargs_of, expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs_of(world) if kwargs_of else None)
+    response = getattr(login(world.persona(persona)), method)(url)
+    assert response.status_code == expected[persona], f"{persona} {method.upper()} {url}"
+    if expected[persona] == LOGIN and persona == "anon" and name not in ("home", "logout"):
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_for_admins_only(persona, world, login):
+    response = login(world.persona(persona)).get(reverse("admin:index"))
+    assert response.status_code == ADMIN_INDEX[persona]
