@@ -33,7 +33,7 @@ lint: install
 	$(MAKE) check-migrations
 
 check-migrations: install
-	DATABASE_URL= $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* var/staticfiles

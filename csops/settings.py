@@ -97,9 +97,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'csops.sqlite3'}"),
-}
+# An empty DATABASE_URL counts as unset (the embedded default), as with REDIS_URL below.
+_SQLITE_URL = f"sqlite:///{VAR_DIR / 'csops.sqlite3'}"
+DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or _SQLITE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # web, worker and beat share the file: wait for locks instead of failing, and take the write
