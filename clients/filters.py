@@ -8,17 +8,26 @@ from .models import Client, EngagementType, Tier, cs_team_users
 
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_q")
-    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all())
-    status = django_filters.ChoiceFilter(choices=Client.Status.choices)
-    engagement_type = django_filters.ChoiceFilter(label="Engagement", choices=EngagementType.choices)
-    lead = django_filters.ModelChoiceFilter(label="Lead AM", queryset=None, method="filter_lead")
-    band = django_filters.ModelChoiceFilter(
-        label="Spend band", queryset=ReportingBand.objects.all(), method="filter_band"
+    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all(), empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=Client.Status.choices, empty_label="Any")
+    engagement_type = django_filters.ChoiceFilter(
+        label="Engagement", choices=EngagementType.choices, empty_label="Any"
     )
-    archived = django_filters.BooleanFilter(
-        label="Archived", method="filter_archived", widget=django_filters.widgets.BooleanWidget()
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead AM", queryset=None, method="filter_lead", empty_label="Any"
+    )
+    band = django_filters.ModelChoiceFilter(
+        label="Spend band", queryset=ReportingBand.objects.all(), method="filter_band", empty_label="Any"
+    )
+    archived = django_filters.ChoiceFilter(
+        label="Show",
+        choices=[("only", "Archived only"), ("all", "Active and archived")],
+        empty_label="Active only",
+        method="filter_archived",
     )
     ordering = django_filters.OrderingFilter(
+        label="Sort by",
+        empty_label="Name",
         fields=(
             ("name", "name"),
             ("tier__rank", "tier"),
@@ -42,7 +51,7 @@ class ClientFilter(django_filters.FilterSet):
     def qs(self):
         qs = super().qs
         # Archived clients stay out of the list unless asked for.
-        if self.form.cleaned_data.get("archived") is None:
+        if not self.form.cleaned_data.get("archived"):
             qs = qs.active()
         # Equal spends or tiers must not shuffle between page loads (and pages): break ties by name.
         return qs.order_by(*(qs.query.order_by or ()), "name", "pk")
@@ -62,4 +71,4 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(value.amount_q())
 
     def filter_archived(self, queryset, name, value):
-        return queryset.archived() if value else queryset.active()
+        return {"only": queryset.archived(), "all": queryset}.get(value, queryset.active())

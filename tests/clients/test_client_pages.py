@@ -50,7 +50,11 @@ def test_an_exec_sponsor_sees_only_the_clients_they_sponsor(world, login):
         ("band={band_6001}", ["Big Spender"]),
         ("band={band_project_5001}", ["Project Co"]),
         ("ordering=-spend", ["Big Spender", "Project Co", "Harbour Bank", "Northwind Outdoor", "Paused Co"]),
-        ("archived=true", ["Gone Ltd"]),
+        ("archived=only", ["Gone Ltd"]),
+        (
+            "archived=all&status=active",
+            ["Big Spender", "Gone Ltd", "Harbour Bank", "Northwind Outdoor", "Project Co"],
+        ),
     ],
 )
 def test_the_list_filters_and_sorts(world, login, query, expected):
@@ -195,7 +199,7 @@ def test_archiving_hides_a_client_from_the_list_but_keeps_it(world, login):
     c = login(world.head)
     assert c.post(reverse("clients:archive", args=[world.client.pk])).status_code == 302
     assert "Northwind Outdoor" not in names(c.get(reverse("clients:list")))
-    assert "Northwind Outdoor" in names(c.get(reverse("clients:list") + "?archived=true"))
+    assert "Northwind Outdoor" in names(c.get(reverse("clients:list") + "?archived=only"))
     page = c.get(reverse("clients:detail", args=[world.client.pk]))
     assert page.status_code == 200 and "Archived on" in page.content.decode()
     c.post(reverse("clients:unarchive", args=[world.client.pk]))
