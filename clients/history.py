@@ -103,7 +103,11 @@ def _diffs(model, history_rows, maps, subject_of):
 
 
 def client_history(client: Client, limit: int = 60) -> list[Change]:
-    """The newest `limit` changes to the client, its contacts and its team, newest first."""
+    """The newest `limit` changes to the client, its contacts and its team, newest first.
+
+    Each source is read `2 * limit` rows deep so that the oldest change shown still has the row
+    before it to diff against in most cases; queries stay at one per source plus the label maps.
+    """
     sources = [
         (Client, Client.history.filter(id=client.id), lambda r, m: "Client"),
         (Contact, Contact.history.filter(client_id=client.id), lambda r, m: f"Contact: {r.name}"),

@@ -8,6 +8,7 @@ def navigation(request):
         return {"nav": {}}
     return {
         "nav": {
+            "my_week": perms.is_cs_team(user),
             "clients": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
             "new_client": perms.can_create_client(user),
             "staff": perms.sees_every_client(user) or perms.is_exec_sponsor(user),

@@ -15,6 +15,11 @@ EDIT = "edit"  # the client's details: status, spend, tier, dates
 EDIT_CONTACTS = "edit_contacts"
 MANAGE_TEAM = "manage_team"  # assign AMs and the exec sponsor
 ARCHIVE = "archive"
+LOG_CALL = "log_call"  # calls, their reports and actions
+RAISE_FLAG = "raise_flag"
+WORK_FLAG = "work_flag"  # mark in hand, add actions
+CLOSE_FLAG = "close_flag"
+MANAGE_ESCALATION = "manage_escalation"
 
 
 def roles_of(user) -> frozenset[str]:
@@ -70,23 +75,40 @@ def _team_roles(user, client) -> tuple[bool, bool]:
 
 
 def may(user, action: str, client) -> bool:
+    """May `user` do `action` to `client`? PRODUCT.md §1, decided here and nowhere else.
+
+    - read: the CS team and admins read every client; an exec sponsor reads the clients they sponsor;
+    - the account team writes calls, flags, actions and contacts for its clients; its lead edits details;
+    - the client's exec sponsor raises flags (from the NPS check-in);
+    - the head of CS does everything in CS, and alone closes flags; admins configure (details, team, rules).
+    """
     if not user.is_authenticated:
         return False
-    can_view = sees_every_client(user) or (is_exec_sponsor(user) and client.exec_sponsor_id == user.id)
+    sponsor = is_exec_sponsor(user) and client.exec_sponsor_id == user.id
     if action == VIEW:
-        return can_view
-    if not can_view:
+        return sees_every_client(user) or sponsor
+    if not (sees_every_client(user) or sponsor):
         return False
-    if is_head_of_cs(user) or is_admin(user):
+    head, admin = is_head_of_cs(user), is_admin(user)
+    if action == CLOSE_FLAG:
+        return head
+    if head:
         return True
-    if action in (MANAGE_TEAM, ARCHIVE):
-        return False
+    if action in (MANAGE_TEAM, ARCHIVE, MANAGE_ESCALATION, EDIT):
+        if admin:
+            return True
+        if action != EDIT:
+            return False
+    if action == RAISE_FLAG and sponsor:
+        return True
+    if action not in (EDIT, EDIT_CONTACTS, LOG_CALL, RAISE_FLAG, WORK_FLAG):
+        raise ValueError(f"unknown action {action!r}")
+    if action == EDIT_CONTACTS and admin:
+        return True
     on_team, is_lead = _team_roles(user, client)
     if action == EDIT:
         return is_lead
-    if action == EDIT_CONTACTS:
-        return on_team
-    raise ValueError(f"unknown action {action!r}")
+    return on_team
 
 
 def get_client_for(user, pk, action: str = VIEW, queryset=None):

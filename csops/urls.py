@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from clients.views import my_week
 from people.forms import QueuedPasswordResetForm
 from people.views import home
 
@@ -17,6 +18,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("my-week/", my_week, name="my_week"),
     path("clients/", include("clients.urls")),
     path("people/", include("people.urls")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,9 @@ from .models import StaffProfile
 
 @login_required
 def home(request):
-    """Each role lands where its work is."""
+    """Each role lands where its work is: the CS team on their week, sponsors and admins on clients."""
+    if perms.is_cs_team(request.user) and not perms.is_head_of_cs(request.user):
+        return redirect("my_week")
     if perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user):
         return redirect("clients:list")
     return render(request, "people/no_role.html", status=200)

@@ -1,11 +1,24 @@
 """factory-boy factories for every model."""
 
+import datetime
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from clients.models import AccountTeamMembership, Client, Contact, EngagementType, Industry, Tier
+from clients.models import (
+    AccountTeamMembership,
+    Action,
+    Call,
+    Client,
+    Contact,
+    EngagementType,
+    EscalationRule,
+    Flag,
+    Industry,
+    Tier,
+)
 from people.models import Role, StaffProfile
 from reporting.models import ReportingBand
 
@@ -124,3 +137,48 @@ class ReportingBandFactory(factory.django.DjangoModelFactory):
     report_cadence = "monthly"
     call_cadence = "monthly"
     live_dashboard = "no"
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+    kind = Call.Kind.VIDEO
+    duration_minutes = 30
+    delivery = "Agreed the May content plan; sign-off on the landing pages by Friday."
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    client = factory.SubFactory(ClientFactory)
+    title = "Rankings dropped after the site migration"
+    description = "Organic traffic down 30% since the relaunch; the client is worried."
+    source = Flag.Source.WEEKLY_CALL
+    severity = Flag.Severity.SERIOUS
+    owner = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    raised_by = factory.SelfAttribute("owner")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    client = factory.SubFactory(ClientFactory)
+    description = "Send the revised media plan"
+    owner = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+    created_by = factory.SelfAttribute("owner")
+
+
+class EscalationRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EscalationRule
+
+    client = factory.SubFactory(ClientFactory)
+    matter = EscalationRule.Matter.DISCOUNT
+    role = factory.LazyFunction(lambda: RoleFactory(code=Role.HEAD_OF_CS))

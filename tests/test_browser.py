@@ -27,6 +27,8 @@ def log_in(page, username, password="pw-for-tests-1"):
 def test_an_account_manager_logs_in_and_opens_one_of_their_clients(page, world):
     ContactFactory(client=world.client, name="Karen Wright", stance="ally", rag="green")
     log_in(page, "team_am")
+    page.wait_for_url("**/my-week/")
+    page.get_by_role("link", name="Clients", exact=True).click()
     page.wait_for_url("**/clients/")
     assert page.get_by_role("link", name="New client").count() == 0  # not the AM's job
     page.get_by_role("link", name="Northwind Outdoor").click()

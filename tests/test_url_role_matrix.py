@@ -32,12 +32,47 @@ def client_kwargs(w):
     return {"pk": w.client.pk}
 
 
+def call_kwargs(w):
+    from tests.factories import CallFactory
+
+    return {"pk": w.client.pk, "call_pk": CallFactory(client=w.client, author=w.team_am).pk}
+
+
+def report_kwargs(w):
+    from tests.factories import CallFactory, ContactFactory
+
+    call = CallFactory(client=w.client, author=w.team_am)
+    call.contact_attendees.add(ContactFactory(client=w.client))
+    return {"pk": w.client.pk, "call_pk": call.pk}
+
+
+def flag_kwargs(w):
+    from tests.factories import FlagFactory
+
+    return {"pk": w.client.pk, "flag_pk": FlagFactory(client=w.client, owner=w.team_am).pk}
+
+
+def action_kwargs(w):
+    from tests.factories import ActionFactory
+
+    return {"pk": w.client.pk, "action_pk": ActionFactory(client=w.client, owner=w.other_am).pk}
+
+
+def rule_kwargs(w):
+    from tests.factories import EscalationRuleFactory
+
+    return {"pk": w.client.pk, "rule_pk": EscalationRuleFactory(client=w.client).pk}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
 CONTACT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
 TEAM_MANAGE = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=200, admin=200)
 TEAM_MANAGE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=302, admin=302)
+# the account team and the head of CS write calls, actions and work flags; admins configure, not log
+TEAM_WRITE = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200)
+TEAM_WRITE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=302, head=302)
 
 MATRIX = {
     "home": ("get", None, expect(302, norole=200)),
@@ -66,6 +101,25 @@ MATRIX = {
     "clients:team_edit": ("get", member_kwargs, TEAM_MANAGE),
     "clients:team_remove": ("post", member_kwargs, TEAM_MANAGE_POST),
     "people:staff_list": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    "my_week": ("get", None, expect(403, anon=LOGIN, team_am=200, other_am=200, head=200)),
+    "clients:call_create": ("get", client_kwargs, TEAM_WRITE),
+    "clients:call_detail": ("get", call_kwargs, CLIENT_READ),
+    "clients:call_edit": ("get", call_kwargs, TEAM_WRITE),
+    "clients:call_send_report": ("post", report_kwargs, TEAM_WRITE_POST),
+    "clients:action_create": ("get", client_kwargs, TEAM_WRITE),
+    # the action's owner may tick it off wherever it lives; other_am owns the one in this test
+    "clients:action_toggle": ("post", action_kwargs, {**TEAM_WRITE_POST, "other_am": 302}),
+    "clients:flag_create": ("get", client_kwargs, {**TEAM_WRITE, "sponsor": 200}),
+    "clients:flag_detail": ("get", flag_kwargs, CLIENT_READ),
+    "clients:flag_in_hand": ("post", flag_kwargs, TEAM_WRITE_POST),
+    "clients:flag_resolve": ("get", flag_kwargs, {**TEAM_WRITE, "team_am": 403}),
+    "clients:stakeholder_update": (
+        "post",
+        lambda w: {**contact_kwargs(w)},
+        {**TEAM_WRITE_POST, "admin": 302},
+    ),
+    "clients:escalation_create": ("get", client_kwargs, TEAM_MANAGE),
+    "clients:escalation_edit": ("get", rule_kwargs, TEAM_MANAGE),
 }
 
 # The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.

@@ -15,9 +15,9 @@ def amy():
     return staff(Role.ACCOUNT_MANAGER, username="amy", email="amy@agency.example", first_name="Amy")
 
 
-def test_logging_in_lands_an_account_manager_on_the_clients(client, amy):
+def test_logging_in_lands_an_account_manager_on_their_week(client, amy):
     response = client.post(reverse("login"), {"username": "amy", "password": "pw-for-tests-1"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("clients:list")
+    assert response.redirect_chain[-1][0] == reverse("my_week")
     assert "Log out" in response.content.decode()
 
 

@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
 from reporting.models import BandTable
 
-from . import services
-from .filters import ClientFilter
-from .forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
-from .history import client_history
-from .models import AccountTeamMembership, Client, heads_of_cs
+from .. import services
+from ..activity_forms import ActionForm
+from ..filters import ClientFilter
+from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
+from ..models import AccountTeamMembership, Client, Contact, EscalationRule, Flag, heads_of_cs
+from ..timeline import client_timeline
 
 PAGE_SIZE = 25
 
@@ -68,6 +70,52 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
 
 
+def stakeholder_grid(contacts):
+    """Contacts by stance, allies first: the stakeholder map (seed 002) read at a glance."""
+    return [
+        (value, label, [c for c in contacts if c.stance == value]) for value, label in Contact.Stance.choices
+    ]
+
+
+def effective_escalation_rules(client):
+    """The client's own rules, and the agency-wide rule for every matter the client has not set."""
+    rules = list(
+        EscalationRule.objects.filter(Q(client=client) | Q(client__isnull=True)).select_related(
+            "person", "role"
+        )
+    )
+    own = {r.matter for r in rules if r.client_id}
+    return [r for r in rules if r.client_id or r.matter not in own]
+
+
+def open_flags_of(client):
+    flags = client.flags.exclude(status=Flag.Status.RESOLVED).select_related("owner")
+    return sorted(flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at))
+
+
+def client_panels(request, client):
+    """What the client page's live panels (flags, actions, stakeholder map, timeline) show."""
+    try:
+        page = max(1, int(request.GET.get("tl", 1)))
+    except ValueError:
+        page = 1
+    contacts = [c for c in client.contacts.all() if c.archived_at is None]
+    return {
+        "client": client,
+        "contacts": contacts,
+        "stakeholders": stakeholder_grid(contacts),
+        "stance_choices": Contact.Stance.choices,
+        "rag_choices": Contact.Rag.choices,
+        "open_flags": open_flags_of(client),
+        "open_actions": list(client.actions.open().select_related("owner", "flag", "call")),
+        "timeline": client_timeline(client, page),
+        "action_form": ActionForm(initial={"owner": request.user.pk}),
+        "today": timezone.localdate(),
+        "can_log_call": perms.may(request.user, perms.LOG_CALL, client),
+        "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
+    }
+
+
 @login_required
 def client_detail(request, pk):
     client = perms.get_client_for(
@@ -77,20 +125,23 @@ def client_detail(request, pk):
             _lead_prefetch(), "contacts"
         ),
     )
+    context = client_panels(request, client)
+    if request.htmx and request.htmx.target == "timeline":
+        return render(request, "clients/partials/timeline.html", context)
     return render(
         request,
         "clients/client_detail.html",
         {
-            "client": client,
+            **context,
             "band": BandTable.load().for_client(client),
-            "contacts": [c for c in client.contacts.all() if c.archived_at is None],
             "team": list(client.memberships.all()),
-            "history": client_history(client),
             "heads_of_cs": heads_of_cs(),
+            "escalation_rules": effective_escalation_rules(client),
             "can_edit": perms.may(request.user, perms.EDIT, client),
-            "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
             "can_manage_team": perms.may(request.user, perms.MANAGE_TEAM, client),
             "can_archive": perms.may(request.user, perms.ARCHIVE, client),
+            "can_raise_flag": perms.may(request.user, perms.RAISE_FLAG, client),
+            "can_manage_escalation": perms.may(request.user, perms.MANAGE_ESCALATION, client),
         },
     )
 

@@ -1,0 +1,52 @@
+"""The client page's timeline: calls, flags, actions and recorded changes, newest first, paginated.
+
+Each source is read newest first, only as deep as the page needs (page × size + 1 rows), then the
+sources are merged: the query count is fixed whatever the length of the client's history.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .history import client_history
+from .models import Action, Call, Flag
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class Entry:
+    when: datetime
+    kind: str  # call, flag, flag_resolved, action, action_done, change
+    obj: object
+
+
+@dataclass
+class TimelinePage:
+    entries: list[Entry]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def client_timeline(client, page: int = 1, size: int = PAGE_SIZE) -> TimelinePage:
+    depth = page * size + 1
+    entries: list[Entry] = []
+    calls = Call.objects.filter(client=client).select_related("author").order_by("-held_at")[:depth]
+    entries += [Entry(c.held_at, "call", c) for c in calls]
+    flags = Flag.objects.filter(client=client).select_related("owner", "raised_by", "resolved_by")
+    for f in flags.order_by("-raised_at")[:depth]:
+        entries.append(Entry(f.raised_at, "flag", f))
+        if f.resolved_at:
+            entries.append(Entry(f.resolved_at, "flag_resolved", f))
+    actions = Action.objects.filter(client=client).select_related("owner", "done_by", "flag", "call")
+    for a in actions.order_by("-created_at")[:depth]:
+        entries.append(Entry(a.created_at, "action", a))
+        if a.done_at:
+            entries.append(Entry(a.done_at, "action_done", a))
+    entries += [Entry(ch.when, "change", ch) for ch in client_history(client, limit=depth)]
+    entries.sort(key=lambda e: e.when, reverse=True)
+    start = (page - 1) * size
+    return TimelinePage(entries[start : start + size], page, len(entries) > start + size)
