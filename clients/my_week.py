@@ -56,7 +56,7 @@ def my_week(user, today=None):
     actions = list(
         Action.objects.open()
         .filter(owner=user, due_date__lte=sunday)
-        .select_related("client", "flag", "call")
+        .select_related("client", "owner", "flag", "call")
         .order_by("due_date", "pk")
     )
     return {

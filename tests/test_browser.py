@@ -46,3 +46,55 @@ def test_a_wrong_password_keeps_the_person_on_the_login_page(page, world):
     log_in(page, "team_am", password="wrong")
     assert "/accounts/login/" in page.url
     assert page.get_by_text("Please enter a correct username and password").is_visible()
+
+
+def test_an_am_logs_a_call_with_an_action_raises_a_flag_and_sees_both(page, world):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ContactFactory(client=world.client, name="Karen Wright", email="karen@northwind.example")
+    log_in(page, "team_am")
+    page.wait_for_url("**/my-week/")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/")
+
+    # Log the call in the panel (htmx: no page load), with one next action.
+    page.get_by_role("link", name="Log a call").click()
+    form = page.locator("form.call-form")
+    form.get_by_label("Karen Wright").check()
+    form.get_by_label("Delivery").fill("Signed off the landing pages; PPC audit next.")
+    row = form.locator(".next-action").first
+    row.get_by_label("Action").fill("Send PPC audit summary")
+    row.get_by_label("Owner").select_option(label="Amy Mills")
+    row.get_by_label("Due date").fill(today.isoformat())
+    form.get_by_role("button", name="Log the call").click()
+    page.get_by_text("Call logged with its next actions.").wait_for()
+    assert page.url.endswith(f"/clients/{world.client.pk}/")  # still the client page
+    timeline = page.locator("#timeline")
+    assert timeline.get_by_text("Send PPC audit summary").is_visible()
+    assert page.locator("#open-actions").get_by_text("Send PPC audit summary").is_visible()
+
+    # Raise a flag.
+    page.get_by_role("link", name="Raise a flag").click()
+    page.get_by_label("Title").fill("Traffic down 30% after the relaunch")
+    page.get_by_label("Severity").select_option("major")
+    page.get_by_label("Source").select_option("weekly_call")
+    page.get_by_label("Description").fill("The client is worried about the migration.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Traffic down 30% after the relaunch").wait_for()
+
+    # Both on the client's timeline...
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/")
+    timeline = page.locator("#timeline")
+    assert timeline.get_by_role("link", name="Traffic down 30% after the relaunch").is_visible()
+    assert timeline.get_by_text("logged by Amy Mills").is_visible()
+
+    # ...and on my week; tick the action off there.
+    page.get_by_role("link", name="My week").click()
+    page.wait_for_url("**/my-week/")
+    assert page.locator("#my-flags").get_by_text("Traffic down 30% after the relaunch").is_visible()
+    assert page.locator("#reports-unsent").get_by_text("Northwind Outdoor").is_visible()
+    actions = page.locator("#my-actions")
+    assert actions.get_by_text("Send PPC audit summary").is_visible()
+    actions.get_by_role("button", name="Tick off: Send PPC audit summary").click()
+    actions.get_by_role("button", name="Re-open: Send PPC audit summary").wait_for()
+    page.screenshot(path=os.environ.get("CSOPS_SCREENSHOT_DIR", "/tmp") + "/my-week.png", full_page=True)
