@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clients.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
-from clients.models import AccountTeamMembership, Client, Contact, EngagementType
+from clients.models import AccountTeamMembership, Action, Call, Client, Contact, EngagementType, Flag
 from people.models import Role
 from reporting.models import BandTable, ReportingBand
 
@@ -38,6 +38,11 @@ def test_seed_demo_covers_every_role_tier_and_band_and_runs_twice(client):
     )
     assert Client.objects.filter(memberships__is_lead=True).count() == clients  # every client has a lead
     assert Client.objects.filter(exec_sponsor__isnull=False).count() >= clients - 3
+
+    # a live workspace: calls with sent and unsent reports, open actions and open flags
+    assert Call.objects.filter(report_sent_at__isnull=False).exists()
+    assert Call.objects.filter(report_sent_at__isnull=True).exists()
+    assert Action.objects.open().exists() and Flag.objects.exclude(status="resolved").exists()
 
     for _, username in LOGINS:  # every printed login works through the login form
         response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})

@@ -231,3 +231,10 @@ def test_overdue_actions_are_marked(world, login):
     )
     html = login(world.team_am).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
     assert "overdue: was due" in html
+
+
+def test_the_tick_button_shows_only_to_those_who_may_tick(world, login):
+    ActionFactory(client=world.client, owner=world.team_am, description="Book the venue")
+    url = reverse("clients:detail", args=[world.client.pk])
+    assert "Tick off: Book the venue" in login(world.team_am).get(url).content.decode()
+    assert "Tick off: Book the venue" not in login(world.other_am).get(url).content.decode()

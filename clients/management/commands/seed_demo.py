@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from clients.models import Client, Contact, EngagementType, Industry, Tier
+from clients import activity_services
+from clients.models import Client, Contact, EngagementType, Flag, Industry, Tier
 from clients.services import client_create, team_member_set
 from people.models import Role, StaffProfile
 
@@ -247,5 +249,67 @@ class Command(BaseCommand):
                         "phone": f"020 7946 {1000 + i * 10 + j:04d}",
                     },
                 )
+            if status in ("active", "onboarding", "paused"):
+                self._activity(client, lead, users[support[i % 2]], i)
             created_count += 1
         return created_count
+
+    def _activity(self, client, lead, support, i):
+        """A few weeks of calls, actions and the odd flag, so every page has something to show."""
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        contacts = list(client.contacts.all())
+        gap = 7 if i % 2 else 14
+        for n in range(3, 0, -1):
+            held_at = now - datetime.timedelta(days=gap * n - 2 + i % 3, hours=i % 5)
+            call = activity_services.call_log(
+                client=client,
+                by=lead,
+                held_at=held_at,
+                kind=["video", "phone", "face_to_face"][n % 3],
+                duration_minutes=30 + 15 * (n % 2),
+                staff_attendees=[lead, support],
+                contact_attendees=contacts[:2],
+                rapport="Caught up on the team's news and the new office.",
+                delivery="Reviewed last month's results; sign-off agreed on the next content batch.",
+                strategy="Strategy still right; revisit at the quarterly review.",
+                commercial="Paid social is run in-house and underperforming against KPI.",
+            )
+            # the latest call of every third client still has its report to send
+            if not (n == 1 and i % 3 == 0):
+                call.report_sent_at = held_at + datetime.timedelta(hours=20)
+                call.save(update_fields=["report_sent_at"])
+        today = timezone.localdate()
+        activity_services.action_add(
+            client=client,
+            by=lead,
+            owner=lead,
+            call=call,
+            description="Send the revised content calendar",
+            due_date=today + datetime.timedelta(days=1 + i % 5),
+        )
+        if i % 4 == 1:
+            activity_services.action_add(
+                client=client,
+                by=lead,
+                owner=support,
+                description="Chase sign-off on the landing pages",
+                due_date=today - datetime.timedelta(days=2),
+            )
+        if i % 4 == 2:
+            flag = activity_services.flag_raise(
+                client=client,
+                by=lead,
+                owner=lead,
+                source=Flag.Source.WEEKLY_CALL,
+                severity=[Flag.Severity.SERIOUS, Flag.Severity.MAJOR, Flag.Severity.CRITICAL][i % 3],
+                title="Results behind forecast two months running",
+                description="Organic sessions are 18% behind the pitched forecast; the client has noticed.",
+            )
+            activity_services.action_add(
+                client=client,
+                by=lead,
+                owner=lead,
+                flag=flag,
+                description="Prepare a recovery plan for the next call",
+                due_date=today + datetime.timedelta(days=3),
+            )
