@@ -1,1 +1,99 @@
-# Models arrive with the issues that build this app (PRODUCT.md §2).
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from clients.models import Client
+from reporting.models import ReportingBand
+
+CONTRACT_TYPES = {".pdf", ".doc", ".docx"}
+CONTRACT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class EntertainmentBudget(models.Model):
+    """The entertainment matrix (seed 000, "Entertainment"): spend band × propensity → £ per month."""
+
+    band = models.ForeignKey(ReportingBand, on_delete=models.CASCADE, related_name="entertainment_budgets")
+    propensity = models.CharField(max_length=10, choices=Client.Propensity.choices)
+    monthly_budget = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["band__engagement_type", "band__min_amount", "propensity"]
+        constraints = [
+            models.UniqueConstraint(fields=["band", "propensity"], name="entertainment_one_per_cell"),
+            models.CheckConstraint(condition=Q(monthly_budget__gte=0), name="entertainment_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.band} × {self.propensity}: £{self.monthly_budget}"
+
+
+def validate_contract_file(upload):
+    if Path(upload.name).suffix.lower() not in CONTRACT_TYPES:
+        raise ValidationError("Upload the signed contract as a PDF or Word document (.pdf, .doc, .docx).")
+    if upload.size > CONTRACT_MAX_BYTES:
+        raise ValidationError("The file is larger than 10 MB: upload a smaller scan or a PDF.")
+    if Path(upload.name).suffix.lower() == ".pdf":
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise ValidationError("This file is not a PDF, whatever its name says.")
+
+
+def contract_upload_to(instance, filename):
+    return f"contracts/{instance.client_id}/{Path(filename).name}"
+
+
+class Contract(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent to client"
+        SIGNED = "signed", "Signed"
+        ENDED = "ended", "Ended"
+        RENEWED = "renewed", "Renewed"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contracts")
+    title = models.CharField(max_length=200, default="Services agreement")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    notice_period_days = models.PositiveSmallIntegerField("notice period (days)", default=30)
+    value = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, choices=Client.Currency.choices, default=Client.Currency.GBP)
+    sla = models.TextField("SLA", blank=True, help_text="Turnaround, sign-off, working hours, response times.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    document = models.FileField(
+        "signed document", upload_to=contract_upload_to, blank=True, validators=[validate_contract_file]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-end_date"]
+        indexes = [
+            # the renewal reminders and the weekly meet read contracts by end date
+            models.Index(fields=["status", "end_date"], name="contract_status_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="contract_ends_after_start"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="contract_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.client})"
+
+    @property
+    def notice_date(self):
+        """The last day to give notice: renewal talks must be done by then."""
+        import datetime
+
+        return self.end_date - datetime.timedelta(days=self.notice_period_days)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.SIGNED, self.Status.SENT, self.Status.DRAFT)

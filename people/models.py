@@ -75,3 +75,102 @@ class StaffProfile(models.Model):
     @property
     def role_names(self) -> str:
         return ", ".join(role.name for role in self.roles.all())
+
+
+class Notification(models.Model):
+    """Something a person should hear about: shown in the app, and emailed once.
+
+    `key` names the event (e.g. "contract-12-renewal-60"); the unique (user, key) constraint is what
+    makes every reminder task idempotent: running it twice, or on two workers, notifies once.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.subject
+
+
+class CalendarFeed(models.Model):
+    """A secret, revocable iCal URL for one person's calls, check-ins and reviews."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar of {self.user}"
+
+
+class Pdp(models.Model):
+    """A personal development plan for one person and year (seed 000, "Pathways and PDPs")."""
+
+    class Pathway(models.TextChoices):
+        DELIVERY = "delivery", "Strategic and tactical delivery expertise"
+        PEOPLE = "people", "People management"
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pdps")
+    year = models.PositiveSmallIntegerField()
+    pathway = models.CharField(max_length=20, choices=Pathway.choices, default=Pathway.DELIVERY)
+    summary = models.TextField("aims for the year", blank=True)
+    next_review_date = models.DateField(help_text="PDPs are reviewed every three months.")
+    salary_review_date = models.DateField(help_text="Salary and promotion are reviewed once a year.")
+    salary_reviewed_at = models.DateField(null=True, blank=True)
+    salary_outcome = models.TextField("salary / promotion outcome", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "staff__first_name"]
+        constraints = [models.UniqueConstraint(fields=["staff", "year"], name="pdp_one_per_person_per_year")]
+
+    def __str__(self):
+        return f"PDP {self.year}: {self.staff.get_full_name() or self.staff.username}"
+
+
+class PdpTarget(models.Model):
+    pdp = models.ForeignKey(Pdp, on_delete=models.CASCADE, related_name="targets")
+    description = models.CharField("measurable target", max_length=300)
+    measure = models.CharField("how it is measured", max_length=200)
+    reward = models.CharField("what happens when it is hit", max_length=300)
+    progress = models.PositiveSmallIntegerField("progress (%)", default=0)
+    achieved_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="pdptarget_progress_percent")
+        ]
+
+    def __str__(self):
+        return self.description
+
+
+class PdpReview(models.Model):
+    """The quarterly review meeting, recorded."""
+
+    pdp = models.ForeignKey(Pdp, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField()
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField()
+    target_progress = models.TextField("progress against targets", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"Review of {self.pdp} on {self.held_on}"

@@ -1,5 +1,7 @@
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -94,3 +96,151 @@ class BandTable:
             if band.engagement_type == client.engagement_type and band.contains(amount):
                 return band
         return None
+
+
+class FeedbackCadence(models.TextChoices):
+    QUARTERLY = "quarterly", "Quarterly NPS call from the exec sponsor"
+    HALF_YEARLY = "half_yearly", "Half-yearly"
+    NONE = "none", "None"
+
+
+class CommsPlan(models.Model):
+    """A client's comms plan (seed 000, "Comms Planning"): derived from the matrices, editable.
+
+    `customised` is set when someone edits the plan by hand; a spend change then leaves the plan
+    alone and the page says it differs from the matrix (with a reset), instead of overwriting it.
+    """
+
+    client = models.OneToOneField("clients.Client", on_delete=models.CASCADE, related_name="comms_plan")
+    report_cadence = models.CharField(max_length=20, choices=Cadence.choices, blank=True)
+    call_cadence = models.CharField(max_length=20, choices=Cadence.choices, blank=True)
+    call_weekday = models.PositiveSmallIntegerField(
+        "call day", choices=[(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")],
+        default=1,
+    )
+    call_time = models.TimeField(default=datetime.time(10, 0))
+    call_details = models.CharField(
+        max_length=300, blank=True, help_text="Dial-in, video link or address: it goes on every diary entry."
+    )
+    live_dashboard = models.BooleanField(default=False)
+    feedback_cadence = models.CharField(
+        "feedback (NPS)", max_length=20, choices=FeedbackCadence.choices, default=FeedbackCadence.QUARTERLY
+    )
+    entertainment_budget = models.DecimalField(
+        "entertainment budget (£/month)", max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    entertainment_notes = models.TextField("entertainment schedule (internal)", blank=True)
+    surprise_delight_notes = models.TextField("surprise and delight (internal)", blank=True)
+    anchor_date = models.DateField(help_text="Fortnightly calls count their weeks from here.")
+    derived_from = models.ForeignKey(ReportingBand, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    customised = models.BooleanField(default=False)
+    last_change_note = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(entertainment_budget__gte=0), name="commsplan_budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"Comms plan of {self.client}"
+
+    @property
+    def needs_completing(self) -> bool:
+        """A bespoke band leaves the cadences for the client's own plan to set."""
+        return not self.report_cadence or not self.call_cadence or Cadence.BESPOKE in (
+            self.report_cadence, self.call_cadence)
+
+
+class Occurrence(models.Model):
+    """A call or report that a comms plan makes due on a date; beat generates them ahead."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        REPORT = "report", "Report"
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        DONE = "done", "Done"
+        MISSED = "missed", "Missed"
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="occurrences")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_date = models.DateField()
+    due_time = models.TimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    done_at = models.DateTimeField(null=True, blank=True)
+    call = models.ForeignKey("clients.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "kind"]
+        constraints = [
+            # generation runs daily and may run twice or on two workers: one row per client, kind and day
+            models.UniqueConstraint(fields=["client", "kind", "due_date"], name="occurrence_once_per_day"),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_date"], name="occurrence_assignee_due"),
+            models.Index(fields=["status", "due_date"], name="occurrence_status_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.client} due {self.due_date}"
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(start: datetime.date) -> datetime.date:
+    month = start.month + 3
+    year = start.year + (month > 12)
+    return datetime.date(year, (month - 1) % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def quarter_label(start: datetime.date) -> str:
+    return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+
+
+class NpsCheckIn(models.Model):
+    """The exec sponsor's quarterly happiness call (seed 000, "Feedback, NPS and checking in")."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        DONE = "done", "Done"
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="nps_checkins")
+    quarter = models.DateField(help_text="First day of the quarter.")
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="nps_checkins"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-quarter", "client__name"]
+        constraints = [
+            # one check-in per client per quarter: a second entry edits the first, never duplicates
+            models.UniqueConstraint(fields=["client", "quarter"], name="nps_one_per_client_quarter"),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=10), name="nps_score_0_to_10"),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(score__isnull=False), name="nps_done_has_score"
+            ),
+        ]
+
+    def __str__(self):
+        return f"NPS {quarter_label(self.quarter)}: {self.client}"
+
+    @property
+    def quarter_label(self) -> str:
+        return quarter_label(self.quarter)
