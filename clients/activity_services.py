@@ -24,6 +24,18 @@ def call_log(*, client, by, staff_attendees=(), contact_attendees=(), actions=()
     call.contact_attendees.set(contact_attendees)
     for description, owner, due_date in actions:
         action_add(client=client, by=by, description=description, owner=owner, due_date=due_date, call=call)
+    from reporting.services import occurrence_fulfil_by_call
+
+    occurrence_fulfil_by_call(call)
+    return call
+
+
+@transaction.atomic
+def call_update(*, form, by) -> Call:
+    call = form.save()
+    from reporting.services import occurrence_fulfil_by_call
+
+    occurrence_fulfil_by_call(call)
     return call
 
 

@@ -15,7 +15,38 @@ def client_create(
     client.save()
     if lead is not None:
         team_member_set(client=client, user=lead, responsibility=lead_responsibility, is_lead=True, by=by)
+    from reporting.services import comms_plan_create
+
+    comms_plan_create(client=client, by=by)
     return client
+
+
+PLAN_INPUTS = ("engagement_type", "monthly_spend", "project_value", "propensity", "bespoke_plan")
+
+
+@transaction.atomic
+def client_update(*, client, by, form) -> tuple[Client, str]:
+    """Save the client form; a change to what the matrices read re-derives the comms plan.
+
+    Returns the client and what happened to its plan ("" when nothing did).
+    """
+    before = Client.objects.get(pk=client.pk)
+    client = form.save()
+    if not any(getattr(before, f) != getattr(client, f) for f in PLAN_INPUTS):
+        return client, ""
+    from reporting.services import comms_plan_refresh
+
+    return client, comms_plan_refresh(client=client, by=by, reason=_spend_reason(before, client))
+
+
+def _spend_reason(before, after) -> str:
+    if before.amount != after.amount or before.engagement_type != after.engagement_type:
+        unit = "/month" if after.engagement_type == "retained" else ""
+        old = f"£{before.amount:,.0f}" if before.amount is not None else "none"
+        return f"Spend changed {old} → £{after.amount:,.0f}{unit}"
+    if before.propensity != after.propensity:
+        return f"Propensity changed {before.get_propensity_display()} → {after.get_propensity_display()}"
+    return "Bespoke override changed"
 
 
 @transaction.atomic

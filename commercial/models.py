@@ -64,7 +64,9 @@ class Contract(models.Model):
     notice_period_days = models.PositiveSmallIntegerField("notice period (days)", default=30)
     value = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, choices=Client.Currency.choices, default=Client.Currency.GBP)
-    sla = models.TextField("SLA", blank=True, help_text="Turnaround, sign-off, working hours, response times.")
+    sla = models.TextField(
+        "SLA", blank=True, help_text="Turnaround, sign-off, working hours, response times."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     document = models.FileField(
         "signed document", upload_to=contract_upload_to, blank=True, validators=[validate_contract_file]
@@ -80,7 +82,9 @@ class Contract(models.Model):
             models.Index(fields=["status", "end_date"], name="contract_status_end"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="contract_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="contract_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="contract_value_not_negative"),
         ]
 

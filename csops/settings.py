@@ -204,6 +204,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
+    # PRODUCT.md §3. Daily tasks check "is anything due today?", so a day beat was down is caught up.
+    "generate-occurrences": {
+        "task": "reporting.tasks.generate_occurrences",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "mark-missed": {"task": "reporting.tasks.mark_missed_occurrences", "schedule": crontab(hour=6, minute=0)},
+    "nps-checkins": {"task": "reporting.tasks.nps_checkins", "schedule": crontab(hour=6, minute=30)},
+    "contract-renewals": {
+        "task": "commercial.tasks.contract_renewal_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "pdp-reviews": {"task": "people.tasks.pdp_reviews_due", "schedule": crontab(hour=7, minute=15)},
+    "call-reminders": {
+        "task": "reporting.tasks.remind_upcoming_calls",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "call-reports-overdue": {"task": "clients.tasks.call_reports_overdue", "schedule": crontab(minute=5)},
 }
 
 # --- Security -------------------------------------------------------------------------------------

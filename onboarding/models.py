@@ -29,20 +29,26 @@ class CsPrice(models.Model):
     industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     client_size = models.CharField(max_length=20, choices=Size.choices)
     service = models.CharField(max_length=20, choices=Service.choices)
-    monthly_fee = models.DecimalField("monthly CS fee (£)", max_digits=8, decimal_places=2,
-                                      validators=[MinValueValidator(0)])
+    monthly_fee = models.DecimalField(
+        "monthly CS fee (£)", max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["industry__name", "client_size", "service"]
         constraints = [
-            models.UniqueConstraint(fields=["industry", "client_size", "service"], name="csprice_one_per_cell"),
             models.UniqueConstraint(
-                fields=["client_size", "service"], condition=Q(industry__isnull=True), name="csprice_one_default"
+                fields=["industry", "client_size", "service"], name="csprice_one_per_cell"
+            ),
+            models.UniqueConstraint(
+                fields=["client_size", "service"],
+                condition=Q(industry__isnull=True),
+                name="csprice_one_default",
             ),
             models.CheckConstraint(condition=Q(monthly_fee__gte=0), name="csprice_not_negative"),
         ]
 
     def __str__(self):
-        return f"{self.industry or 'Any industry'} / {self.get_client_size_display()} / {self.get_service_display()}"
+        industry = self.industry or "Any industry"
+        return f"{industry} / {self.get_client_size_display()} / {self.get_service_display()}"

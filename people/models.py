@@ -104,7 +104,9 @@ class Notification(models.Model):
 class CalendarFeed(models.Model):
     """A secret, revocable iCal URL for one person's calls, check-ins and reviews."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now=True)
 

@@ -115,7 +115,8 @@ class CommsPlan(models.Model):
     report_cadence = models.CharField(max_length=20, choices=Cadence.choices, blank=True)
     call_cadence = models.CharField(max_length=20, choices=Cadence.choices, blank=True)
     call_weekday = models.PositiveSmallIntegerField(
-        "call day", choices=[(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")],
+        "call day",
+        choices=[(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")],
         default=1,
     )
     call_time = models.TimeField(default=datetime.time(10, 0))
@@ -127,12 +128,18 @@ class CommsPlan(models.Model):
         "feedback (NPS)", max_length=20, choices=FeedbackCadence.choices, default=FeedbackCadence.QUARTERLY
     )
     entertainment_budget = models.DecimalField(
-        "entertainment budget (£/month)", max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        "entertainment budget (£/month)",
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     entertainment_notes = models.TextField("entertainment schedule (internal)", blank=True)
     surprise_delight_notes = models.TextField("surprise and delight (internal)", blank=True)
     anchor_date = models.DateField(help_text="Fortnightly calls count their weeks from here.")
-    derived_from = models.ForeignKey(ReportingBand, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    derived_from = models.ForeignKey(
+        ReportingBand, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     customised = models.BooleanField(default=False)
     last_change_note = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,7 +148,9 @@ class CommsPlan(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(entertainment_budget__gte=0), name="commsplan_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(entertainment_budget__gte=0), name="commsplan_budget_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -150,8 +159,11 @@ class CommsPlan(models.Model):
     @property
     def needs_completing(self) -> bool:
         """A bespoke band leaves the cadences for the client's own plan to set."""
-        return not self.report_cadence or not self.call_cadence or Cadence.BESPOKE in (
-            self.report_cadence, self.call_cadence)
+        return (
+            not self.report_cadence
+            or not self.call_cadence
+            or Cadence.BESPOKE in (self.report_cadence, self.call_cadence)
+        )
 
 
 class Occurrence(models.Model):
@@ -175,7 +187,9 @@ class Occurrence(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     done_at = models.DateTimeField(null=True, blank=True)
-    call = models.ForeignKey("clients.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    call = models.ForeignKey(
+        "clients.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -217,7 +231,11 @@ class NpsCheckIn(models.Model):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="nps_checkins")
     quarter = models.DateField(help_text="First day of the quarter.")
     sponsor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="nps_checkins"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nps_checkins",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -232,7 +250,9 @@ class NpsCheckIn(models.Model):
         constraints = [
             # one check-in per client per quarter: a second entry edits the first, never duplicates
             models.UniqueConstraint(fields=["client", "quarter"], name="nps_one_per_client_quarter"),
-            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=10), name="nps_score_0_to_10"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=10), name="nps_score_0_to_10"
+            ),
             models.CheckConstraint(
                 condition=Q(status="due") | Q(score__isnull=False), name="nps_done_has_score"
             ),

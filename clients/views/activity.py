@@ -89,7 +89,7 @@ def call_edit(request, pk, call_pk):
     call = get_object_or_404(client.calls, pk=call_pk)
     form = CallForm(request.POST or None, instance=call, client=client)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        svc.call_update(form=form, by=request.user)
         messages.success(request, "Call saved.")
         return redirect("clients:call_detail", pk=client.pk, call_pk=call.pk)
     return render(

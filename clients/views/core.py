@@ -155,8 +155,10 @@ def client_edit(request, pk):
         can_manage_team=perms.may(request.user, perms.MANAGE_TEAM, client),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"{client.name} saved.")
+        client, plan_note = services.client_update(client=client, by=request.user, form=form)
+        messages.success(
+            request, f"{client.name} saved." + (f" Comms plan: {plan_note}" if plan_note else "")
+        )
         return redirect("clients:detail", pk=client.pk)
     return render(
         request, "clients/client_form.html", {"form": form, "client": client, "title": f"Edit {client.name}"}

@@ -1,0 +1,32 @@
+"""Beat's daily work for the comms plans. Each task takes the day as ISO text (default: today)."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+def _day(today):
+    return datetime.date.fromisoformat(today) if today else timezone.localdate()
+
+
+@shared_task
+def generate_occurrences(today: str | None = None) -> int:
+    return services.occurrences_generate(today=_day(today))
+
+
+@shared_task
+def mark_missed_occurrences(today: str | None = None) -> int:
+    return services.occurrences_mark_missed(today=_day(today))
+
+
+@shared_task
+def remind_upcoming_calls(today: str | None = None) -> int:
+    return services.calls_remind_tomorrow(today=_day(today))
+
+
+@shared_task
+def nps_checkins(today: str | None = None) -> int:
+    return services.nps_checkins_run(today=_day(today))
