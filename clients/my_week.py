@@ -2,14 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from reporting.models import BandTable, Cadence
+from reporting.models import Occurrence
 
 from .models import Action, Call, Client, Flag
-
-CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14, Cadence.MONTHLY: 30}
 
 
 def week_bounds(today):
@@ -17,42 +15,14 @@ def week_bounds(today):
     return monday, monday + timedelta(days=6)
 
 
-def calls_due(clients, today):
-    """Clients whose call cadence (reporting matrix) makes a call due by the end of this week.
-
-    Due = last held call + cadence interval, or now if there has never been one. Bespoke, project
-    and paused clients are left to their own plans.
-    """
-    _, sunday = week_bounds(today)
-    bands = BandTable.load()
-    due = []
-    for client in clients:
-        band = bands.for_client(client)
-        if client.status not in (Client.Status.ACTIVE, Client.Status.ONBOARDING) or client.bespoke_plan:
-            continue
-        days = CADENCE_DAYS.get(band.call_cadence) if band else None
-        if days is None:
-            continue
-        last = client.last_call_at and timezone.localdate(client.last_call_at)
-        due_on = last + timedelta(days=days) if last else today
-        if due_on <= sunday:
-            due.append(
-                {"client": client, "band": band, "last": last, "due_on": due_on, "overdue": due_on < today}
-            )
-    return sorted(due, key=lambda d: d["due_on"])
-
-
 def my_week(user, today=None):
     today = today or timezone.localdate()
     monday, sunday = week_bounds(today)
     clients = list(
-        Client.objects.active()
-        .filter(memberships__user=user)
-        .select_related("tier")
-        .annotate(last_call_at=Max("calls__held_at", filter=Q(calls__held=True)))
-        .order_by("name")
+        Client.objects.active().filter(memberships__user=user).select_related("tier").order_by("name")
     )
     client_ids = [c.pk for c in clients]
+    mine = Q(assignee=user) | Q(client_id__in=client_ids)
     actions = list(
         Action.objects.open()
         .filter(owner=user, due_date__lte=sunday)
@@ -64,7 +34,29 @@ def my_week(user, today=None):
         "monday": monday,
         "sunday": sunday,
         "clients": clients,
-        "calls_due": calls_due(clients, today),
+        # from the occurrences beat generates from each comms plan; missed ones stay until logged
+        "calls_due": list(
+            Occurrence.objects.filter(
+                mine,
+                kind=Occurrence.Kind.CALL,
+                due_date__lte=sunday,
+                status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
+                due_date__gte=today - timedelta(days=30),
+            )
+            .select_related("client", "assignee")
+            .order_by("due_date", "due_time")
+        ),
+        "reports_due": list(
+            Occurrence.objects.filter(
+                mine,
+                kind=Occurrence.Kind.REPORT,
+                due_date__lte=sunday,
+                status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
+                due_date__gte=today - timedelta(days=30),
+            )
+            .select_related("client")
+            .order_by("due_date")
+        ),
         "planned_calls": list(
             Call.objects.filter(client_id__in=client_ids, held=False, held_at__date__lte=sunday)
             .select_related("client")

@@ -47,6 +47,8 @@ def client_timeline(client, page: int = 1, size: int = PAGE_SIZE) -> TimelinePag
         if a.done_at:
             entries.append(Entry(a.done_at, "action_done", a))
     entries += [Entry(ch.when, "change", ch) for ch in client_history(client, limit=depth)]
+    contracts = client.contracts.order_by("-created_at")[:depth]
+    entries += [Entry(c.created_at, "contract", c) for c in contracts]
     entries.sort(key=lambda e: e.when, reverse=True)
     start = (page - 1) * size
     return TimelinePage(entries[start : start + size], page, len(entries) > start + size)

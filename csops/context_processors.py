@@ -6,12 +6,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
+    from people.models import Notification
+
     return {
         "nav": {
+            "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
             "my_week": perms.is_cs_team(user),
             "clients": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
             "new_client": perms.can_create_client(user),
             "staff": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
+            "matrices": perms.can_view_matrices(user),
             "admin": user.is_staff and perms.is_admin(user),
             "roles": sorted(perms.roles_of(user)),
         }

@@ -56,6 +56,15 @@ def sees_every_client(user) -> bool:
     return is_cs_team(user) or is_admin(user)
 
 
+def can_view_matrices(user) -> bool:
+    return is_admin(user) or is_head_of_cs(user)
+
+
+def can_edit_matrices(user) -> bool:
+    """The reporting, entertainment and CS pricing matrices are configured by admins (§1)."""
+    return is_admin(user)
+
+
 def can_create_client(user) -> bool:
     return is_head_of_cs(user) or is_admin(user)
 

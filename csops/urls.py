@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from clients.views import my_week
 from people.forms import QueuedPasswordResetForm
-from people.views import home
+from people.views import calendar_feed, home
 
 admin.site.site_header = "CS Ops administration"
 admin.site.site_title = "CS Ops admin"
@@ -19,8 +19,12 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-week/", my_week, name="my_week"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("clients/", include("clients.urls")),
     path("people/", include("people.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("commercial/", include("commercial.urls")),
+    path("onboarding/", include("onboarding.urls")),
     path("admin/", admin.site.urls),
 ]
 

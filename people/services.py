@@ -49,3 +49,24 @@ def notifications_mark_read(*, user, pk=None) -> int:
     if pk is not None:
         qs = qs.filter(pk=pk)
     return qs.update(read_at=timezone.now())
+
+
+def add_months(day, months: int):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    import calendar
+
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def pdp_review_record(*, pdp, by, held_on, notes: str, target_progress: str = ""):
+    """Record the quarterly review; the next one falls three months on (seed 000)."""
+    from .models import PdpReview
+
+    review = PdpReview.objects.create(
+        pdp=pdp, reviewer=by, held_on=held_on, notes=notes, target_progress=target_progress
+    )
+    pdp.next_review_date = add_months(held_on, 3)
+    pdp.save(update_fields=["next_review_date"])
+    return review

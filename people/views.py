@@ -1,10 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
 
-from .models import StaffProfile
+from . import calendar as cal
+from .forms_pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
+from .models import CalendarFeed, Notification, Pdp, StaffProfile
+from .services import notifications_mark_read, pdp_review_record
 
 
 @login_required
@@ -27,3 +36,155 @@ def staff_list(request):
         .prefetch_related("roles")
     )
     return render(request, "people/staff_list.html", {"profiles": profiles})
+
+
+@login_required
+def notification_list(request):
+    notes = Notification.objects.filter(user=request.user)
+    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    return render(request, "people/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk=None):
+    """Mark one (and follow its link) or all as read."""
+    if pk is None:
+        notifications_mark_read(user=request.user)
+        return redirect("people:notifications")
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications_mark_read(user=request.user, pk=pk)
+    return redirect(note.url or "people:notifications")
+
+
+@login_required
+def calendar_settings(request):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        feed = cal.feed_for(request.user, rotate=True)
+        messages.success(request, "New calendar address made: the old one no longer works.")
+        return redirect("people:calendar")
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else None
+    return render(request, "people/calendar.html", {"feed_url": url})
+
+
+def calendar_feed(request, token):
+    """Public by design: the secret token is the credential (calendar apps cannot log in)."""
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    response = HttpResponse(cal.build_calendar(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="csops.ics"'
+    return response
+
+
+# --- PDPs ----------------------------------------------------------------------------------------------
+
+
+def _pdps_visible_to(user):
+    """Your own PDP; those of the people you line-manage; all of them for the head of CS and admins."""
+    qs = Pdp.objects.select_related("staff", "staff__profile__line_manager")
+    if perms.is_head_of_cs(user) or perms.is_admin(user):
+        return qs
+    return qs.filter(Q(staff=user) | Q(staff__profile__line_manager=user))
+
+
+def _pdp_for(user, pk, manage=False):
+    pdp = _pdps_visible_to(user).filter(pk=pk).first()
+    if pdp is None:
+        raise Http404("No such PDP.")
+    if manage and not _may_manage_pdp(user, pdp):
+        raise PermissionDenied("Only their line manager or the head of CS manages a PDP.")
+    return pdp
+
+
+def _may_manage_pdp(user, pdp):
+    manager = getattr(getattr(pdp.staff, "profile", None), "line_manager_id", None)
+    return perms.is_head_of_cs(user) or perms.is_admin(user) or manager == user.id
+
+
+def _managed_staff(user):
+    if perms.is_head_of_cs(user) or perms.is_admin(user):
+        return staff_users()
+    return staff_users().filter(profile__line_manager=user)
+
+
+@login_required
+def pdp_list(request):
+    return render(
+        request,
+        "people/pdp_list.html",
+        {
+            "pdps": _pdps_visible_to(request.user).prefetch_related("targets"),
+            "can_create": _managed_staff(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def pdp_create(request):
+    staff = _managed_staff(request.user)
+    if not staff.exists():
+        raise PermissionDenied("PDPs are set up by a line manager or the head of CS.")
+    form = PdpForm(request.POST or None, staff_choices=staff)
+    if request.method == "POST" and form.is_valid():
+        pdp = form.save()
+        messages.success(request, "PDP created: now add its measurable targets.")
+        return redirect("people:pdp_detail", pk=pdp.pk)
+    return render(request, "people/pdp_form.html", {"form": form, "title": "New PDP"})
+
+
+@login_required
+def pdp_edit(request, pk):
+    pdp = _pdp_for(request.user, pk, manage=True)
+    form = PdpForm(request.POST or None, instance=pdp, staff_choices=staff_users())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "PDP saved.")
+        return redirect("people:pdp_detail", pk=pdp.pk)
+    return render(request, "people/pdp_form.html", {"form": form, "title": f"Edit {pdp}", "pdp": pdp})
+
+
+@login_required
+def pdp_detail(request, pk):
+    pdp = _pdp_for(request.user, pk)
+    return render(
+        request,
+        "people/pdp_detail.html",
+        {
+            "pdp": pdp,
+            "targets": list(pdp.targets.all()),
+            "reviews": list(pdp.reviews.select_related("reviewer")),
+            "can_manage": _may_manage_pdp(request.user, pdp),
+            "target_form": PdpTargetForm(),
+            "review_form": PdpReviewForm(),
+        },
+    )
+
+
+@login_required
+def pdp_target_add(request, pk):
+    pdp = _pdp_for(request.user, pk, manage=True)
+    form = PdpTargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = form.save(commit=False)
+        target.pdp = pdp
+        target.save()
+        messages.success(request, "Target added.")
+        return redirect("people:pdp_detail", pk=pdp.pk)
+    return render(
+        request, "people/pdp_form.html", {"form": form, "title": f"New target for {pdp}", "pdp": pdp}
+    )
+
+
+@login_required
+def pdp_review_add(request, pk):
+    pdp = _pdp_for(request.user, pk, manage=True)
+    form = PdpReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pdp_review_record(pdp=pdp, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Review recorded. Next review: {pdp.next_review_date:%d %B %Y}.")
+        return redirect("people:pdp_detail", pk=pdp.pk)
+    return render(
+        request, "people/pdp_form.html", {"form": form, "title": f"Record a review of {pdp}", "pdp": pdp}
+    )

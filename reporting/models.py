@@ -45,7 +45,11 @@ class ReportingBand(models.Model):
     class Meta:
         ordering = ["engagement_type", "min_amount"]
         constraints = [
-            models.UniqueConstraint(fields=["engagement_type", "min_amount"], name="band_unique_start"),
+            models.UniqueConstraint(
+                fields=["engagement_type", "min_amount"],
+                name="band_unique_start",
+                violation_error_message="Two bands of this engagement start at the same amount: remove one.",
+            ),
             models.CheckConstraint(
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gte=models.F("min_amount")),
                 name="band_max_not_below_min",

@@ -30,3 +30,14 @@ def remind_upcoming_calls(today: str | None = None) -> int:
 @shared_task
 def nps_checkins(today: str | None = None) -> int:
     return services.nps_checkins_run(today=_day(today))
+
+
+@shared_task
+def refresh_all_plans() -> int:
+    """After a matrix change: re-derive every plan that follows the matrix (hand-edited ones get a note)."""
+    from clients.models import Client
+
+    changed = 0
+    for client in Client.objects.active().filter(comms_plan__isnull=False).iterator():
+        changed += bool(services.comms_plan_refresh(client=client, reason="Matrix changed"))
+    return changed

@@ -36,7 +36,8 @@ def service_missing(reason: str):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings, request):
+def _fast_and_quiet(settings, request, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads never land in the working tree
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

@@ -182,3 +182,114 @@ class EscalationRuleFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     matter = EscalationRule.Matter.DISCOUNT
     role = factory.LazyFunction(lambda: RoleFactory(code=Role.HEAD_OF_CS))
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commercial.Contract"
+
+    client = factory.SubFactory(ClientFactory)
+    title = "Services agreement"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=300))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=65))
+    notice_period_days = 30
+    value = Decimal("24000")
+    status = "signed"
+
+
+class EntertainmentBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commercial.EntertainmentBudget"
+        django_get_or_create = ["band", "propensity"]
+
+    band = factory.SubFactory(ReportingBandFactory)
+    propensity = "high"
+    monthly_budget = Decimal("50")
+
+
+class CsPriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.CsPrice"
+        django_get_or_create = ["industry", "client_size", "service"]
+
+    industry = None
+    client_size = "medium"
+    service = "seo"
+    monthly_fee = Decimal("450")
+
+
+class CommsPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.CommsPlan"
+        django_get_or_create = ["client"]
+
+    client = factory.SubFactory(ClientFactory)
+    report_cadence = "monthly"
+    call_cadence = "weekly"
+    anchor_date = factory.LazyFunction(timezone.localdate)
+
+
+class OccurrenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.Occurrence"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "call"
+    due_date = factory.LazyFunction(timezone.localdate)
+
+
+class NpsCheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.NpsCheckIn"
+
+    client = factory.SubFactory(ClientFactory)
+    quarter = factory.LazyFunction(lambda: datetime.date(timezone.localdate().year, 1, 1))
+    sponsor = factory.LazyFunction(lambda: staff(Role.EXEC_SPONSOR))
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    key = factory.Sequence(lambda n: f"event-{n}")
+    subject = "Call tomorrow: Northwind Outdoor"
+    url = "/my-week/"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.CalendarFeed"
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.Sequence(lambda n: f"secret-token-{n:04d}-abcdefghijklmnop")
+
+
+class PdpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Pdp"
+
+    staff = factory.SubFactory(UserFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    next_review_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    salary_review_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
+
+
+class PdpTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.PdpTarget"
+
+    pdp = factory.SubFactory(PdpFactory)
+    description = "Every main contact met one-to-one this year"
+    measure = "Meetings logged with each decision maker"
+    reward = "Step up to senior account manager"
+
+
+class PdpReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.PdpReview"
+
+    pdp = factory.SubFactory(PdpFactory)
+    held_on = factory.LazyFunction(timezone.localdate)
+    reviewer = factory.SubFactory(UserFactory)
+    notes = "On track; two contacts still to meet."

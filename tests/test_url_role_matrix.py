@@ -64,6 +64,46 @@ def rule_kwargs(w):
     return {"pk": w.client.pk, "rule_pk": EscalationRuleFactory(client=w.client).pk}
 
 
+def notification_kwargs(w):
+    from tests.factories import NotificationFactory
+
+    return {"pk": NotificationFactory(user=w.team_am).pk}
+
+
+def feed_kwargs(w):
+    from tests.factories import CalendarFeedFactory
+
+    return {"token": CalendarFeedFactory(user=w.team_am).token}
+
+
+def pdp_kwargs(w):
+    from tests.factories import PdpFactory
+
+    return {"pk": PdpFactory(staff=w.team_am).pk}
+
+
+def occurrence_kwargs(w):
+    from tests.factories import OccurrenceFactory
+
+    return {"pk": OccurrenceFactory(client=w.client, kind="report").pk}
+
+
+def contract_kwargs(w):
+    from tests.factories import ContractFactory
+
+    return {"pk": w.client.pk, "contract_pk": ContractFactory(client=w.client).pk}
+
+
+def document_kwargs(w):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(client=w.client)
+    contract.document.save("signed.pdf", ContentFile(b"%PDF-1.4 test"))
+    return {"contract_pk": contract.pk}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -72,6 +112,7 @@ TEAM_MANAGE = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=200, a
 TEAM_MANAGE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=302, admin=302)
 # the account team and the head of CS write calls, actions and work flags; admins configure, not log
 TEAM_WRITE = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200)
+MATRIX_SCREEN = expect(403, anon=LOGIN, head=200, admin=200)  # admins edit; the head of CS reads
 TEAM_WRITE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=302, head=302)
 
 MATRIX = {
@@ -118,6 +159,27 @@ MATRIX = {
         lambda w: {**contact_kwargs(w)},
         {**TEAM_WRITE_POST, "admin": 302},
     ),
+    "people:notifications": ("get", None, expect(200, anon=LOGIN)),
+    "people:notifications_read_all": ("post", None, expect(302)),
+    "people:notification_read": ("post", notification_kwargs, expect(404, anon=LOGIN, team_am=302)),
+    "people:calendar": ("get", None, expect(200, anon=LOGIN)),
+    # the secret token is the credential: calendar apps cannot log in
+    "calendar_feed": ("get", feed_kwargs, expect(200)),
+    "people:pdp_list": ("get", None, expect(200, anon=LOGIN)),
+    "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
+    "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200, admin=200)),
+    "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
+    "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
+    "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
+    "reporting:matrix": ("get", None, MATRIX_SCREEN),
+    "reporting:plan_edit": ("get", client_kwargs, TEAM_WRITE),
+    "reporting:plan_reset": ("post", client_kwargs, TEAM_WRITE_POST),
+    "reporting:occurrence_done": ("post", occurrence_kwargs, TEAM_WRITE_POST),
+    "commercial:entertainment_matrix": ("get", None, MATRIX_SCREEN),
+    "commercial:contract_create": ("get", client_kwargs, CLIENT_EDIT),
+    "commercial:contract_edit": ("get", contract_kwargs, CLIENT_EDIT),
+    "commercial:contract_document": ("get", document_kwargs, CLIENT_READ),
+    "onboarding:pricing_matrix": ("get", None, MATRIX_SCREEN),
     "clients:escalation_create": ("get", client_kwargs, TEAM_MANAGE),
     "clients:escalation_edit": ("get", rule_kwargs, TEAM_MANAGE),
 }

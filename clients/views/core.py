@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
-from reporting.models import BandTable
+from reporting.models import BandTable, CommsPlan
 
 from .. import services
 from ..activity_forms import ActionForm
@@ -128,6 +128,11 @@ def client_detail(request, pk):
     context = client_panels(request, client)
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "clients/partials/timeline.html", context)
+    from reporting import services as reporting
+
+    plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
+    today = timezone.localdate()
+    held_due = reporting.adherence(today=today, client_ids=[client.pk])["clients"].get(client.pk, (0, 0))
     return render(
         request,
         "clients/client_detail.html",
@@ -142,6 +147,13 @@ def client_detail(request, pk):
             "can_archive": perms.may(request.user, perms.ARCHIVE, client),
             "can_raise_flag": perms.may(request.user, perms.RAISE_FLAG, client),
             "can_manage_escalation": perms.may(request.user, perms.MANAGE_ESCALATION, client),
+            "plan": plan,
+            "plan_differences": reporting.plan_differences(plan) if plan and plan.customised else [],
+            "adherence": {"held": held_due[0], "due": held_due[1], "percent": reporting.percent(held_due)},
+            "upcoming": list(
+                client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
+            ),
+            "contracts": list(client.contracts.all()),
         },
     )
 

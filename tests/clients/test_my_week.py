@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reporting.services import comms_plan_create, occurrences_generate
+
 from ..factories import ActionFactory, CallFactory, ClientFactory, FlagFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +18,17 @@ WEDNESDAY = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 @time_machine.travel(WEDNESDAY, tick=False)
 def test_my_week_lists_calls_due_actions_flags_and_unsent_reports(world, login):
-    # Northwind: £2,000/month → weekly calls; last call 8 days ago → overdue since last Tuesday.
+    # Northwind (£2,000/month: weekly calls, monthly reports) calls on Tuesdays: yesterday's is overdue.
+    plan = comms_plan_create(client=world.client)
+    plan.call_weekday = 1
+    plan.save()
+    occurrences_generate(today=dt.date(2026, 11, 23))
     CallFactory(
         client=world.client,
         author=world.team_am,
         held_at=WEDNESDAY - dt.timedelta(days=8),
         report_sent_at=WEDNESDAY,
     )
-    # Monthly-call client called 10 days ago: not due this week.
     quiet = ClientFactory(name="Quiet Ltd", monthly_spend=Decimal("500"))
     MembershipFactory(client=quiet, user=world.team_am)
     CallFactory(client=quiet, author=world.team_am, held_at=WEDNESDAY - dt.timedelta(days=10))
@@ -44,25 +49,39 @@ def test_my_week_lists_calls_due_actions_flags_and_unsent_reports(world, login):
 
     response = login(world.team_am).get(reverse("my_week"))
     ctx = response.context
-    assert [d["client"].name for d in ctx["calls_due"]] == ["Northwind Outdoor"]
-    assert ctx["calls_due"][0]["overdue"] and ctx["calls_due"][0]["due_on"] == dt.date(2026, 11, 24)
+    assert [(o.client.name, o.due_date) for o in ctx["calls_due"]] == [
+        ("Northwind Outdoor", dt.date(2026, 11, 24))
+    ]
     assert [a.description for a in ctx["overdue_actions"]] == ["Overdue thing"]
     assert [a.description for a in ctx["week_actions"]] == ["Friday thing"]
     assert ctx["later_actions_count"] == 1
     assert [f.title for f in ctx["open_flags"]] == ["Open issue"]
     assert [c.client.name for c in ctx["reports_unsent"]] == ["Quiet Ltd"]
     html = response.content.decode()
-    assert "overdue since 24 Nov" in html and "Not mine" not in html
+    assert "overdue" in html and "Not mine" not in html
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
-def test_a_client_never_called_is_due_now_and_projects_follow_their_own_plan(world, login):
-    project = ClientFactory(
-        name="Project Co", engagement_type="project", monthly_spend=None, project_value=Decimal("3000")
+def test_calls_and_reports_due_come_from_the_occurrences(world, login):
+    comms_plan_create(client=world.client)
+    occurrences_generate(today=dt.date(2026, 11, 23))  # weekly calls on Tuesdays, monthly reports by the 5th
+    c = login(world.team_am)
+    ctx = c.get(reverse("my_week")).context
+    assert [o.due_date for o in ctx["calls_due"]] == [dt.date(2026, 11, 24)]
+    assert ctx["reports_due"] == []
+    # logging the call ticks its occurrence off
+    c.post(
+        reverse("clients:call_create", args=[world.client.pk]),
+        {
+            "held_at": "2026-11-25T08:00",
+            "held": "on",
+            "kind": "phone",
+            "duration_minutes": "20",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
     )
-    MembershipFactory(client=project, user=world.team_am)
-    due = login(world.team_am).get(reverse("my_week")).context["calls_due"]
-    assert [(d["client"].name, d["last"]) for d in due] == [("Northwind Outdoor", None)]
+    assert c.get(reverse("my_week")).context["calls_due"] == []
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
@@ -103,3 +122,17 @@ def test_my_week_query_count_does_not_grow_with_clients_or_history(world, login)
 
 def test_my_week_is_for_the_cs_team(world, login):
     assert login(world.sponsor).get(reverse("my_week")).status_code == 403
+
+
+def test_a_monthly_report_due_shows_on_its_week_and_can_be_marked_sent(world, login):
+    comms_plan_create(client=world.client)  # £2,000/month: monthly reports, due by the 5th
+    occurrences_generate(today=dt.date(2026, 11, 23))
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC), tick=False):
+        # 5 Dec 2026 is a Saturday: the report is due the Monday after, so not in this week
+        assert login(world.team_am).get(reverse("my_week")).context["reports_due"] == []
+    with time_machine.travel(dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC), tick=False):
+        c = login(world.team_am)
+        reports = c.get(reverse("my_week")).context["reports_due"]
+        assert [o.due_date for o in reports] == [dt.date(2026, 12, 7)]
+        c.post(reverse("reporting:occurrence_done", args=[reports[0].pk]))
+        assert c.get(reverse("my_week")).context["reports_due"] == []

@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from clients.models import Client
+from csops import permissions as perms
+from reporting.models import ReportingBand
+from reporting.tasks import refresh_all_plans
+
+from . import services
+from .forms import ContractForm, EntertainmentMatrixForm
+from .models import Contract, EntertainmentBudget
+
+
+@login_required
+def contract_create(request, pk):
+    return _contract_form(request, pk, None)
+
+
+@login_required
+def contract_edit(request, pk, contract_pk):
+    return _contract_form(request, pk, contract_pk)
+
+
+def _contract_form(request, pk, contract_pk):
+    client = perms.get_client_for(request.user, pk, perms.EDIT)
+    contract = (
+        get_object_or_404(Contract, pk=contract_pk, client=client) if contract_pk else Contract(client=client)
+    )
+    form = ContractForm(request.POST or None, request.FILES or None, instance=contract)
+    if request.method == "POST" and form.is_valid():
+        services.contract_save(contract=form.save(commit=False), by=request.user)
+        messages.success(request, "Contract saved.")
+        return redirect(reverse("clients:detail", args=[client.pk]) + "#contracts")
+    return render(
+        request,
+        "commercial/contract_form.html",
+        {
+            "client": client,
+            "form": form,
+            "contract": contract if contract_pk else None,
+            "title": f"{'Edit' if contract_pk else 'New'} contract: {client.name}",
+        },
+    )
+
+
+@login_required
+def contract_document(request, contract_pk):
+    """Signed contracts are not public media: served only to those who may see the client."""
+    contract = get_object_or_404(Contract.objects.select_related("client"), pk=contract_pk)
+    perms.get_client_for(request.user, contract.client_id)
+    if not contract.document:
+        raise Http404("No document uploaded.")
+    return FileResponse(
+        contract.document.open("rb"), as_attachment=True, filename=contract.document.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def entertainment_matrix(request):
+    if not perms.can_view_matrices(request.user):
+        raise PermissionDenied("The matrices are for admins and the head of CS.")
+    editable = perms.can_edit_matrices(request.user)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("Only admins change the entertainment matrix.")
+    bands = list(ReportingBand.objects.all())
+    budgets = {(b.band_id, b.propensity): b.monthly_budget for b in EntertainmentBudget.objects.all()}
+    form = EntertainmentMatrixForm(
+        request.POST or None, bands=bands, propensities=Client.Propensity.choices, budgets=budgets
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            for band_id, propensity, amount in form.cells():
+                if budgets.get((band_id, propensity)) != amount:
+                    EntertainmentBudget.objects.update_or_create(
+                        band_id=band_id, propensity=propensity, defaults={"monthly_budget": amount}
+                    )
+            transaction.on_commit(lambda: refresh_all_plans.delay())
+        messages.success(request, "Entertainment matrix saved.")
+        return redirect("commercial:entertainment_matrix")
+    return render(
+        request,
+        "commercial/entertainment_matrix.html",
+        {"form": form, "editable": editable, "propensities": Client.Propensity.choices},
+    )

@@ -1,0 +1,104 @@
+"""A person's iCal feed (RFC 5545): client calls as recurring diary entries with their call details,
+as seed 000 asks, plus NPS check-ins due and PDP reviews."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, vRecur
+
+from reporting.models import Cadence, CommsPlan, NpsCheckIn, quarter_end
+
+from .models import CalendarFeed, Pdp
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def feed_for(user, *, rotate=False) -> CalendarFeed:
+    feed, created = CalendarFeed.objects.get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    if rotate and not created:
+        feed.token = secrets.token_urlsafe(32)  # the old URL stops working at once
+        feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+def _recurrence(plan):
+    if plan.call_cadence == Cadence.WEEKLY:
+        return vRecur(FREQ="WEEKLY", BYDAY=WEEKDAYS[plan.call_weekday])
+    if plan.call_cadence == Cadence.FORTNIGHTLY:
+        return vRecur(FREQ="WEEKLY", INTERVAL=2, BYDAY=WEEKDAYS[plan.call_weekday])
+    if plan.call_cadence == Cadence.MONTHLY:
+        return vRecur(FREQ="MONTHLY", BYDAY=f"1{WEEKDAYS[plan.call_weekday]}")
+    return None
+
+
+def build_calendar(user) -> bytes:
+    tz = timezone.get_current_timezone()
+    cal = Calendar()
+    cal.add("prodid", "-//CS Ops//csops//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"CS Ops: {user.get_full_name() or user.username}")
+    cal.add("x-wr-timezone", str(tz))
+    stamp = timezone.now()
+    site = settings.SITE_URL
+
+    plans = (
+        CommsPlan.objects.filter(
+            client__archived_at__isnull=True,
+            client__memberships__user=user,
+            client__status__in=["active", "onboarding"],
+        )
+        .select_related("client")
+        .distinct()
+    )
+    for plan in plans:
+        rule = _recurrence(plan)
+        if rule is None:
+            continue
+        anchor = plan.anchor_date
+        first = anchor + datetime.timedelta(days=(plan.call_weekday - anchor.weekday()) % 7)
+        start = timezone.make_aware(datetime.datetime.combine(first, plan.call_time), tz)
+        event = Event()
+        event.add("uid", f"plan-{plan.pk}-calls@csops")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("duration", datetime.timedelta(minutes=30))
+        event.add("rrule", rule)
+        event.add("summary", f"{plan.get_call_cadence_display()} call: {plan.client.name}")
+        details = plan.call_details or "Call details: add them to the comms plan."
+        event.add(
+            "description",
+            f"{details}\n\nRapport · Delivery · Strategy · Commercial discovery\n"
+            f"{site}{reverse('clients:detail', args=[plan.client_id])}",
+        )
+        if plan.call_details:
+            event.add("location", plan.call_details)
+        cal.add_component(event)
+
+    checkins = NpsCheckIn.objects.filter(sponsor=user, status=NpsCheckIn.Status.DUE).select_related("client")
+    for checkin in checkins:
+        event = Event()
+        event.add("uid", f"nps-{checkin.pk}@csops")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", quarter_end(checkin.quarter) - datetime.timedelta(days=13))
+        event.add("dtend", quarter_end(checkin.quarter) + datetime.timedelta(days=1))
+        event.add("summary", f"NPS check-in call: {checkin.client.name} ({checkin.quarter_label})")
+        cal.add_component(event)
+
+    pdps = Pdp.objects.filter(
+        Q(staff=user) | Q(staff__profile__line_manager=user), year__gte=timezone.localdate().year - 1
+    ).select_related("staff")
+    for pdp in pdps:
+        event = Event()
+        event.add("uid", f"pdp-{pdp.pk}-{pdp.next_review_date}@csops")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", pdp.next_review_date)
+        event.add("dtend", pdp.next_review_date + datetime.timedelta(days=1))
+        event.add("summary", f"PDP review: {pdp.staff.get_full_name() or pdp.staff.username}")
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from csops import permissions as perms
+
+from . import services
+from .forms import BandFormSet, CommsPlanForm
+from .models import CommsPlan, Occurrence, ReportingBand
+from .tasks import refresh_all_plans
+
+
+def _plan_for(user, pk):
+    client = perms.get_client_for(user, pk, perms.LOG_CALL)
+    plan = CommsPlan.objects.filter(client=client).select_related("client").first()
+    return client, plan or services.comms_plan_create(client=client, by=user)
+
+
+@login_required
+def plan_edit(request, pk):
+    client, plan = _plan_for(request.user, pk)
+    form = CommsPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        messages.success(request, "Comms plan saved.")
+        return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
+    return render(
+        request,
+        "reporting/plan_form.html",
+        {
+            "client": client,
+            "form": form,
+            "plan": plan,
+            "matrix": services.matrix_values(client),
+            "differences": services.plan_differences(plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_reset(request, pk):
+    client, plan = _plan_for(request.user, pk)
+    services.comms_plan_reset(plan=plan, by=request.user)
+    messages.success(request, "Comms plan reset to the matrix.")
+    return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
+
+
+@login_required
+def matrix(request):
+    if not perms.can_view_matrices(request.user):
+        raise PermissionDenied("The matrices are for admins and the head of CS.")
+    editable = perms.can_edit_matrices(request.user)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("Only admins change the reporting matrix.")
+    formset = BandFormSet(request.POST or None, queryset=ReportingBand.objects.all())
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            transaction.on_commit(lambda: refresh_all_plans.delay())
+        messages.success(request, "Reporting matrix saved. Comms plans that follow it are being updated.")
+        return redirect("reporting:matrix")
+    return render(request, "reporting/matrix.html", {"formset": formset, "editable": editable})
+
+
+@login_required
+@require_POST
+def occurrence_done(request, pk):
+    """A report sent (or a call held elsewhere): ticks the occurrence off."""
+    occurrence = get_object_or_404(Occurrence.objects.select_related("client"), pk=pk)
+    perms.get_client_for(request.user, occurrence.client_id, perms.LOG_CALL)
+    services.occurrence_complete(occurrence=occurrence, by=request.user)
+    messages.success(request, f"{occurrence} marked done.")
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("my_week")
