@@ -132,7 +132,7 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
         setattr(plan, field, matrix[field])
     plan.derived_from = matrix["derived_from"]
     plan.last_change_note = f"{prefix}{'; '.join(changes)}."
-    plan._change_reason = plan.last_change_note
+    plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
     plan.save()
     return plan.last_change_note
 

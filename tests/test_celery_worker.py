@@ -75,3 +75,20 @@ def test_tasks_are_acked_late_and_bounded_in_time():
 def test_send_email_retries_with_backoff_when_smtp_is_down():
     assert send_email.autoretry_for == (OSError,)
     assert send_email.retry_backoff and send_email.max_retries >= 5
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_generates_occurrences_from_redis_and_a_second_run_adds_none(redis_worker):
+    from reporting.models import Occurrence
+    from reporting.services import comms_plan_create
+    from reporting.tasks import generate_occurrences
+    from tests.factories import ClientFactory, ReportingBandFactory
+
+    # Transactional tests flush the database, data-migration rows included: bring the band this needs.
+    ReportingBandFactory(min_amount=1501, max_amount=3000, report_cadence="monthly", call_cadence="weekly")
+    comms_plan_create(client=ClientFactory())  # £2,000/month: weekly calls, monthly reports
+    first = generate_occurrences.apply_async(kwargs={"today": "2026-11-23"}, ignore_result=False)
+    second = generate_occurrences.apply_async(kwargs={"today": "2026-11-23"}, ignore_result=False)
+    assert (first.get(timeout=30), second.get(timeout=30)) == (5, 0)
+    assert Occurrence.objects.count() == 5

@@ -219,7 +219,7 @@ def test_a_spend_change_re_derives_the_plan_and_says_what_changed(world, login):
     assert plan.report_cadence == "weekly"
     assert plan.last_change_note.startswith("Spend changed £2,000 → £4,500/month: reports monthly → weekly")
     assert "Comms plan: Spend changed" in response.content.decode()
-    assert plan.history.first().history_change_reason == plan.last_change_note
+    assert plan.history.first().history_change_reason == plan.last_change_note[:100]
 
 
 def test_a_hand_edited_plan_is_not_overwritten_and_can_be_reset(world, login):

@@ -15,7 +15,9 @@ from django.utils import timezone
 from clients import activity_services
 from clients.models import Client, Contact, EngagementType, Flag, Industry, Tier
 from clients.services import client_create, team_member_set
+from commercial.models import Contract
 from people.models import Role, StaffProfile
+from reporting.models import CommsPlan
 
 DEMO_PASSWORD = "csops-demo-2026"
 
@@ -256,6 +258,12 @@ class Command(BaseCommand):
 
     def _activity(self, client, lead, support, i):
         """A few weeks of calls, actions and the odd flag, so every page has something to show."""
+        # calls spread over the week, with the details the diary entry carries (seed 000, "Calls")
+        CommsPlan.objects.filter(client=client).update(
+            call_weekday=i % 5,
+            call_time=datetime.time(9 + i % 7, 30 if i % 2 else 0),
+            call_details=f"Video call: https://meet.example/{client.domain.split('.')[0]}",
+        )
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         contacts = list(client.contacts.all())
         gap = 7 if i % 2 else 14
@@ -279,6 +287,19 @@ class Command(BaseCommand):
                 call.report_sent_at = held_at + datetime.timedelta(hours=20)
                 call.save(update_fields=["report_sent_at"])
         today = timezone.localdate()
+        if client.engagement_type == EngagementType.RETAINED and client.status != "paused":
+            # staggered renewals: one a month from about five weeks out, so the weekly meet always has some
+            end = today + datetime.timedelta(days=37 + 30 * (i % 10))
+            Contract.objects.create(
+                client=client,
+                title="Retained services agreement",
+                start_date=end - datetime.timedelta(days=365),
+                end_date=end,
+                notice_period_days=30,
+                value=client.monthly_spend * 12,
+                status=Contract.Status.SIGNED,
+                sla="Reports by the 5th working day; replies within one working day; sign-off within 3 days.",
+            )
         activity_services.action_add(
             client=client,
             by=lead,
