@@ -19,6 +19,7 @@ run: install
 	mkdir -p var/broker/queue var/broker/processed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py run_beat_tasks
 	@echo
 	@echo "  CS Ops is starting on http://127.0.0.1:$(PORT)/  (web + Celery worker + beat; Ctrl-C stops all)"
 	@echo

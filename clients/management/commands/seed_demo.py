@@ -144,6 +144,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, new_users = self._staff()
             new_clients = self._clients(users)
+            self._pdps(users)
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
@@ -184,6 +185,37 @@ class Command(BaseCommand):
                     line_manager=users[manager]
                 )
         return users, created_count
+
+    def _pdps(self, users):
+        """This year's PDPs for the AMs, reviewed quarterly by their line managers."""
+        from people.models import Pdp, PdpTarget
+
+        today = timezone.localdate()
+        for n, username in enumerate(["am", "am2", "am3", "ae", "ae2"]):
+            pdp, created = Pdp.objects.get_or_create(
+                staff=users[username],
+                year=today.year,
+                defaults={
+                    "next_review_date": today + datetime.timedelta(days=5 + 20 * n),
+                    "salary_review_date": datetime.date(today.year + 1, 3, 1),
+                    "summary": "Grow senior relationships and own the commercial plan for my accounts.",
+                },
+            )
+            if created:
+                PdpTarget.objects.create(
+                    pdp=pdp,
+                    description="Meet every main client contact one-to-one",
+                    measure="One-to-one meetings logged",
+                    progress=40 + 10 * n,
+                    reward="Step up to the next role on the delivery pathway",
+                )
+                PdpTarget.objects.create(
+                    pdp=pdp,
+                    description="Move every red senior contact to orange by June",
+                    measure="Senior-contact RAG on the stakeholder map",
+                    progress=25,
+                    reward="Lead a tier 2 account",
+                )
 
     def _clients(self, users):
         tiers = {t.rank: t for t in Tier.objects.all()}
