@@ -188,6 +188,8 @@ def test_two_workers_running_every_task_at_once_create_no_duplicates(world):
     comms_plan_create(client=world.client)
     ContractFactory(client=world.client, end_date=MONDAY + dt.timedelta(days=59))
     CallFactory(client=world.client, author=world.team_am, held_at=timezone.now() - dt.timedelta(days=3))
+    person = StaffProfileFactory(line_manager=world.head).user
+    PdpFactory(staff=person, next_review_date=MONDAY, salary_review_date=MONDAY)
     errors = []
 
     def worker():
@@ -195,8 +197,10 @@ def test_two_workers_running_every_task_at_once_create_no_duplicates(world):
             occurrences_generate(today=MONDAY)
             nps_checkins_run(today=MONDAY)
             contract_renewal_reminders(today=MONDAY)
+            calls_remind_tomorrow(today=MONDAY)
             occurrences_mark_missed(today=MONDAY + dt.timedelta(days=10))
             call_reports_overdue_run(now=timezone.now())
+            pdp_reviews_due_run(today=MONDAY)
         except Exception as exc:  # noqa: BLE001 - surfaced below
             errors.append(exc)
         finally:
@@ -211,7 +215,9 @@ def test_two_workers_running_every_task_at_once_create_no_duplicates(world):
     assert Occurrence.objects.count() == 5
     assert NpsCheckIn.objects.count() == 2
     keys = list(Notification.objects.values_list("user__username", "key"))
-    assert len(keys) == len(set(keys)) and any(k.startswith("contract-") for _, k in keys)
+    assert len(keys) == len(set(keys))
+    kinds = {k.split("-")[0] for _, k in keys}
+    assert {"contract", "occ", "nps", "call", "pdp"} <= kinds, kinds
 
 
 def test_run_beat_tasks_moves_the_clock_for_the_demo(mailoutbox, django_capture_on_commit_callbacks):
