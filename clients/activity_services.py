@@ -72,8 +72,13 @@ def call_report_send(*, call: Call, by) -> list[str]:
 
 
 @transaction.atomic
-def action_add(*, client, by, description: str, owner, due_date, call=None, flag=None) -> Action:
+def action_add(
+    *, client, by, description: str, owner, due_date, call=None, flag=None, meeting=None
+) -> Action:
+    if flag is not None and flag.client_id != client.pk:
+        raise ValidationError({"flag": "That flag belongs to another client."})
     action = Action(
+        meeting=meeting,
         client=client,
         created_by=by,
         description=description,

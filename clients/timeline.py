@@ -16,7 +16,7 @@ PAGE_SIZE = 20
 @dataclass
 class Entry:
     when: datetime
-    kind: str  # call, flag, flag_resolved, action, action_done, change
+    kind: str  # call, flag, flag_resolved, action, action_done, change, contract, nps, survey
     obj: object
 
 
@@ -49,6 +49,16 @@ def client_timeline(client, page: int = 1, size: int = PAGE_SIZE) -> TimelinePag
     entries += [Entry(ch.when, "change", ch) for ch in client_history(client, limit=depth)]
     contracts = client.contracts.order_by("-created_at")[:depth]
     entries += [Entry(c.created_at, "contract", c) for c in contracts]
+    from reporting.models import NpsCheckIn, SurveyResponse
+
+    checkins = (
+        NpsCheckIn.objects.filter(client=client, status=NpsCheckIn.Status.DONE, completed_at__isnull=False)
+        .select_related("sponsor")
+        .order_by("-completed_at")[:depth]
+    )
+    entries += [Entry(c.completed_at, "nps", c) for c in checkins]
+    surveys = SurveyResponse.objects.filter(client=client).select_related("invite__contact")[:depth]
+    entries += [Entry(s.created_at, "survey", s) for s in surveys]
     entries.sort(key=lambda e: e.when, reverse=True)
     start = (page - 1) * size
     return TimelinePage(entries[start : start + size], page, len(entries) > start + size)

@@ -16,6 +16,10 @@ def navigation(request):
             "new_client": perms.can_create_client(user),
             "staff": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
             "matrices": perms.can_view_matrices(user),
+            "meetings": perms.can_view_meetings(user),
+            "portfolio": perms.can_view_portfolio(user),
+            "nps": perms.can_view_satisfaction(user),
+            "checkins": perms.is_exec_sponsor(user),
             "admin": user.is_staff and perms.is_admin(user),
             "roles": sorted(perms.roles_of(user)),
         }

@@ -20,6 +20,7 @@ RAISE_FLAG = "raise_flag"
 WORK_FLAG = "work_flag"  # mark in hand, add actions
 CLOSE_FLAG = "close_flag"
 MANAGE_ESCALATION = "manage_escalation"
+NPS_CHECKIN = "nps_checkin"  # the quarterly check-in: the client's exec sponsor, or the head of CS for them
 
 
 def roles_of(user) -> frozenset[str]:
@@ -65,6 +66,25 @@ def can_edit_matrices(user) -> bool:
     return is_admin(user)
 
 
+def can_view_meetings(user) -> bool:
+    """The CS team attends the weekly meet and reads its record."""
+    return is_cs_team(user)
+
+
+def can_run_meetings(user) -> bool:
+    """The head of CS leads the meet: opens it, keeps the minutes, records the actions agreed (§4)."""
+    return is_head_of_cs(user)
+
+
+def can_view_portfolio(user) -> bool:
+    return is_head_of_cs(user) or is_admin(user)
+
+
+def can_view_satisfaction(user) -> bool:
+    """NPS analytics and the monthly satisfaction report: the CS team and admins (seed 001 f)."""
+    return sees_every_client(user)
+
+
 def can_create_client(user) -> bool:
     return is_head_of_cs(user) or is_admin(user)
 
@@ -101,6 +121,8 @@ def may(user, action: str, client) -> bool:
     head, admin = is_head_of_cs(user), is_admin(user)
     if action == CLOSE_FLAG:
         return head
+    if action == NPS_CHECKIN:
+        return sponsor or head
     if head:
         return True
     if action in (MANAGE_TEAM, ARCHIVE, MANAGE_ESCALATION, EDIT):

@@ -41,6 +41,10 @@ else:
 
 SITE_NAME = env.str("SITE_NAME", default="CS Ops")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A client survey link works this many days, once (PRODUCT.md §1, client contact).
+CSOPS_SURVEY_LINK_DAYS = env.int("CSOPS_SURVEY_LINK_DAYS", default=14)
+# The agency's target for the aggregate client satisfaction score, 0–100 (seed 001, objective 4).
+CSOPS_SATISFACTION_TARGET = env.int("CSOPS_SATISFACTION_TARGET", default=80)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -182,6 +186,8 @@ else:
         "data_folder_in": str(_broker / "queue"),
         "data_folder_out": str(_broker / "queue"),
         "processed_folder": str(_broker / "processed"),
+        # kombu keeps its exchange tables in ./control unless told otherwise
+        "control_folder": str(_broker / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
@@ -221,6 +227,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
     "call-reports-overdue": {"task": "clients.tasks.call_reports_overdue", "schedule": crontab(minute=5)},
+    # keyed by week and month: a later run tells the head of CS once if Monday's or the 1st's was missed
+    "meet-pack": {
+        "task": "reporting.tasks.meet_pack",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    "satisfaction-report": {
+        "task": "reporting.tasks.satisfaction_report",
+        "schedule": crontab(hour=7, minute=45),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.urls import include, path
 from clients.views import my_week
 from people.forms import QueuedPasswordResetForm
 from people.views import calendar_feed, home
+from reporting.views import survey
 
 admin.site.site_header = "CS Ops administration"
 admin.site.site_title = "CS Ops admin"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-week/", my_week, name="my_week"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    # a client contact's NPS answer: no login, the signed link is the credential
+    path("survey/<str:token>/", survey, name="survey"),
     path("clients/", include("clients.urls")),
     path("people/", include("people.urls")),
     path("reporting/", include("reporting.urls")),

@@ -18,10 +18,15 @@ from .services import notifications_mark_read, pdp_review_record
 
 @login_required
 def home(request):
-    """Each role lands where its work is: the CS team on their week, sponsors and admins on clients."""
-    if perms.is_cs_team(request.user) and not perms.is_head_of_cs(request.user):
+    """Each role lands where its work is: the head of CS on the portfolio, the team on their week,
+    sponsors on their check-ins, admins on the clients."""
+    if perms.is_head_of_cs(request.user):
+        return redirect("reporting:portfolio")
+    if perms.is_cs_team(request.user):
         return redirect("my_week")
-    if perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user):
+    if perms.is_exec_sponsor(request.user):
+        return redirect("reporting:sponsor_home")
+    if perms.sees_every_client(request.user):
         return redirect("clients:list")
     return render(request, "people/no_role.html", status=200)
 

@@ -1,8 +1,13 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
-from clients.models import EngagementType
+from clients.activity_forms import StaffChoiceMixin
+from clients.forms import DateInput
+from clients.models import Action, Client, EngagementType, Flag
 
-from .models import Cadence, CommsPlan, ReportingBand
+from .models import Cadence, CommsPlan, Meeting, ReportingBand
 
 REPORT_CHOICES = [
     ("", "Choose…"),
@@ -120,3 +125,135 @@ class BaseBandFormSet(forms.BaseModelFormSet):
 BandFormSet = forms.modelformset_factory(
     ReportingBand, form=BandForm, formset=BaseBandFormSet, extra=1, can_delete=True
 )
+
+
+# --- NPS: the sponsor's check-in and the client's survey -----------------------------------------
+
+SCORE_CHOICES = [(n, str(n)) for n in range(11)]
+
+
+class NpsCheckInForm(forms.Form):
+    """The exec sponsor's quarterly call, fast: a score, what they said, what was agreed, a flag if needed."""
+
+    score = forms.TypedChoiceField(
+        label="How likely are they to recommend us? (0–10)",
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "nps-score"}),
+        error_messages={"required": "Choose the score the client gave, 0 to 10."},
+    )
+    comment = forms.CharField(
+        label="What they said", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    actions = forms.CharField(
+        label="Actions agreed", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    raise_flag = forms.BooleanField(label="Raise a flag for the CS team from this check-in", required=False)
+    flag_severity = forms.ChoiceField(
+        label="Flag severity", choices=[("", "Choose…"), *Flag.Severity.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("raise_flag"):
+            if not (data.get("comment") or "").strip():
+                self.add_error("comment", "Say what the issue is, so the CS team can act on the flag.")
+            if not data.get("flag_severity"):
+                self.add_error("flag_severity", "Choose how serious the issue is.")
+        return data
+
+
+class SurveyAnswerForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How likely are you to recommend us to a friend or colleague?",
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "nps-score"}),
+        error_messages={"required": "Choose a score from 0 (not at all likely) to 10 (extremely likely)."},
+    )
+    comment = forms.CharField(
+        label="What is the main reason for your score?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+class MeetingOpenForm(forms.Form):
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices, initial=Meeting.Kind.WEEKLY_MEET)
+    held_on = forms.DateField(label="Date", widget=DateInput())
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate() + datetime.timedelta(days=31):
+            raise forms.ValidationError("Open a meeting at most a month ahead.")
+        return day
+
+
+class MeetingForm(StaffChoiceMixin, forms.ModelForm):
+    staff_fields = ("attendees",)
+
+    class Meta:
+        model = Meeting
+        fields = ["attendees", "notes", "significant_issues", "lessons"]
+        widgets = {
+            "attendees": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "significant_issues": forms.Textarea(attrs={"rows": 4}),
+            "lessons": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_staff()
+        if self.instance.kind != Meeting.Kind.WASH_UP:
+            del self.fields["significant_issues"]
+            del self.fields["lessons"]
+
+
+class MeetingActionForm(StaffChoiceMixin, forms.ModelForm):
+    """An action agreed in the meet: owner, due date, and the client (or the flag) it is about."""
+
+    staff_fields = ("owner",)
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False)
+    flag = forms.ModelChoiceField(queryset=Flag.objects.none(), required=False, label="Flag (optional)")
+
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
+        labels = {"description": "Action"}
+        error_messages = {
+            "owner": {"required": "Give the action an owner."},
+            "due_date": {"required": "Give the action a due date."},
+            "description": {"required": "Say what needs doing."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_staff()
+        self.fields["client"].queryset = Client.objects.active().order_by("name")
+        self.fields["flag"].queryset = Flag.objects.exclude(status=Flag.Status.RESOLVED).select_related(
+            "client"
+        )
+        self.fields["flag"].label_from_instance = lambda f: f"{f.client.name}: {f.title}"
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].strip()
+        if not text:
+            raise forms.ValidationError("Say what needs doing.")
+        return text
+
+    def clean(self):
+        data = super().clean()
+        client, flag = data.get("client"), data.get("flag")
+        if flag and client and flag.client_id != client.pk:
+            self.add_error("flag", "That flag is about another client.")
+        elif flag and not client:
+            data["client"] = flag.client
+        elif not client and not self.has_error("flag"):
+            self.add_error("client", "Choose the client (or the flag) the action is about.")
+        return data

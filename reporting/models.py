@@ -244,6 +244,10 @@ class NpsCheckIn(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    actions = models.TextField("actions agreed", blank=True)
+    flag = models.ForeignKey(
+        "clients.Flag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -268,3 +272,68 @@ class NpsCheckIn(models.Model):
     @property
     def quarter_label(self) -> str:
         return quarter_label(self.quarter)
+
+
+class Meeting(models.Model):
+    """A dated team meeting (PRODUCT.md §4): the weekly CS meet, a monthly wash-up, planning, all-hands."""
+
+    class Kind(models.TextChoices):
+        WEEKLY_MEET = "weekly_meet", "Weekly CS meet"
+        WASH_UP = "wash_up", "Monthly wash-up"
+        PLANNING = "planning", "Monthly planning"
+        ALL_HANDS = "all_hands", "All-hands client update"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WEEKLY_MEET)
+    held_on = models.DateField()
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="meetings", blank=True)
+    notes = models.TextField("minutes", blank=True)
+    significant_issues = models.TextField("significant issues and client losses", blank=True)
+    lessons = models.TextField("lessons learned", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-held_on", "kind"]
+        constraints = [
+            # one record per meeting per day: opening the meet twice reopens the same record
+            models.UniqueConstraint(fields=["kind", "held_on"], name="meeting_one_per_kind_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.held_on:%d %b %Y}"
+
+
+class SurveyInvite(models.Model):
+    """A signed, expiring, single-use link for a client contact's NPS answer."""
+
+    contact = models.ForeignKey("clients.Contact", on_delete=models.CASCADE, related_name="survey_invites")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Survey for {self.contact}"
+
+
+class SurveyResponse(models.Model):
+    """A client contact's own 0–10 answer; it counts in NPS beside the sponsors' check-ins."""
+
+    SOURCE = "client_survey"
+
+    invite = models.OneToOneField(SurveyInvite, on_delete=models.PROTECT, related_name="response")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="survey_responses")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    quarter = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=10), name="survey_score_0_to_10"),
+        ]
+
+    def __str__(self):
+        return f"{self.client}: {self.score}"

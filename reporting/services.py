@@ -8,8 +8,12 @@ import datetime
 import logging
 from collections import defaultdict
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +25,11 @@ from .models import (
     Cadence,
     CommsPlan,
     FeedbackCadence,
+    Meeting,
     NpsCheckIn,
     Occurrence,
+    SurveyInvite,
+    SurveyResponse,
     quarter_end,
     quarter_label,
     quarter_start,
@@ -404,7 +411,7 @@ def nps_checkins_run(*, today) -> int:
         notify(
             user=sponsor,
             key=f"nps-{start}-due",
-            url=reverse("home"),
+            url=reverse("reporting:sponsor_home"),
             subject=f"{label}: your quarterly NPS calls are due ({len(checkins)})",
             body=f"Call each client, ask how likely they are to recommend us (0–10) and why: {names}.",
         )
@@ -412,7 +419,7 @@ def nps_checkins_run(*, today) -> int:
             notify(
                 user=sponsor,
                 key=f"nps-{start}-reminder",
-                url=reverse("home"),
+                url=reverse("reporting:sponsor_home"),
                 subject=f"Reminder: {len(checkins)} NPS calls still to make this quarter",
                 body=f"Still to call: {names}.",
             )
@@ -424,8 +431,272 @@ def nps_checkins_run(*, today) -> int:
             notify(
                 user=head,
                 key=f"nps-{start}-escalated",
-                url=reverse("home"),
+                url=reverse("reporting:nps"),
                 subject=f"{label} ends with {len(due)} NPS check-ins not done",
                 body=names,
             )
     return created
+
+
+@transaction.atomic
+def nps_checkin_record(
+    *,
+    client,
+    quarter: datetime.date,
+    by,
+    score: int,
+    comment: str = "",
+    actions: str = "",
+    raise_flag: bool = False,
+    flag_severity: str = "",
+) -> NpsCheckIn:
+    """The exec sponsor's quarterly check-in: one per client per quarter; a second entry edits the first.
+
+    "Raise a flag" hands the issue to the CS team: a flag owned by the client's lead AM (the head of
+    CS when there is none), linked to this check-in, raised once however often the form is sent.
+    """
+    from clients.activity_services import flag_raise
+    from clients.models import Flag
+
+    NpsCheckIn.objects.get_or_create(
+        client=client, quarter=quarter, defaults={"sponsor_id": client.exec_sponsor_id}
+    )
+    # lock the row: two submissions at once edit it one after the other
+    checkin = NpsCheckIn.objects.select_for_update().get(client=client, quarter=quarter)
+    checkin.score, checkin.comment, checkin.actions = score, comment.strip(), actions.strip()
+    checkin.status = NpsCheckIn.Status.DONE
+    checkin.sponsor_id = checkin.sponsor_id or client.exec_sponsor_id
+    checkin.completed_at = checkin.completed_at or timezone.now()
+    if raise_flag and checkin.flag_id is None:
+        lead = client.memberships.filter(is_lead=True).select_related("user").first()
+        owner = lead.user if lead else (heads_of_cs().first() or by)
+        checkin.flag = flag_raise(
+            client=client,
+            by=by,
+            title=f"NPS {quarter_label(quarter)}: scored {score}/10",
+            description="\n\n".join(p for p in (checkin.comment, checkin.actions) if p),
+            source=Flag.Source.EXEC_SPONSOR,
+            severity=flag_severity or Flag.Severity.SERIOUS,
+            owner=owner,
+        )
+        flag = checkin.flag
+        for person in {owner, *heads_of_cs()} - {by}:
+            notify(
+                user=person,
+                key=f"flag-{flag.pk}-raised",
+                url=reverse("clients:flag_detail", args=[client.pk, flag.pk]),
+                subject=f"Flag from the NPS check-in: {client.name} scored {score}/10",
+                body=flag.description,
+            )
+    checkin.full_clean()
+    checkin.save()
+    return checkin
+
+
+# --- client surveys ----------------------------------------------------------------------------------
+
+SURVEY_SALT = "csops.reporting.survey"
+
+
+def survey_link_days() -> int:
+
+    return settings.CSOPS_SURVEY_LINK_DAYS
+
+
+def survey_token(invite) -> str:
+    """The link's token: the invite id, signed. Expiry is counted from the invite's creation."""
+
+    return signing.Signer(salt=SURVEY_SALT).sign_object({"invite": invite.pk}, compress=True)
+
+
+def survey_expires_at(invite):
+    return invite.created_at + datetime.timedelta(days=survey_link_days())
+
+
+@transaction.atomic
+def survey_invite_create(*, contact, by) -> tuple[SurveyInvite, str]:
+    """A single-use invite for one contact and the signed token of its link."""
+
+    if contact.archived_at or contact.client.archived_at:
+        raise ValidationError("This contact is archived: a survey goes to a current contact.")
+    invite = SurveyInvite.objects.create(contact=contact, created_by=by)
+    token = survey_token(invite)
+    if contact.email:
+        from people.tasks import send_email
+
+        url = settings.SITE_URL.rstrip("/") + reverse("survey", args=[token])
+        body = render_to_string(
+            "reporting/email/survey_invite.txt",
+            {
+                "contact": contact,
+                "url": url,
+                "days": survey_link_days(),
+                "by": by,
+                "site_name": settings.SITE_NAME,
+            },
+        )
+        subject = f"How are we doing? A one-question survey from {settings.SITE_NAME}"
+        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[contact.email]))
+    return invite, token
+
+
+class SurveyLinkError(Exception):
+    """A survey link that cannot be answered: `reason` is invalid, expired or used."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def survey_invite_for_token(token: str):
+
+    try:
+        data = signing.Signer(salt=SURVEY_SALT).unsign_object(token)
+        invite_id = int(data["invite"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise SurveyLinkError("invalid") from None
+    invite = SurveyInvite.objects.select_related("contact__client").filter(pk=invite_id).first()
+    if invite is None or invite.contact.archived_at or invite.contact.client.archived_at:
+        raise SurveyLinkError("invalid")
+    if invite.used_at:
+        raise SurveyLinkError("used")
+    if timezone.now() >= survey_expires_at(invite):
+        raise SurveyLinkError("expired")
+    return invite
+
+
+@transaction.atomic
+def survey_response_record(*, token: str, score: int, comment: str = ""):
+    """The contact's answer; the link is claimed atomically, so it counts once even if sent twice."""
+
+    invite = survey_invite_for_token(token)
+    now = timezone.now()
+    if not SurveyInvite.objects.filter(pk=invite.pk, used_at__isnull=True).update(used_at=now):
+        raise SurveyLinkError("used")
+    response = SurveyResponse(
+        invite=invite,
+        client=invite.contact.client,
+        score=score,
+        comment=comment.strip(),
+        quarter=quarter_start(timezone.localdate(now)),
+    )
+    response.full_clean()
+    response.save()
+    notify(
+        user=invite.created_by,
+        key=f"survey-{response.pk}-answered",
+        url=_client_url(response.client_id),
+        subject=f"Survey answered: {invite.contact.name} ({response.client.name}) scored {score}/10",
+        body=response.comment,
+    )
+    return response
+
+
+# --- meetings ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_open(*, kind: str, held_on: datetime.date, by):
+    """Open (or reopen) the meeting of this kind on this day; the CS team are its default attendees."""
+    from django.contrib.auth import get_user_model
+
+    from people.models import Role
+
+    meeting, created = Meeting.objects.get_or_create(kind=kind, held_on=held_on, defaults={"chair": by})
+    if created:
+        team = (
+            get_user_model().objects.filter(is_active=True, profile__roles__code__in=Role.CS_TEAM).distinct()
+        )
+        meeting.attendees.set(team)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting, by, attendees, notes: str = "", significant_issues: str = "", lessons: str = ""
+):
+    meeting.notes, meeting.significant_issues, meeting.lessons = notes, significant_issues, lessons
+    meeting.full_clean()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    return meeting
+
+
+def meeting_action_add(*, meeting, by, description: str, owner, due_date, client, flag=None):
+    """An action agreed in a meeting: it joins the client's actions and next week's item 1."""
+    from clients.activity_services import action_add
+
+    action = action_add(
+        client=client,
+        by=by,
+        description=description,
+        owner=owner,
+        due_date=due_date,
+        flag=flag,
+        meeting=meeting,
+    )
+    if owner != by:
+        notify(
+            user=owner,
+            key=f"action-{action.pk}-assigned",
+            url=_client_url(client.pk),
+            subject=f"Action from the {meeting.get_kind_display().lower()}: {description[:80]}",
+            body=f"{client.name}. Due {due_date:%a %d %b}.",
+        )
+    return action
+
+
+# --- the head of CS's weekly pack and monthly report ---------------------------------------------------
+
+
+def meet_pack_notify(*, today) -> int:
+    """Monday morning: the head of CS hears the week's agenda is ready, with what is on it.
+
+    Keyed by the week, so a run later in the week (beat was down on Monday) still tells them once.
+    """
+    from clients.models import Action, Flag
+
+    from .meet import renewals
+
+    monday = today - datetime.timedelta(days=today.weekday())
+    outstanding = Action.objects.open().filter(meeting__isnull=False).count()
+    flags = Flag.objects.exclude(status=Flag.Status.RESOLVED).count()
+    due = len(renewals(today))
+    sent = 0
+    for head in heads_of_cs():
+        sent += notify(
+            user=head,
+            key=f"meet-pack-{monday}",
+            url=reverse("reporting:meetings"),
+            subject=f"Weekly CS meet, w/c {monday:%d %b}: the agenda pack is ready",
+            body=(
+                f"{outstanding} actions outstanding from earlier meets, {flags} open flags, "
+                f"{due} contracts up for renewal in the next 90 days. Open the meet to run it and "
+                "download the PDF pack."
+            ),
+        )
+    return sent
+
+
+def satisfaction_report_notify(*, today) -> int:
+    """The 1st of the month: last month's client satisfaction report, to the head of CS (seed 001)."""
+
+    from .satisfaction import add_months, month_start, report
+
+    month = add_months(month_start(today), -1)
+    data = report(month)
+    verdict = (
+        "no ratings yet"
+        if data["score"] is None
+        else f"{data['score']} against the {settings.CSOPS_SATISFACTION_TARGET}+ target"
+    )
+    sent = 0
+    for head in heads_of_cs():
+        sent += notify(
+            user=head,
+            key=f"satisfaction-{month:%Y-%m}",
+            url=reverse("reporting:satisfaction") + f"?month={month:%Y-%m}",
+            subject=f"Client satisfaction, {month:%B %Y}: {verdict}",
+            body=f"{data['rated']} of {data['active']} accounts rated; {data['below_target']} below target.",
+        )
+    return sent

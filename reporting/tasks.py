@@ -41,3 +41,13 @@ def refresh_all_plans() -> int:
     for client in Client.objects.active().filter(comms_plan__isnull=False).iterator():
         changed += bool(services.comms_plan_refresh(client=client, reason="Matrix changed"))
     return changed
+
+
+@shared_task
+def meet_pack(today: str | None = None) -> int:
+    return services.meet_pack_notify(today=_day(today))
+
+
+@shared_task
+def satisfaction_report(today: str | None = None) -> int:
+    return services.satisfaction_report_notify(today=_day(today))

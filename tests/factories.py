@@ -20,7 +20,7 @@ from clients.models import (
     Tier,
 )
 from people.models import Role, StaffProfile
-from reporting.models import ReportingBand
+from reporting.models import ReportingBand, quarter_start
 
 ROLE_NAMES = dict(Role.CODES)
 
@@ -293,3 +293,30 @@ class PdpReviewFactory(factory.django.DjangoModelFactory):
     held_on = factory.LazyFunction(timezone.localdate)
     reviewer = factory.SubFactory(UserFactory)
     notes = "On track; two contacts still to meet."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.Meeting"
+
+    kind = "weekly_meet"
+    held_on = factory.Sequence(lambda n: timezone.localdate() - datetime.timedelta(days=7 * n))
+    chair = factory.LazyFunction(lambda: staff(Role.HEAD_OF_CS))
+
+
+class SurveyInviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.SurveyInvite"
+
+    contact = factory.SubFactory(ContactFactory)
+    created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.SurveyResponse"
+
+    invite = factory.SubFactory(SurveyInviteFactory, used_at=factory.LazyFunction(timezone.now))
+    client = factory.LazyAttribute(lambda o: o.invite.contact.client)
+    score = 9
+    quarter = factory.LazyFunction(lambda: quarter_start(timezone.localdate()))

@@ -104,6 +104,26 @@ def document_kwargs(w):
     return {"contract_pk": contract.pk}
 
 
+def meeting_kwargs(w):
+    from tests.factories import MeetingFactory
+
+    return {"pk": MeetingFactory(chair=w.head).pk}
+
+
+def survey_invite_kwargs(w):
+    from tests.factories import ContactFactory, SurveyInviteFactory
+
+    return {"pk": SurveyInviteFactory(contact=ContactFactory(client=w.client), created_by=w.team_am).pk}
+
+
+def survey_token_kwargs(w):
+    from reporting.services import survey_token
+    from tests.factories import ContactFactory, SurveyInviteFactory
+
+    invite = SurveyInviteFactory(contact=ContactFactory(client=w.client), created_by=w.team_am)
+    return {"token": survey_token(invite)}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -114,6 +134,10 @@ TEAM_MANAGE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=3
 TEAM_WRITE = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200)
 MATRIX_SCREEN = expect(403, anon=LOGIN, head=200, admin=200)  # admins edit; the head of CS reads
 TEAM_WRITE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=302, head=302)
+
+CS_TEAM_READ = expect(403, anon=LOGIN, team_am=200, other_am=200, head=200)
+HEAD_ONLY = expect(403, anon=LOGIN, head=200)
+EVERYONE_IN_CS = expect(403, anon=LOGIN, team_am=200, other_am=200, head=200, admin=200)
 
 MATRIX = {
     "home": ("get", None, expect(302, norole=200)),
@@ -182,6 +206,28 @@ MATRIX = {
     "onboarding:pricing_matrix": ("get", None, MATRIX_SCREEN),
     "clients:escalation_create": ("get", client_kwargs, TEAM_MANAGE),
     "clients:escalation_edit": ("get", rule_kwargs, TEAM_MANAGE),
+    # the weekly meet: the CS team reads it, the head of CS runs it
+    "reporting:meetings": ("get", None, CS_TEAM_READ),
+    "reporting:meeting_open": ("post", None, expect(403, anon=LOGIN, head=302)),
+    "reporting:meeting_detail": ("get", meeting_kwargs, CS_TEAM_READ),
+    "reporting:meeting_edit": ("post", meeting_kwargs, expect(403, anon=LOGIN, head=302)),
+    "reporting:meeting_action_create": ("get", meeting_kwargs, HEAD_ONLY),
+    "reporting:meeting_pdf": ("get", meeting_kwargs, CS_TEAM_READ),
+    # NPS: the client's sponsor (or the head of CS for them) enters the check-in
+    "reporting:sponsor_home": ("get", None, expect(403, anon=LOGIN, sponsor=200, other_sponsor=200)),
+    "reporting:checkin": (
+        "get",
+        client_kwargs,
+        expect(403, anon=LOGIN, norole=404, other_sponsor=404, sponsor=200, head=200),
+    ),
+    "reporting:survey_create": ("post", contact_kwargs, TEAM_WRITE_POST),
+    "reporting:survey_invite": ("get", survey_invite_kwargs, TEAM_WRITE),
+    "reporting:nps": ("get", None, EVERYONE_IN_CS),
+    "reporting:satisfaction": ("get", None, EVERYONE_IN_CS),
+    "reporting:satisfaction_pdf": ("get", None, EVERYONE_IN_CS),
+    "reporting:portfolio": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
+    # the client contact's survey: the signed link is the credential, no login
+    "survey": ("get", survey_token_kwargs, expect(200)),
 }
 
 # The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.

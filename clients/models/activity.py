@@ -182,6 +182,9 @@ class Action(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="actions")
     call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    meeting = models.ForeignKey(
+        "reporting.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
     description = models.CharField(max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions_owned"

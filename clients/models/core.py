@@ -20,6 +20,15 @@ class Tier(models.Model):
     rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the most important tier.")
     name = models.CharField(max_length=60, unique=True)
     description = models.TextField(blank=True)
+    lead_min_role = models.ForeignKey(
+        Role,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="lead needs at least",
+        help_text="Tier 1 gets senior time: the least senior role that may lead.",
+    )
 
     history = HistoricalRecords()
 

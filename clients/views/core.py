@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -129,6 +130,7 @@ def client_detail(request, pk):
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "clients/partials/timeline.html", context)
     from reporting import services as reporting
+    from reporting.nps import client_scores
 
     plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
     today = timezone.localdate()
@@ -154,6 +156,9 @@ def client_detail(request, pk):
                 client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
             ),
             "contracts": list(client.contracts.all()),
+            "nps_scores": client_scores(client),
+            "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
+            "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,
         },
     )
 

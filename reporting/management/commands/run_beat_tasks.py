@@ -37,6 +37,8 @@ class Command(BaseCommand):
             ("PDP review reminders", lambda: pdp_reviews_due_run(today=day)),
             ("call reminders for tomorrow", lambda: services.calls_remind_tomorrow(today=day)),
             ("overdue call report reminders", lambda: call_reports_overdue_run(now=noon)),
+            ("weekly meet pack notices", lambda: services.meet_pack_notify(today=day)),
+            ("satisfaction report notices", lambda: services.satisfaction_report_notify(today=day)),
         ]
         for label, step in steps:
             self.stdout.write(f"{day} {label}: {step()}")

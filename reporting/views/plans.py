@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
 
-from . import services
-from .forms import BandFormSet, CommsPlanForm
-from .models import CommsPlan, Occurrence, ReportingBand
-from .tasks import refresh_all_plans
+from .. import services
+from ..forms import BandFormSet, CommsPlanForm
+from ..models import CommsPlan, Occurrence, ReportingBand
+from ..tasks import refresh_all_plans
 
 
 def _plan_for(user, pk):

@@ -1,0 +1,162 @@
+"""What the weekly CS meet works through (PRODUCT.md §4, seed 000 "Meetings" and "Flags meetings").
+
+The agenda is read live in the framework's order, each item in a fixed number of queries so the page
+costs the same with 30 clients or 2,000:
+  1. actions from last week, outstanding first;
+  2. flags, grouped by AM;
+  3. contracts up for renewal in the next 90 days;
+  4. entertainment and surprise-and-delight plans for the week and month;
+  5. upsell / cross-sell: the commercial discovery of recent calls.
+"""
+
+import datetime
+from itertools import groupby
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+
+from clients.models import AccountTeamMembership, Action, Call, Client, Flag
+
+from . import services
+from .models import CommsPlan, Meeting
+
+RENEWAL_WINDOW_DAYS = 90
+DISCOVERY_DAYS = 30
+LIST_LIMIT = 50  # items 4 and 5 show the most recent; the rest are a click away on each client
+
+
+def _lead_prefetch(prefix=""):
+    return Prefetch(
+        f"{prefix}memberships",
+        queryset=AccountTeamMembership.objects.filter(is_lead=True).select_related("user"),
+        to_attr="leads",
+    )
+
+
+def previous_meeting(meeting):
+    return Meeting.objects.filter(kind=meeting.kind, held_on__lt=meeting.held_on).order_by("-held_on").first()
+
+
+def carried_actions(meeting, previous):
+    """Item 1: every meeting action still open (oldest due first), then those done since the last meet."""
+    earlier = Action.objects.filter(
+        meeting__isnull=False, meeting__held_on__lt=meeting.held_on
+    ).select_related("client", "owner", "flag", "meeting")
+    outstanding = list(earlier.filter(status=Action.Status.OPEN).order_by("due_date", "pk"))
+    since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=7)
+    done = list(
+        earlier.filter(status=Action.Status.DONE, done_at__date__gte=since).order_by("-done_at")[:LIST_LIMIT]
+    )
+    return outstanding, done
+
+
+def flags_by_am(today):
+    """Item 2: open flags, most severe first, grouped by the AM who owns them; each with its open actions."""
+    flags = list(
+        Flag.objects.exclude(status=Flag.Status.RESOLVED)
+        .select_related("client", "owner", "raised_by")
+        .prefetch_related(
+            Prefetch(
+                "actions", queryset=Action.objects.open().select_related("owner"), to_attr="open_actions"
+            )
+        )
+    )
+    flags.sort(
+        key=lambda f: (
+            f.owner.get_full_name() or f.owner.username,
+            Flag.SEVERITY_ORDER[f.severity],
+            f.raised_at,
+        )
+    )
+    return [{"owner": owner, "flags": list(group)} for owner, group in groupby(flags, key=lambda f: f.owner)]
+
+
+def renewals(today, days=RENEWAL_WINDOW_DAYS):
+    from commercial.models import Contract
+
+    return list(
+        Contract.objects.filter(
+            status__in=[Contract.Status.SIGNED, Contract.Status.SENT],
+            end_date__gte=today,
+            end_date__lte=today + datetime.timedelta(days=days),
+            client__archived_at__isnull=True,
+        )
+        .select_related("client")
+        .prefetch_related(_lead_prefetch("client__"))
+        .order_by("end_date")
+    )
+
+
+def relationship_plans():
+    """Item 4: active clients whose plan holds entertainment or surprise-and-delight notes."""
+    return list(
+        CommsPlan.objects.filter(client__archived_at__isnull=True, client__status=Client.Status.ACTIVE)
+        .filter(~Q(entertainment_notes="") | ~Q(surprise_delight_notes=""))
+        .select_related("client", "client__exec_sponsor")
+        .order_by("-entertainment_budget", "client__name")[:LIST_LIMIT]
+    )
+
+
+def commercial_discovery(today, days=DISCOVERY_DAYS):
+    """Item 5: what calls found out about other areas, budgets and competitors, newest first."""
+    start = today - datetime.timedelta(days=days)
+    return list(
+        Call.objects.filter(held_at__date__gte=start, held_at__date__lte=today)
+        .exclude(commercial="")
+        .select_related("client", "author")
+        .order_by("-held_at")[:LIST_LIMIT]
+    )
+
+
+def am_adherence(today):
+    """Cadence adherence per AM over the last 90 days, worst first (for the flags discussion)."""
+    totals = services.adherence(today=today)["ams"]
+    names = {u.pk: u for u in get_user_model().objects.filter(pk__in=[k for k in totals if k])}
+    rows = [
+        {"am": names.get(k), "held": held, "due": due, "percent": services.percent((held, due))}
+        for k, (held, due) in totals.items()
+        if k in names
+    ]
+    return sorted(rows, key=lambda r: (r["percent"] if r["percent"] is not None else 101, str(r["am"])))
+
+
+def wash_up_prompts(meeting):
+    """For a wash-up: clients lost and major or critical flags raised in the month before it."""
+    since = meeting.held_on - datetime.timedelta(days=31)
+    lost = list(
+        Client.objects.filter(lost_date__gte=since, lost_date__lte=meeting.held_on)
+        .select_related("tier")
+        .order_by("-lost_date")
+    )
+    serious = list(
+        Flag.objects.filter(
+            raised_at__date__gte=since,
+            raised_at__date__lte=meeting.held_on,
+            severity__in=[Flag.Severity.MAJOR, Flag.Severity.CRITICAL],
+        )
+        .select_related("client", "owner")
+        .order_by("-raised_at")[:LIST_LIMIT]
+    )
+    return {"lost": lost, "serious_flags": serious}
+
+
+def agenda(meeting, today):
+    previous = previous_meeting(meeting)
+    outstanding, done = carried_actions(meeting, previous)
+    plans = relationship_plans()
+    month_budget = sum((p.entertainment_budget for p in plans), 0)
+    data = {
+        "previous": previous,
+        "outstanding": outstanding,
+        "done_since": done,
+        "flag_groups": flags_by_am(today),
+        "renewals": renewals(today),
+        "plans": plans,
+        "plans_budget": month_budget,
+        "discovery": commercial_discovery(today),
+        "adherence": am_adherence(today),
+        "agreed": list(meeting.actions.select_related("client", "owner", "flag").order_by("due_date", "pk")),
+    }
+    if meeting.kind == Meeting.Kind.WASH_UP:
+        data.update(wash_up_prompts(meeting))
+    return data

@@ -1,0 +1,232 @@
+"""Net Promoter Score (PRODUCT.md §2 reporting/, seed 000 "Feedback, NPS and checking in").
+
+NPS = % promoters (9–10) − % detractors (0–6), over the sponsors' check-ins and the clients' own
+survey answers together. Every breakdown is one aggregate query per source, whatever the number
+of clients; the two sources are added up in Python.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from .models import NpsCheckIn, SurveyResponse, quarter_label, quarter_start
+
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
+@dataclass(frozen=True)
+class Tally:
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def responses(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def nps(self) -> int | None:
+        return nps(self.promoters, self.passives, self.detractors)
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(
+            self.promoters + other.promoters,
+            self.passives + other.passives,
+            self.detractors + other.detractors,
+        )
+
+
+def nps(promoters: int, passives: int, detractors: int) -> int | None:
+    """Whole-number NPS, halves rounded away from zero; None when nobody answered (not 0)."""
+    total = promoters + passives + detractors
+    if not total:
+        return None
+    value = Decimal(100 * (promoters - detractors)) / Decimal(total)
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def tally_of(scores) -> Tally:
+    scores = list(scores)
+    return Tally(
+        sum(s >= PROMOTER_MIN for s in scores),
+        sum(DETRACTOR_MAX < s < PROMOTER_MIN for s in scores),
+        sum(s <= DETRACTOR_MAX for s in scores),
+    )
+
+
+_COUNTS = {
+    "promoters": Count("pk", filter=Q(score__gte=PROMOTER_MIN)),
+    "passives": Count("pk", filter=Q(score__gt=DETRACTOR_MAX, score__lt=PROMOTER_MIN)),
+    "detractors": Count("pk", filter=Q(score__lte=DETRACTOR_MAX)),
+}
+
+
+def _grouped(queryset, key: str) -> dict:
+    rows = queryset.values(key).annotate(**_COUNTS).order_by()
+    return {r[key]: Tally(r["promoters"], r["passives"], r["detractors"]) for r in rows}
+
+
+def _answered_checkins():
+    return NpsCheckIn.objects.filter(status=NpsCheckIn.Status.DONE, score__isnull=False)
+
+
+def _merge(*maps) -> dict:
+    merged = defaultdict(Tally)
+    for m in maps:
+        for k, t in m.items():
+            merged[k] = merged[k] + t
+    return dict(merged)
+
+
+def quarters_back(today: datetime.date, n: int) -> list[datetime.date]:
+    """The first days of the last `n` quarters, oldest first, ending with today's quarter."""
+    start = quarter_start(today)
+    out = [start]
+    for _ in range(n - 1):
+        out.append(quarter_start(out[-1] - datetime.timedelta(days=1)))
+    return out[::-1]
+
+
+def by_quarter(quarters, client_ids=None) -> dict:
+    """{quarter start: Tally} for the given quarters, agency-wide or for some clients."""
+    checkins = _answered_checkins().filter(quarter__in=quarters)
+    surveys = SurveyResponse.objects.filter(quarter__in=quarters)
+    if client_ids is not None:
+        checkins, surveys = (
+            checkins.filter(client_id__in=client_ids),
+            surveys.filter(client_id__in=client_ids),
+        )
+    merged = _merge(_grouped(checkins, "quarter"), _grouped(surveys, "quarter"))
+    return {q: merged.get(q, Tally()) for q in quarters}
+
+
+def response_rates(quarter, key: str | None = None) -> dict:
+    """Check-ins done / due for a quarter, {key value: (done, due)}; key None gives {None: (done, due)}."""
+    qs = NpsCheckIn.objects.filter(quarter=quarter)
+    group = [key] if key else []
+    rows = qs.values(*group).annotate(due=Count("pk"), done=Count("pk", filter=Q(status="done"))).order_by()
+    return {(r[key] if key else None): (r["done"], r["due"]) for r in rows}
+
+
+@dataclass
+class Row:
+    label: str
+    tally: Tally
+    done: int = 0
+    due: int = 0
+
+    @property
+    def response_rate(self) -> int | None:
+        return round(100 * self.done / self.due) if self.due else None
+
+
+def breakdowns(quarter) -> dict:
+    """Per tier, per sponsor and per lead AM for one quarter (a fixed number of queries)."""
+    from django.contrib.auth import get_user_model
+
+    from clients.models import Tier
+
+    checkins = _answered_checkins().filter(quarter=quarter)
+    surveys = SurveyResponse.objects.filter(quarter=quarter)
+    tiers = {t.pk: str(t) for t in Tier.objects.all()}
+    by_tier = _merge(_grouped(checkins, "client__tier"), _grouped(surveys, "client__tier"))
+    tier_rates = response_rates(quarter, "client__tier")
+    # a survey answer counts for the client's sponsor; a check-in for whoever sponsored it then
+    by_sponsor = _merge(_grouped(checkins, "sponsor"), _grouped(surveys, "client__exec_sponsor"))
+    sponsor_rates = response_rates(quarter, "sponsor")
+    lead = Q(client__memberships__is_lead=True)
+    by_am = _merge(
+        _grouped(checkins.filter(lead), "client__memberships__user"),
+        _grouped(surveys.filter(lead), "client__memberships__user"),
+    )
+    am_rates = {
+        r["client__memberships__user"]: (r["done"], r["due"])
+        for r in NpsCheckIn.objects.filter(quarter=quarter, client__memberships__is_lead=True)
+        .values("client__memberships__user")
+        .annotate(due=Count("pk"), done=Count("pk", filter=Q(status="done")))
+        .order_by()
+    }
+    people_ids = set(by_sponsor) | set(sponsor_rates) | set(by_am) | set(am_rates)
+    names = {
+        u.pk: u.get_full_name() or u.username
+        for u in get_user_model().objects.filter(pk__in=[p for p in people_ids if p])
+    }
+
+    def rows(tallies, rates, labels, none_label):
+        keys = set(tallies) | set(rates)
+        out = [
+            Row(
+                labels.get(k, none_label) if k else none_label, tallies.get(k, Tally()), *rates.get(k, (0, 0))
+            )
+            for k in keys
+        ]
+        return sorted(out, key=lambda r: r.label)
+
+    return {
+        "tiers": rows(by_tier, tier_rates, tiers, "No tier"),
+        "sponsors": rows(by_sponsor, sponsor_rates, names, "No sponsor"),
+        "ams": rows(by_am, am_rates, names, "No lead AM"),
+    }
+
+
+def client_scores(client, limit: int = 8) -> list[dict]:
+    """The client's answers, newest first: sponsor check-ins and survey answers together."""
+    checkins = (
+        _answered_checkins().filter(client=client).select_related("sponsor").order_by("-quarter")[:limit]
+    )
+    surveys = SurveyResponse.objects.filter(client=client).select_related("invite__contact")[:limit]
+    rows = [
+        {
+            "quarter": c.quarter,
+            "label": quarter_label(c.quarter),
+            "score": c.score,
+            "source": "Exec sponsor",
+            "who": c.sponsor.get_full_name() if c.sponsor else "",
+            "comment": c.comment,
+            "when": c.completed_at,
+        }
+        for c in checkins
+    ] + [
+        {
+            "quarter": s.quarter,
+            "label": quarter_label(s.quarter),
+            "score": s.score,
+            "source": "Client survey",
+            "who": s.invite.contact.name,
+            "comment": s.comment,
+            "when": s.created_at,
+        }
+        for s in surveys
+    ]
+    rows.sort(key=lambda r: r["when"] or datetime.datetime.min.replace(tzinfo=datetime.UTC), reverse=True)
+    return rows[:limit]
+
+
+def trend_svg_points(values: list[int | None], labels: list[str], width=640, height=200, pad=34) -> dict:
+    """Coordinates for a server-rendered line chart of NPS (−100…100) over quarters; gaps stay gaps."""
+    n = len(values)
+    step = (width - 2 * pad) / max(n - 1, 1)
+
+    def x(i):
+        return round(pad + i * step, 1)
+
+    def y(v):
+        return round(pad / 2 + (100 - v) * (height - 1.5 * pad) / 200, 1)
+
+    points = [
+        {"x": x(i), "y": y(v), "value": v, "label_y": y(v) - 8} for i, v in enumerate(values) if v is not None
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "ticks": [{"x": x(i), "label": label} for i, label in enumerate(labels)],
+        "gridlines": [{"value": v, "y": y(v), "text_y": y(v) + 4} for v in (100, 50, 0, -50, -100)],
+        "pad": pad,
+        "axis_y": height - 6,
+    }

@@ -1,0 +1,169 @@
+"""The monthly client satisfaction report (seed 001: "ratings and trends across all accounts").
+
+Reading of the seed: the agency's aggregate satisfaction score is the average of each active account's
+latest 0–10 rating (sponsor check-in or client survey), given in the six months to the month's end,
+times ten — so every account counts once, and the target "80+" means an average rating of 8 or more.
+One query reads the ratings for the whole window; the twelve months are worked out in Python.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from clients.models import AccountTeamMembership, Client
+
+from .models import NpsCheckIn, SurveyResponse
+
+FRESH_MONTHS = 6  # a rating older than two quarters no longer speaks for the account
+TREND_MONTHS = 12
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(start: datetime.date) -> datetime.date:
+    return add_months(start, 1) - datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Rating:
+    client_id: int
+    day: datetime.date
+    score: int
+    source: str
+
+
+def ratings_between(first: datetime.date, last: datetime.date) -> list[Rating]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    checkins = NpsCheckIn.objects.filter(
+        status=NpsCheckIn.Status.DONE, completed_at__gte=start, completed_at__lt=end
+    ).values_list("client_id", "completed_at", "score")
+    surveys = SurveyResponse.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
+        "client_id", "created_at", "score"
+    )
+    rows = [Rating(c, timezone.localdate(at), s, "Exec sponsor") for c, at, s in checkins]
+    rows += [Rating(c, timezone.localdate(at), s, "Client survey") for c, at, s in surveys]
+    return sorted(rows, key=lambda r: r.day)
+
+
+def latest_by_client(ratings, until: datetime.date, client_ids) -> dict[int, list[Rating]]:
+    """Each account's ratings in the fresh window ending `until`, newest first."""
+    since = add_months(month_start(until), -FRESH_MONTHS + 1)
+    out = defaultdict(list)
+    for r in ratings:
+        if since <= r.day <= until and r.client_id in client_ids:
+            out[r.client_id].append(r)
+    return {k: v[::-1] for k, v in out.items()}
+
+
+def score_of(per_client) -> int | None:
+    latest = [v[0].score for v in per_client.values()]
+    return round(10 * sum(latest) / len(latest)) if latest else None
+
+
+def report(month: datetime.date) -> dict:
+    """The report for the month starting `month`: the aggregate, its trend, and every rated account."""
+    target = settings.CSOPS_SATISFACTION_TARGET
+    last_month = month_start(month)
+    first_month = add_months(last_month, -TREND_MONTHS + 1)
+    window_start = add_months(first_month, -FRESH_MONTHS + 1)
+    ratings = ratings_between(window_start, month_end(last_month))
+    clients = {
+        c.pk: c
+        for c in Client.objects.active()
+        .filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
+        .select_related("tier")
+        .only("pk", "name", "tier__name", "tier__rank")
+    }
+    trend = []
+    for i in range(TREND_MONTHS):
+        start = add_months(first_month, i)
+        per_client = latest_by_client(ratings, month_end(start), clients)
+        trend.append(
+            {
+                "month": start,
+                "score": score_of(per_client),
+                "rated": len(per_client),
+                "given": sum(1 for r in ratings if start <= r.day <= month_end(start)),
+            }
+        )
+    current = latest_by_client(ratings, month_end(last_month), clients)
+    leads = {
+        client_id: f"{first} {last}".strip()
+        for client_id, first, last in AccountTeamMembership.objects.filter(
+            is_lead=True, client_id__in=list(current)
+        ).values_list("client_id", "user__first_name", "user__last_name")
+    }
+    accounts = []
+    for client_id, rs in current.items():
+        previous = rs[1].score if len(rs) > 1 else None
+        accounts.append(
+            {
+                "client": clients[client_id],
+                "lead": leads.get(client_id, ""),
+                "score": rs[0].score,
+                "on": rs[0].day,
+                "source": rs[0].source,
+                "previous": previous,
+                "change": rs[0].score - previous if previous is not None else None,
+            }
+        )
+    accounts.sort(key=lambda a: (a["score"], a["client"].name))
+    score = trend[-1]["score"]
+    before = trend[-2]["score"] if len(trend) > 1 else None
+    return {
+        "month": last_month,
+        "target": target,
+        "score": score,
+        "change": score - before if score is not None and before is not None else None,
+        "meets_target": score is not None and score >= target,
+        "rated": len(current),
+        "active": len(clients),
+        "unrated": len(clients) - len(current),
+        "below_target": sum(1 for a in accounts if a["score"] * 10 < target),
+        "trend": trend,
+        "accounts": accounts,
+        "chart": chart(trend, target),
+    }
+
+
+def chart(trend, target, width=640, height=180, pad=28) -> dict:
+    """Coordinates for a server-rendered bar chart of the monthly score (0–100) with the target line."""
+    n = len(trend)
+    slot = (width - 2 * pad) / max(n, 1)
+
+    def y(v):
+        return pad + (100 - v) * (height - 2 * pad) / 100
+
+    bars = [
+        {
+            "x": round(pad + i * slot + slot * 0.15, 1),
+            "y": round(y(m["score"]), 1) if m["score"] is not None else None,
+            "h": round(y(0) - y(m["score"]), 1) if m["score"] is not None else 0,
+            "w": round(slot * 0.7, 1),
+            "label": m["month"].strftime("%b"),
+            "score": m["score"],
+            "good": m["score"] is not None and m["score"] >= target,
+            "cx": round(pad + i * slot + slot / 2, 1),
+        }
+        for i, m in enumerate(trend)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "target_y": round(y(target), 1),
+        "base_y": round(y(0), 1),
+        "pad": pad,
+    }

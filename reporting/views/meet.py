@@ -1,0 +1,174 @@
+"""The weekly CS meet and the other team meetings (PRODUCT.md §4): run from one page, kept as a record."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clients.models import Flag
+from csops import permissions as perms
+
+from .. import meet, services
+from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
+from ..models import Meeting
+from ..pdf import pdf_response
+
+
+def _require_view(user):
+    if not perms.can_view_meetings(user):
+        raise PermissionDenied("Team meetings are for the CS team.")
+
+
+def _require_run(user):
+    if not perms.can_run_meetings(user):
+        raise PermissionDenied("The head of CS runs the meeting and records its actions.")
+
+
+def _meeting(user, pk):
+    _require_view(user)
+    return get_object_or_404(Meeting.objects.select_related("chair"), pk=pk)
+
+
+@login_required
+def meeting_list(request):
+    _require_view(request.user)
+    today = timezone.localdate()
+    week_start = today - datetime.timedelta(days=today.weekday())
+    this_week = Meeting.objects.filter(
+        kind=Meeting.Kind.WEEKLY_MEET, held_on__range=(week_start, week_start + datetime.timedelta(days=6))
+    ).first()
+    meetings = Meeting.objects.select_related("chair").order_by("-held_on", "kind")
+    kind = request.GET.get("kind")
+    if kind in Meeting.Kind.values:
+        meetings = meetings.filter(kind=kind)
+    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/meeting_list.html",
+        {
+            "page": page,
+            "this_week": this_week,
+            "kind": kind,
+            "kinds": Meeting.Kind.choices,
+            "open_form": MeetingOpenForm(initial={"held_on": today}),
+            "can_run": perms.can_run_meetings(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_open(request):
+    _require_run(request.user)
+    form = MeetingOpenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("reporting:meetings")
+    meeting = services.meeting_open(
+        kind=form.cleaned_data["kind"], held_on=form.cleaned_data["held_on"], by=request.user
+    )
+    return redirect("reporting:meeting_detail", pk=meeting.pk)
+
+
+def _meeting_context(request, meeting, form=None):
+    today = timezone.localdate()
+    return {
+        "meeting": meeting,
+        "agenda": meet.agenda(meeting, today),
+        "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
+        "today": today,
+        "is_current": meeting.held_on >= today - datetime.timedelta(days=6),
+        "can_run": perms.can_run_meetings(request.user),
+        "form": form or MeetingForm(instance=meeting),
+    }
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request.user, pk)
+    return render(request, "reporting/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@login_required
+@require_POST
+def meeting_edit(request, pk):
+    meeting = _meeting(request.user, pk)
+    _require_run(request.user)
+    form = MeetingForm(request.POST, instance=meeting)
+    if form.is_valid():
+        services.meeting_update(
+            meeting=meeting,
+            by=request.user,
+            attendees=form.cleaned_data["attendees"],
+            notes=form.cleaned_data["notes"],
+            significant_issues=form.cleaned_data.get("significant_issues", ""),
+            lessons=form.cleaned_data.get("lessons", ""),
+        )
+        messages.success(request, "Meeting record saved.")
+        return redirect("reporting:meeting_detail", pk=meeting.pk)
+    meeting.refresh_from_db()
+    return render(
+        request, "reporting/meeting_detail.html", _meeting_context(request, meeting, form), status=400
+    )
+
+
+@login_required
+def meeting_action_create(request, pk):
+    """Record an action agreed in the meeting; from a flag's row it comes pre-filled with that flag."""
+    meeting = _meeting(request.user, pk)
+    _require_run(request.user)
+    flag = None
+    flag_id = request.GET.get("flag") or request.POST.get("flag")
+    if flag_id and str(flag_id).isdigit():
+        flag = Flag.objects.select_related("client", "owner").filter(pk=flag_id).first()
+    initial = {"due_date": timezone.localdate() + datetime.timedelta(days=7), "owner": request.user.pk}
+    if flag:
+        initial.update(flag=flag.pk, client=flag.client_id, owner=flag.owner_id)
+    elif request.GET.get("client", "").isdigit():
+        initial["client"] = int(request.GET["client"])
+    form = MeetingActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.meeting_action_add(
+                meeting=meeting,
+                by=request.user,
+                description=data["description"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+                client=data["client"],
+                flag=data.get("flag"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Action recorded for {action.owner.get_full_name()}: {action.description}"
+            )
+            anchor = f"#flag-{action.flag_id}" if action.flag_id else "#agreed"
+            return redirect(reverse("reporting:meeting_detail", args=[meeting.pk]) + anchor)
+    template = (
+        "reporting/partials/meeting_action_form.html" if request.htmx else "reporting/meeting_action.html"
+    )
+    return render(
+        request,
+        template,
+        {"meeting": meeting, "form": form, "flag": flag},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def meeting_pdf(request, pk):
+    meeting = _meeting(request.user, pk)
+    context = _meeting_context(request, meeting)
+    context["generated_at"] = timezone.localtime()
+    return pdf_response(
+        "reporting/pdf/meeting.html", context, f"{meeting.get_kind_display()} {meeting.held_on}"
+    )
