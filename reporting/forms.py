@@ -139,7 +139,7 @@ class NpsCheckInForm(forms.Form):
         label="How likely are they to recommend us? (0–10)",
         choices=SCORE_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "nps-score"}),
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the score the client gave, 0 to 10."},
     )
     comment = forms.CharField(
@@ -168,7 +168,7 @@ class SurveyAnswerForm(forms.Form):
         label="How likely are you to recommend us to a friend or colleague?",
         choices=SCORE_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "nps-score"}),
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose a score from 0 (not at all likely) to 10 (extremely likely)."},
     )
     comment = forms.CharField(

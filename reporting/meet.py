@@ -98,14 +98,23 @@ def relationship_plans():
 
 
 def commercial_discovery(today, days=DISCOVERY_DAYS):
-    """Item 5: what calls found out about other areas, budgets and competitors, newest first."""
+    """Item 5: what calls found out about other areas, budgets and competitors: the latest note per
+    client, high-propensity clients first, so the meet prioritises rather than reads every call."""
     start = today - datetime.timedelta(days=days)
-    return list(
+    calls = (
         Call.objects.filter(held_at__date__gte=start, held_at__date__lte=today)
         .exclude(commercial="")
         .select_related("client", "author")
-        .order_by("-held_at")[:LIST_LIMIT]
+        .order_by("-held_at")[: LIST_LIMIT * 4]
     )
+    latest = {}
+    for call in calls:
+        latest.setdefault(call.client_id, call)
+    rank = {"high": 0, "medium": 1, "low": 2}
+    ordered = sorted(
+        latest.values(), key=lambda c: (rank.get(c.client.propensity, 3), -c.held_at.timestamp())
+    )
+    return ordered[:LIST_LIMIT]
 
 
 def am_adherence(today):

@@ -107,9 +107,12 @@ def by_quarter(quarters, client_ids=None) -> dict:
 def response_rates(quarter, key: str | None = None) -> dict:
     """Check-ins done / due for a quarter, {key value: (done, due)}; key None gives {None: (done, due)}."""
     qs = NpsCheckIn.objects.filter(quarter=quarter)
-    group = [key] if key else []
-    rows = qs.values(*group).annotate(due=Count("pk"), done=Count("pk", filter=Q(status="done"))).order_by()
-    return {(r[key] if key else None): (r["done"], r["due"]) for r in rows}
+    counts = {"due": Count("pk"), "done": Count("pk", filter=Q(status=NpsCheckIn.Status.DONE))}
+    if key is None:
+        totals = qs.aggregate(**counts)
+        return {None: (totals["done"], totals["due"])}
+    rows = qs.values(key).annotate(**counts).order_by()
+    return {r[key]: (r["done"], r["due"]) for r in rows}
 
 
 @dataclass

@@ -105,9 +105,15 @@ def report(month: datetime.date) -> dict:
             is_lead=True, client_id__in=list(current)
         ).values_list("client_id", "user__first_name", "user__last_name")
     }
+    # the previous rating may be older than the fresh window: it is only there to show the trend
+    history = defaultdict(list)
+    for r in ratings:
+        if r.day <= month_end(last_month):
+            history[r.client_id].append(r)
     accounts = []
     for client_id, rs in current.items():
-        previous = rs[1].score if len(rs) > 1 else None
+        earlier = history[client_id][::-1]
+        previous = earlier[1].score if len(earlier) > 1 else None
         accounts.append(
             {
                 "client": clients[client_id],

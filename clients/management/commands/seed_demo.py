@@ -145,6 +145,7 @@ class Command(BaseCommand):
             users, new_users = self._staff()
             new_clients = self._clients(users)
             self._pdps(users)
+            self._feedback(users)
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
@@ -216,6 +217,91 @@ class Command(BaseCommand):
                     progress=25,
                     reward="Lead a tier 2 account",
                 )
+
+    def _feedback(self, users):
+        """Six quarters of sponsor check-ins, survey answers, relationship plans and last week's meet."""
+        from reporting.models import Meeting, NpsCheckIn, SurveyInvite, SurveyResponse, quarter_start
+
+        today = timezone.localdate()
+        quarters = [quarter_start(today)]
+        for _ in range(6):
+            quarters.append(quarter_start(quarters[-1] - datetime.timedelta(days=1)))
+        scores = [9, 10, 8, 7, 9, 6, 10, 8, 4, 9, 9, 7]
+        sponsored = (
+            Client.objects.active()
+            .filter(exec_sponsor__isnull=False, status__in=["active", "onboarding", "paused"])
+            .order_by("pk")
+        )
+        rows = []
+        for i, client in enumerate(sponsored):
+            for q, quarter in enumerate(quarters[1:]):
+                completed = timezone.make_aware(
+                    datetime.datetime.combine(
+                        quarter + datetime.timedelta(days=18 + i % 20), datetime.time(11)
+                    )
+                )
+                rows.append(
+                    NpsCheckIn(
+                        client=client,
+                        quarter=quarter,
+                        sponsor_id=client.exec_sponsor_id,
+                        status=NpsCheckIn.Status.DONE,
+                        score=scores[(i * 5 + q) % len(scores)],
+                        comment="Happy with the team; wants faster turnaround on reporting."
+                        if q % 2
+                        else "Results are good; would like more ideas from us.",
+                        completed_at=completed,
+                    )
+                )
+        NpsCheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+        if not SurveyResponse.objects.exists():
+            for i, contact in enumerate(Contact.objects.filter(client__in=sponsored[:6]).order_by("pk")[:6]):
+                invite = SurveyInvite.objects.create(
+                    contact=contact, created_by=users["am"], used_at=timezone.now()
+                )
+                SurveyResponse.objects.create(
+                    invite=invite,
+                    client=contact.client,
+                    score=[10, 8, 9, 5, 9, 7][i],
+                    comment="Quick to respond and they know our business.",
+                    quarter=quarters[1],
+                )
+        for i, plan in enumerate(CommsPlan.objects.filter(client__in=sponsored, entertainment_notes="")[:8]):
+            plan.entertainment_notes = [
+                "Box at the rugby, March",
+                "Team lunch after the QBR",
+                "Wine tasting, June",
+            ][i % 3]
+            plan.surprise_delight_notes = [
+                "Birthday cake for the marketing director",
+                "",
+                "Hamper on their launch day",
+            ][i % 3]
+            plan.save(update_fields=["entertainment_notes", "surprise_delight_notes"])
+        last_week = today - datetime.timedelta(days=7 + today.weekday())
+        meeting, created = Meeting.objects.get_or_create(
+            kind=Meeting.Kind.WEEKLY_MEET, held_on=last_week, defaults={"chair": users["head"]}
+        )
+        if created:
+            meeting.attendees.set([users[u] for u in ("head", "director", "senior", "am", "am2", "ae")])
+            meeting.notes = "Flags reviewed AM by AM; renewals for next quarter assigned."
+            meeting.save(update_fields=["notes"])
+            flagged = list(Flag.objects.filter(status=Flag.Status.OPEN).select_related("owner")[:2])
+            for n, flag in enumerate(flagged):
+                action = activity_services.action_add(
+                    client=flag.client,
+                    by=users["head"],
+                    owner=flag.owner,
+                    flag=flag,
+                    meeting=meeting,
+                    description=[
+                        "Call the client's MD with the recovery plan",
+                        "Offer a free opportunity audit",
+                    ][n],
+                    due_date=today + datetime.timedelta(days=n * 3 - 1),
+                )
+                if n == 1:
+                    activity_services.action_set_done(action=action, by=flag.owner)
 
     def _clients(self, users):
         tiers = {t.rank: t for t in Tier.objects.all()}
