@@ -98,3 +98,48 @@ def test_an_am_logs_a_call_with_an_action_raises_a_flag_and_sees_both(page, worl
     actions.get_by_role("button", name="Tick off: Send PPC audit summary").click()
     actions.get_by_role("button", name="Re-open: Send PPC audit summary").wait_for()
     page.screenshot(path=os.environ.get("CSOPS_SCREENSHOT_DIR", "/tmp") + "/my-week.png", full_page=True)
+
+
+def test_a_sponsor_scores_4_and_raises_a_flag_which_the_head_of_cs_actions_in_the_meet(page, world):
+    from django.utils import timezone
+
+    from clients.models import Action, Flag
+    from reporting.models import NpsCheckIn, quarter_start
+
+    from .factories import NpsCheckInFactory
+
+    NpsCheckInFactory(client=world.client, quarter=quarter_start(timezone.localdate()), sponsor=world.sponsor)
+    log_in(page, "sponsor")
+    page.wait_for_url("**/reporting/sponsor/")
+    page.get_by_test_id(f"checkin-{world.client.pk}").click()
+    page.wait_for_url(f"**/reporting/clients/{world.client.pk}/checkin/")
+    page.locator("label[for=id_score_4]").click()
+    page.get_by_label("What they said").fill("Monthly reports keep arriving late; the CMO is unhappy.")
+    page.get_by_label("Actions agreed").fill("Head of CS to call the CMO this week.")
+    page.get_by_label("Raise a flag for the CS team from this check-in").check()
+    page.get_by_label("Flag severity").select_option("major")
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url("**/reporting/sponsor/")
+    assert page.get_by_text("A flag was raised for the CS team.").is_visible()
+    checkin = NpsCheckIn.objects.get(client=world.client)
+    assert (checkin.score, checkin.status) == (4, "done")
+    flag = Flag.objects.get(client=world.client)
+    assert (flag.source, flag.owner) == (Flag.Source.EXEC_SPONSOR, world.team_am)
+
+    page.context.clear_cookies()
+    log_in(page, "head")
+    page.wait_for_url("**/reporting/portfolio/")
+    page.get_by_role("link", name="Weekly meet", exact=True).first.click()
+    page.wait_for_url("**/reporting/meetings/")
+    page.get_by_role("button", name="Start today's CS meet").click()
+    page.wait_for_url("**/reporting/meetings/*/")
+    row = page.locator(f"#flag-{flag.pk}")
+    assert "scored 4/10" in row.inner_text() and "Amy Mills" in page.locator("#item-2").inner_text()
+    page.get_by_test_id(f"flag-action-{flag.pk}").click()  # htmx loads the form into the flag's row
+    row.get_by_label("Action").fill("Call the CMO with a reporting recovery plan")
+    row.get_by_role("button", name="Record action").click()
+    page.wait_for_url(f"**#flag-{flag.pk}")
+    assert "Call the CMO with a reporting recovery plan" in page.locator("#agreed").inner_text()
+    action = Action.objects.get(flag=flag)
+    assert action.meeting is not None and action.owner == world.team_am
+    page.screenshot(path=os.environ.get("CSOPS_SCREENSHOT_DIR", "/tmp") + "/weekly-meet.png", full_page=True)

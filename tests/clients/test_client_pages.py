@@ -1,8 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Client
@@ -17,6 +15,7 @@ from ..factories import (
     TierFactory,
     staff,
 )
+from ..helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -91,12 +90,6 @@ def test_the_list_paginates(world, login):
 
 def changes(response):
     return [e.obj for e in response.context["timeline"].entries if e.kind == "change"]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def populate(n):

@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from clients.models import EscalationRule
 from people.models import Role
 
 from ..factories import ActionFactory, CallFactory, ContactFactory, FlagFactory, RoleFactory
+from ..helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -140,12 +139,6 @@ def test_the_timeline_pages_through_a_long_history(world, login):
     page3 = third.context["timeline"]
     assert page3.has_previous and not page3.has_next
     assert c.get(url + "?tl=abc").status_code == 200
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def add_history(world, n):
