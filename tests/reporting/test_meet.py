@@ -6,6 +6,7 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from clients.models import Action
@@ -108,7 +109,7 @@ def test_the_agenda_runs_in_the_frameworks_order_from_live_data(world, login):
     finished = ActionFactory(client=world.client, owner=world.team_am, meeting=last, description="Book lunch")
     finished.status, finished.done_at, finished.done_by = (
         "done",
-        TODAY - datetime.timedelta(days=1),
+        timezone.now() - datetime.timedelta(days=1),
         world.team_am,
     )
     finished.save()
@@ -122,7 +123,7 @@ def test_the_agenda_runs_in_the_frameworks_order_from_live_data(world, login):
         status="resolved",
         title="Old news",
         resolution="Fixed",
-        resolved_at=TODAY,
+        resolved_at=timezone.now(),
     )
     soon = ContractFactory(client=world.client, end_date=TODAY + datetime.timedelta(days=40))
     ContractFactory(client=world.other_client, end_date=TODAY + datetime.timedelta(days=120))

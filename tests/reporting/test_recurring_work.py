@@ -19,9 +19,11 @@ from reporting.services import (
     adherence,
     calls_remind_tomorrow,
     comms_plan_create,
+    meet_pack_notify,
     nps_checkins_run,
     occurrences_generate,
     occurrences_mark_missed,
+    satisfaction_report_notify,
 )
 
 from ..conftest import service_missing
@@ -201,6 +203,8 @@ def test_two_workers_running_every_task_at_once_create_no_duplicates(world):
             occurrences_mark_missed(today=MONDAY + dt.timedelta(days=10))
             call_reports_overdue_run(now=timezone.now())
             pdp_reviews_due_run(today=MONDAY)
+            meet_pack_notify(today=MONDAY)
+            satisfaction_report_notify(today=MONDAY)
         except Exception as exc:  # noqa: BLE001 - surfaced below
             errors.append(exc)
         finally:
@@ -217,7 +221,7 @@ def test_two_workers_running_every_task_at_once_create_no_duplicates(world):
     keys = list(Notification.objects.values_list("user__username", "key"))
     assert len(keys) == len(set(keys))
     kinds = {k.split("-")[0] for _, k in keys}
-    assert {"contract", "occ", "nps", "call", "pdp"} <= kinds, kinds
+    assert {"contract", "occ", "nps", "call", "pdp", "meet", "satisfaction"} <= kinds, kinds
 
 
 def test_run_beat_tasks_moves_the_clock_for_the_demo(mailoutbox, django_capture_on_commit_callbacks):
