@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint check-migrations clean
+.PHONY: install run test lint check-migrations bench clean
 
 # Reinstall when pyproject.toml changes; the stamp file keeps `make test` fast otherwise.
 $(VENV)/.installed: pyproject.toml
@@ -27,6 +27,13 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The key pages under load (wrk, 16 connections) beside a bare view, on PostgreSQL with the scale
+# data (loaded once into BENCH_DATABASE_URL, default csops_bench on 127.0.0.1). Prints the table and
+# writes bench-results/bench.json.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m csops.bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

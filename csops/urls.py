@@ -8,6 +8,8 @@ from people.forms import QueuedPasswordResetForm
 from people.views import calendar_feed, home
 from reporting.views import survey
 
+from .views import bench_bare
+
 admin.site.site_header = "CS Ops administration"
 admin.site.site_title = "CS Ops admin"
 
@@ -29,6 +31,8 @@ urlpatterns = [
     path("commercial/", include("commercial.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("admin/", admin.site.urls),
+    # `make bench` compares every key page with this bare view (same middleware, same login)
+    path("bench/bare/", bench_bare, name="bench_bare"),
 ]
 
 if settings.DEBUG:

@@ -14,6 +14,7 @@ from itertools import groupby
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Action, Call, Client, Flag
 
@@ -23,6 +24,11 @@ from .models import CommsPlan, Meeting
 RENEWAL_WINDOW_DAYS = 90
 DISCOVERY_DAYS = 30
 LIST_LIMIT = 50  # items 4 and 5 show the most recent; the rest are a click away on each client
+
+
+def _day_start(day):
+    """Midnight at the start of `day`, local time: date bounds as datetimes keep the indexes usable."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _lead_prefetch(prefix=""):
@@ -45,7 +51,9 @@ def carried_actions(meeting, previous):
     outstanding = list(earlier.filter(status=Action.Status.OPEN).order_by("due_date", "pk"))
     since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=7)
     done = list(
-        earlier.filter(status=Action.Status.DONE, done_at__date__gte=since).order_by("-done_at")[:LIST_LIMIT]
+        earlier.filter(status=Action.Status.DONE, done_at__gte=_day_start(since)).order_by("-done_at")[
+            :LIST_LIMIT
+        ]
     )
     return outstanding, done
 
@@ -71,10 +79,11 @@ def flags_by_am(today):
     return [{"owner": owner, "flags": list(group)} for owner, group in groupby(flags, key=lambda f: f.owner)]
 
 
-def renewals(today, days=RENEWAL_WINDOW_DAYS):
+def renewals(today, days=RENEWAL_WINDOW_DAYS, limit=None):
+    """Signed or sent contracts ending in the window, soonest first: (how many, the first `limit`)."""
     from commercial.models import Contract
 
-    return list(
+    contracts = (
         Contract.objects.filter(
             status__in=[Contract.Status.SIGNED, Contract.Status.SENT],
             end_date__gte=today,
@@ -82,9 +91,11 @@ def renewals(today, days=RENEWAL_WINDOW_DAYS):
             client__archived_at__isnull=True,
         )
         .select_related("client")
-        .prefetch_related(_lead_prefetch("client__"))
-        .order_by("end_date")
+        .order_by("end_date", "pk")
     )
+    total = contracts.count()
+    shown = contracts[:limit] if limit else contracts
+    return total, list(shown.prefetch_related(_lead_prefetch("client__")))
 
 
 def relationship_plans():
@@ -102,7 +113,9 @@ def commercial_discovery(today, days=DISCOVERY_DAYS):
     client, high-propensity clients first, so the meet prioritises rather than reads every call."""
     start = today - datetime.timedelta(days=days)
     calls = (
-        Call.objects.filter(held_at__date__gte=start, held_at__date__lte=today)
+        Call.objects.filter(
+            held_at__gte=_day_start(start), held_at__lt=_day_start(today + datetime.timedelta(days=1))
+        )
         .exclude(commercial="")
         .select_related("client", "author")
         .order_by("-held_at")[: LIST_LIMIT * 4]
@@ -117,9 +130,9 @@ def commercial_discovery(today, days=DISCOVERY_DAYS):
     return ordered[:LIST_LIMIT]
 
 
-def am_adherence(today):
+def am_adherence(today, totals=None):
     """Cadence adherence per AM over the last 90 days, worst first (for the flags discussion)."""
-    totals = services.adherence(today=today)["ams"]
+    totals = totals if totals is not None else services.adherence_by_am(today=today)["ams"]
     names = {u.pk: u for u in get_user_model().objects.filter(pk__in=[k for k in totals if k])}
     rows = [
         {"am": names.get(k), "held": held, "due": due, "percent": services.percent((held, due))}
@@ -139,8 +152,8 @@ def wash_up_prompts(meeting):
     )
     serious = list(
         Flag.objects.filter(
-            raised_at__date__gte=since,
-            raised_at__date__lte=meeting.held_on,
+            raised_at__gte=_day_start(since),
+            raised_at__lt=_day_start(meeting.held_on + datetime.timedelta(days=1)),
             severity__in=[Flag.Severity.MAJOR, Flag.Severity.CRITICAL],
         )
         .select_related("client", "owner")
@@ -149,8 +162,9 @@ def wash_up_prompts(meeting):
     return {"lost": lost, "serious_flags": serious}
 
 
-def agenda(meeting, today):
+def agenda(meeting, today, all_renewals=False):
     previous = previous_meeting(meeting)
+    renewal_total, renewal_list = renewals(today, limit=None if all_renewals else LIST_LIMIT)
     outstanding, done = carried_actions(meeting, previous)
     plans = relationship_plans()
     month_budget = sum((p.entertainment_budget for p in plans), 0)
@@ -159,7 +173,8 @@ def agenda(meeting, today):
         "outstanding": outstanding,
         "done_since": done,
         "flag_groups": flags_by_am(today),
-        "renewals": renewals(today),
+        "renewals_total": renewal_total,
+        "renewals": renewal_list,
         "plans": plans,
         "plans_budget": month_budget,
         "discovery": commercial_discovery(today),

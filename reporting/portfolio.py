@@ -1,127 +1,129 @@
 """The head of CS's portfolio view (PRODUCT.md §2 dashboards): one read of the whole book.
 
-Each panel is a single aggregate or a single scan of narrow rows, so the page's query count is fixed
-whatever the number of clients.
+Every panel is an aggregate in SQL (the spend band is a CASE built from the reporting matrix), so
+the page costs a fixed dozen short queries whether the agency has 30 clients or 2,000, and no
+client row is loaded into Python except the few named as exceptions.
 """
 
 import datetime
-from collections import Counter, defaultdict
-from decimal import Decimal
+from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
-from clients.models import AccountTeamMembership, Client, EngagementType, Flag, Tier
-from people.models import StaffProfile
+from clients.models import AccountTeamMembership, Client, Flag, Tier
+from people.models import Role
 
 from . import meet, nps, services
 from .models import BandTable, quarter_label, quarter_start
 
 EXCEPTION_LIMIT = 25
+RENEWAL_LIMIT = 15
 
 
-def _in_play():
+def in_play():
     return Client.objects.active().filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
 
 
-def tier_band_grid(clients, bands: BandTable, tiers):
-    """Counts of clients per tier (rows) and spend band (columns, retainer then project)."""
-    counts = Counter()
-    for c in clients:
-        band = bands.for_client(c)
-        counts[(c.tier_id, band.pk if band else None)] += 1
+def band_of(bands: BandTable):
+    """The client's spend band id as a SQL expression (NULL when no band holds its spend)."""
+    none = Value(None, output_field=IntegerField())
+    whens = [When(band.amount_q(), then=Value(band.pk)) for band in bands.bands]
+    return Case(*whens, default=none, output_field=IntegerField()) if whens else none
+
+
+def tier_band_grid(tiers, bands: BandTable):
+    """Counts of clients per tier (rows) and spend band (columns, in the matrix's order)."""
+    counts = {
+        (r["tier_id"], r["band"]): r["n"]
+        for r in in_play()
+        .annotate(band=band_of(bands))
+        .values("tier_id", "band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     columns = list(bands.bands)
-    if any(key[1] is None for key in counts):
+    if any(band is None for _, band in counts):
         columns.append(None)
-    rows = [
-        {
-            "tier": t,
-            "cells": [counts[(t.pk, b.pk if b else None)] for b in columns],
-            "total": sum(counts[(t.pk, b.pk if b else None)] for b in columns),
-        }
-        for t in tiers
-    ]
-    totals = [sum(counts[(t.pk, b.pk if b else None)] for t in tiers) for b in columns]
-    return {"columns": columns, "rows": rows, "totals": totals}
+    keys = [b.pk if b else None for b in columns]
+    rows = [{"tier": t, "cells": [counts.get((t.pk, k), 0) for k in keys]} for t in tiers]
+    for row in rows:
+        row["total"] = sum(row["cells"])
+    totals = [sum(row["cells"][i] for row in rows) for i in range(len(keys))]
+    return {"columns": columns, "rows": rows, "totals": totals, "clients": sum(counts.values())}
 
 
-def spend_totals(clients):
-    """Monthly retainer spend and live project value, per currency."""
-    monthly, projects = defaultdict(Decimal), defaultdict(Decimal)
-    for c in clients:
-        if c.engagement_type == EngagementType.RETAINED and c.monthly_spend:
-            monthly[c.currency] += c.monthly_spend
-        elif c.project_value:
-            projects[c.currency] += c.project_value
-    return {"monthly": dict(sorted(monthly.items())), "projects": dict(sorted(projects.items()))}
+def spend_totals():
+    """Monthly retainer spend and live project value, per currency (one grouped sum)."""
+    monthly, projects = {}, {}
+    rows = in_play().values("currency").annotate(monthly=Sum("monthly_spend"), projects=Sum("project_value"))
+    for r in rows.order_by("currency"):
+        if r["monthly"]:
+            monthly[r["currency"]] = r["monthly"]
+        if r["projects"]:
+            projects[r["currency"]] = r["projects"]
+    return {"monthly": monthly, "projects": projects}
 
 
-def lead_misfits(clients, tiers):
-    """Clients with no lead AM, or whose lead's most senior role ranks below what the tier asks."""
-    leads = dict(
-        AccountTeamMembership.objects.filter(is_lead=True, client__in=[c.pk for c in clients]).values_list(
-            "client_id", "user_id"
+def _named(queryset):
+    """(how many, the first few) of a client queryset, in one query of two narrow columns."""
+    rows = list(queryset.order_by("name").values("pk", "name"))
+    return len(rows), rows[:EXCEPTION_LIMIT]
+
+
+def lead_misfits():
+    """Clients whose lead's most senior role ranks below what the tier asks (seed 000, tiering)."""
+    leads = AccountTeamMembership.objects.filter(client=OuterRef("pk"), is_lead=True)
+    best_rank = Role.objects.filter(
+        profiles__user__memberships__client=OuterRef("pk"), profiles__user__memberships__is_lead=True
+    ).order_by("-rank")
+    rows = (
+        in_play()
+        .filter(Exists(leads), tier__lead_min_role__isnull=False)
+        .annotate(lead_rank=Coalesce(Subquery(best_rank.values("rank")[:1]), 0))
+        .filter(lead_rank__lt=F("tier__lead_min_role__rank"))
+        .annotate(
+            lead_first=Subquery(leads.values("user__first_name")[:1]),
+            lead_last=Subquery(leads.values("user__last_name")[:1]),
         )
+        .order_by("name")
+        .values("pk", "name", "tier__name", "tier__lead_min_role__name", "lead_first", "lead_last")
     )
-    best_rank, names = defaultdict(int), {}
-    for user_id, rank, first, last, username in StaffProfile.objects.filter(
-        user_id__in=set(leads.values())
-    ).values_list("user_id", "roles__rank", "user__first_name", "user__last_name", "user__username"):
-        best_rank[user_id] = max(best_rank[user_id], rank or 0)
-        names[user_id] = f"{first} {last}".strip() or username
-    need = {t.pk: t.lead_min_role for t in tiers}
-    no_lead, misfit = [], []
-    for c in clients:
-        lead = leads.get(c.pk)
-        if lead is None:
-            no_lead.append(c)
-            continue
-        role = need.get(c.tier_id)
-        if role is not None and best_rank[lead] < role.rank:
-            misfit.append({"client": c, "lead": names.get(lead, ""), "needs": role.name})
-    return no_lead, misfit
+    rows = list(rows)
+    return len(rows), [
+        {
+            "pk": r["pk"],
+            "name": r["name"],
+            "tier": r["tier__name"],
+            "lead": f"{r['lead_first']} {r['lead_last']}".strip(),
+            "needs": r["tier__lead_min_role__name"],
+        }
+        for r in rows[:EXCEPTION_LIMIT]
+    ]
 
 
 def portfolio(today: datetime.date) -> dict:
-    tiers = list(Tier.objects.select_related("lead_min_role").order_by("rank"))
-    tier_names = {t.pk: t for t in tiers}
-    bands = BandTable.load()
-    clients = list(
-        _in_play()
-        .only(
-            "pk",
-            "name",
-            "tier_id",
-            "engagement_type",
-            "monthly_spend",
-            "project_value",
-            "currency",
-            "exec_sponsor_id",
-            "status",
-        )
-        .annotate(plans=Count("comms_plan"))
-        .order_by("name")
-    )
-    for c in clients:
-        c.tier_obj = tier_names.get(c.tier_id)
-    no_lead, misfits = lead_misfits(clients, tiers)
+    tiers = list(Tier.objects.order_by("rank"))
+    grid = tier_band_grid(tiers, BandTable.load())
     this_q = quarter_start(today)
     last_q = nps.quarters_back(today, 2)[0]
     tallies = nps.by_quarter([last_q, this_q])
     done, due = nps.response_rates(this_q).get(None, (0, 0))
-    flags = dict(
+    flags = defaultdict(int)
+    for severity, n in (
         Flag.objects.exclude(status=Flag.Status.RESOLVED)
         .values_list("severity")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    adherence = services.adherence(today=today)
-    renewals = meet.renewals(today)
-    no_sponsor = [c for c in clients if not c.exec_sponsor_id]
-    no_plan = [c for c in clients if not c.plans]
+    ):
+        flags[severity] = n
+    adherence = services.adherence_by_am(today=today)
+    renewal_total, renewal_list = meet.renewals(today, limit=RENEWAL_LIMIT)
+    leads = AccountTeamMembership.objects.filter(client=OuterRef("pk"), is_lead=True)
     return {
-        "client_count": len(clients),
-        "grid": tier_band_grid(clients, bands, tiers),
-        "spend": spend_totals(clients),
+        "client_count": grid["clients"],
+        "grid": grid,
+        "spend": spend_totals(),
         "nps": {
             "this": tallies[this_q],
             "last": tallies[last_q],
@@ -132,7 +134,7 @@ def portfolio(today: datetime.date) -> dict:
             "rate": round(100 * done / due) if due else None,
         },
         "flags": [
-            {"severity": value, "label": label, "count": flags.get(value, 0)}
+            {"severity": value, "label": label, "count": flags[value]}
             for value, label in Flag.Severity.choices[::-1]
         ],
         "open_flags": sum(flags.values()),
@@ -141,12 +143,13 @@ def portfolio(today: datetime.date) -> dict:
             "due": adherence["total"][1],
             "percent": services.percent(adherence["total"]),
         },
-        "am_adherence": meet.am_adherence(today),
-        "renewals": renewals,
+        "am_adherence": meet.am_adherence(today, adherence["ams"]),
+        "renewals_total": renewal_total,
+        "renewals": renewal_list,
         "exceptions": {
-            "no_sponsor": (len(no_sponsor), no_sponsor[:EXCEPTION_LIMIT]),
-            "no_plan": (len(no_plan), no_plan[:EXCEPTION_LIMIT]),
-            "no_lead": (len(no_lead), no_lead[:EXCEPTION_LIMIT]),
-            "misfit": (len(misfits), misfits[:EXCEPTION_LIMIT]),
+            "no_sponsor": _named(in_play().filter(exec_sponsor__isnull=True)),
+            "no_plan": _named(in_play().filter(comms_plan__isnull=True)),
+            "no_lead": _named(in_play().exclude(Exists(leads))),
+            "misfit": lead_misfits(),
         },
     }

@@ -373,6 +373,26 @@ def adherence(*, today, client_ids=None, days=90) -> dict:
     }
 
 
+def adherence_by_am(*, today, days=90) -> dict:
+    """As `adherence`, for the dashboards: grouped by AM only, so it is one short aggregate."""
+    settled = today - datetime.timedelta(days=CALL_GRACE_DAYS)
+    rows = (
+        Occurrence.objects.filter(
+            kind=Occurrence.Kind.CALL,
+            due_date__gte=today - datetime.timedelta(days=days),
+            due_date__lt=settled,
+        )
+        .values("assignee_id")
+        .annotate(due=Count("pk"), held=Count("pk", filter=Q(status=Occurrence.Status.DONE)))
+        .order_by()
+    )
+    ams = {r["assignee_id"]: (r["held"], r["due"]) for r in rows}
+    return {
+        "ams": ams,
+        "total": (sum(h for h, _ in ams.values()), sum(d for _, d in ams.values())),
+    }
+
+
 def percent(pair) -> int | None:
     held, due = pair
     return round(100 * held / due) if due else None
@@ -661,7 +681,7 @@ def meet_pack_notify(*, today) -> int:
     monday = today - datetime.timedelta(days=today.weekday())
     outstanding = Action.objects.open().filter(meeting__isnull=False).count()
     flags = Flag.objects.exclude(status=Flag.Status.RESOLVED).count()
-    due = len(renewals(today))
+    due, _ = renewals(today, limit=1)
     sent = 0
     for head in heads_of_cs():
         sent += notify(

@@ -228,6 +228,7 @@ MATRIX = {
     "reporting:portfolio": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
     # the client contact's survey: the signed link is the credential, no login
     "survey": ("get", survey_token_kwargs, expect(200)),
+    "bench_bare": ("get", None, expect(200, anon=LOGIN)),
 }
 
 # The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.

@@ -68,6 +68,8 @@ class Call(models.Model):
         indexes = [
             # the client timeline and cadence checks read a client's calls newest first
             models.Index(fields=["client", "-held_at"], name="call_client_held"),
+            # the weekly meet's upsell item reads the last 30 days' calls across all clients
+            models.Index(fields=["-held_at"], name="call_held"),
             # my week: reports not yet sent
             models.Index(fields=["report_required", "report_sent_at"], name="call_report_pending"),
         ]

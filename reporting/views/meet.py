@@ -78,9 +78,11 @@ def meeting_open(request):
 
 def _meeting_context(request, meeting, form=None):
     today = timezone.localdate()
+    all_renewals = request.GET.get("renewals") == "all"
     return {
         "meeting": meeting,
-        "agenda": meet.agenda(meeting, today),
+        "agenda": meet.agenda(meeting, today, all_renewals=all_renewals),
+        "all_renewals": all_renewals,
         "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
         "today": today,
         "is_current": meeting.held_on >= today - datetime.timedelta(days=6),

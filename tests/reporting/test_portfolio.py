@@ -91,6 +91,14 @@ def test_clients_are_counted_by_tier_and_spend_band(world, login):
     assert sum(grid["totals"]) == 4
 
 
+def test_with_no_reporting_matrix_every_client_is_in_the_no_band_column(world, login):
+    from reporting.models import ReportingBand
+
+    ReportingBand.objects.all().delete()
+    grid = portfolio(login(world.head))["grid"]
+    assert grid["columns"] == [None] and grid["totals"] == [2]
+
+
 def test_exceptions_name_clients_without_sponsor_plan_or_a_fitting_lead(world, login):
     tier1 = Tier.objects.get(rank=1) if Tier.objects.filter(rank=1).exists() else TierFactory(rank=1)
     tier1.lead_min_role = Role.objects.get(code=Role.ACCOUNT_DIRECTOR)
@@ -103,10 +111,10 @@ def test_exceptions_name_clients_without_sponsor_plan_or_a_fitting_lead(world, l
     for client in (world.client, world.other_client, too_junior, fits):
         CommsPlanFactory(client=client)
     e = portfolio(login(world.head))["exceptions"]
-    assert e["no_sponsor"][0] == 1 and [c.name for c in e["no_sponsor"][1]] == [unsponsored.name]
-    assert [c.name for c in e["no_plan"][1]] == ["Orphan"]
-    assert [c.name for c in e["no_lead"][1]] == ["Orphan"]
-    assert [m["client"].name for m in e["misfit"][1]] == ["Big Fish"]
+    assert e["no_sponsor"][0] == 1 and [c["name"] for c in e["no_sponsor"][1]] == [unsponsored.name]
+    assert [c["name"] for c in e["no_plan"][1]] == ["Orphan"]
+    assert [c["name"] for c in e["no_lead"][1]] == ["Orphan"]
+    assert [m["name"] for m in e["misfit"][1]] == ["Big Fish"]
     assert e["misfit"][1][0]["lead"] == "Amy Mills"
 
 

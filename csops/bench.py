@@ -1,0 +1,286 @@
+"""`make bench`: the key pages under load, side by side with a bare Django view (PRODUCT.md §6).
+
+  python -m csops.bench [--clients 2000] [--duration 10] [--connections 16]
+
+1. migrates a dedicated PostgreSQL database (BENCH_DATABASE_URL, default csops_bench on 127.0.0.1)
+   and loads the scale data if it is absent (`manage.py seed_scale`);
+2. serves the app with gunicorn in production settings (DEBUG off);
+3. drives each page with wrk at 16 concurrent connections, logged in (a session cookie of the
+   page's user), and the bare view `/bench/bare/` (same middleware, same login) in the same run;
+4. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
+   and writes the same to bench-results/bench.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/csops_bench"
+TARGET_RATIO = 0.10
+TARGET_P95_MS = 150
+
+WRK_SCRIPT = """
+wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, '
+    .. '"errors": %d, "bad_status": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def production_env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def ensure_database(url: str):
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def key_pages(tag: str) -> list[tuple[str, str, object]]:
+    """(name, path, user) of each page the benchmark drives, for the scale data set `tag`."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from clients.models import Client, Tier
+    from people.models import Role
+    from reporting.services import meeting_open
+
+    User = get_user_model()
+    head = User.objects.get(username=f"{tag}-head")
+    busiest = (
+        User.objects.filter(profile__roles__code=Role.ACCOUNT_MANAGER, username__startswith=f"{tag}-")
+        .annotate(n=Count("memberships", filter=Q(memberships__client__archived_at__isnull=True)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    longest = (
+        Client.objects.filter(domain__endswith=f".{tag}.example")
+        .annotate(n=Count("calls"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    tier = Tier.objects.get(rank=3)
+    meeting = meeting_open(kind="weekly_meet", held_on=timezone.localdate(), by=head)
+    return [
+        ("bare view", "/bench/bare/", head),
+        ("weekly meet", f"/reporting/meetings/{meeting.pk}/", head),
+        ("client list", "/clients/", head),
+        ("client list, filtered", f"/clients/?tier={tier.pk}&status=active&ordering=-spend", head),
+        (f"client detail ({longest.n:,} calls)", f"/clients/{longest.pk}/", head),
+        (f"my week ({busiest.n} clients)", "/my-week/", busiest),
+        ("portfolio", "/reporting/portfolio/", head),
+        ("NPS analytics", "/reporting/nps/", head),
+    ]
+
+
+def prepare(clients: int) -> list[dict]:
+    """Migrate, load the scale data if absent, and measure each key page's queries once."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    call_command("seed_scale", "--clients", str(clients))
+
+    pages = key_pages("scale")
+    out = []
+    for name, path, user in pages:
+        browser = HttpClient()
+        browser.force_login(user)
+        browser.get(path, secure=True)  # warm caches (templates, the matrix) as a running server has them
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(path, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(f"{name} {path} answered {response.status_code}")
+        cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+        out.append(
+            {"page": name, "path": path, "user": user.username, "queries": len(queries), "cookie": cookie}
+        )
+    return out
+
+
+def serve(env: dict, port: int, workers: int):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "csops.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as r:
+                if r.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 30 seconds")
+
+
+def load(url: str, cookie: str, script: str, seconds: int, connections: int, threads: int) -> dict:
+    run = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, url],
+        env={**os.environ, "BENCH_COOKIE": cookie},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = [x for x in run.stdout.splitlines() if x.startswith("{")][-1]
+    return json.loads(line)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of load per page before measuring")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
+    args = parser.parse_args(argv)
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this)")
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    if not database_url.startswith("postgres"):
+        raise SystemExit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+    env = production_env(database_url)
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DEBUG",
+                "SECRET_KEY",
+                "ALLOWED_HOSTS",
+                "SECURE_SSL_REDIRECT",
+                "LOG_LEVEL",
+            )
+        }
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
+    sys.path.insert(0, str(BASE_DIR))
+    ensure_database(database_url)
+    started = time.monotonic()
+    pages = prepare(args.clients)
+    print(f"data ready in {time.monotonic() - started:.0f}s; serving with gunicorn ({args.workers} workers)")
+
+    server = serve(env, args.port, args.workers)
+    results = []
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(WRK_SCRIPT)
+        for page in pages:
+            url = f"http://127.0.0.1:{args.port}{page['path']}"
+            if args.warmup:
+                load(url, page["cookie"], f.name, args.warmup, args.connections, args.threads)
+            r = load(url, page["cookie"], f.name, args.duration, args.connections, args.threads)
+            results.append(
+                {
+                    "page": page["page"],
+                    "path": page["path"],
+                    "requests_per_s": round(r["requests"] / (r["duration_us"] / 1e6), 1),
+                    "p50_ms": round(r["p50_us"] / 1000, 1),
+                    "p95_ms": round(r["p95_us"] / 1000, 1),
+                    "p99_ms": round(r["p99_us"] / 1000, 1),
+                    "queries": page["queries"],
+                    "errors": r["errors"] + r["bad_status"],
+                }
+            )
+            print(f"  {page['page']}: {results[-1]['requests_per_s']} req/s", flush=True)
+    finally:
+        server.terminate()
+        server.wait(10)
+        os.unlink(f.name)
+
+    bare = results[0]["requests_per_s"] or 1
+    for r in results:
+        r["ratio_to_bare"] = round(r["requests_per_s"] / bare, 3)
+        r["meets_targets"] = r is results[0] or (
+            r["ratio_to_bare"] >= TARGET_RATIO and r["p95_ms"] < TARGET_P95_MS and not r["errors"]
+        )
+    report = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPU {platform.machine()}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}",
+        "clients": args.clients,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
+        "pages": results,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(table(report))
+    print(f"\nwritten to {out}")
+
+
+def table(report) -> str:
+    lines = [
+        f"\n{report['clients']:,} clients, {report['connections']} connections, "
+        f"{report['duration_s']}s a page, {report['machine']}",
+        "| page | req/s | p50 ms | p95 ms | queries | ratio to bare | targets |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in report["pages"]:
+        verdict = "met" if r["meets_targets"] else "MISSED"
+        if r["errors"]:
+            verdict += f" ({r['errors']} errors)"
+        lines.append(
+            f"| {r['page']} | {r['requests_per_s']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
+            f"| {r['queries']} | {r['ratio_to_bare']:.2f} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
