@@ -13,9 +13,8 @@ class ClientFilter(django_filters.FilterSet):
     engagement_type = django_filters.ChoiceFilter(
         label="Engagement", choices=EngagementType.choices, empty_label="Any"
     )
-    lead = django_filters.ModelChoiceFilter(
-        label="Lead AM", queryset=None, method="filter_lead", empty_label="Any"
-    )
+    # plain choices from one narrow query: a ModelChoiceFilter builds a model per person on every render
+    lead = django_filters.ChoiceFilter(label="Lead AM", choices=(), method="filter_lead", empty_label="Any")
     band = django_filters.ModelChoiceFilter(
         label="Spend band", queryset=ReportingBand.objects.all(), method="filter_band", empty_label="Any"
     )
@@ -44,8 +43,18 @@ class ClientFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["lead"].queryset = cs_team_users()
-        self.filters["lead"].field.label_from_instance = lambda u: u.get_full_name() or u.username
+        people = cs_team_users().values_list("pk", "first_name", "last_name", "username")
+        self.filters["lead"].extra["choices"] = [(pk, f"{f} {la}".strip() or u) for pk, f, la, u in people]
+
+    @property
+    def form(self):
+        form = super().form
+        # Bootstrap classes set once here, so the list renders its fields without crispy's templates
+        for field in form.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field.widget, "choices") else "form-control"
+            )
+        return form
 
     @property
     def qs(self):
@@ -65,7 +74,7 @@ class ClientFilter(django_filters.FilterSet):
         )
 
     def filter_lead(self, queryset, name, value):
-        return queryset.filter(memberships__user=value, memberships__is_lead=True)
+        return queryset.filter(memberships__user_id=value, memberships__is_lead=True)
 
     def filter_band(self, queryset, name, value):
         return queryset.filter(value.amount_q())

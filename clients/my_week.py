@@ -67,7 +67,7 @@ def my_week(user, today=None):
         "later_actions_count": Action.objects.open().filter(owner=user, due_date__gt=sunday).count(),
         "open_flags": list(
             Flag.objects.filter(client_id__in=client_ids)
-            .exclude(status=Flag.Status.RESOLVED)
+            .filter(status__in=Flag.OPEN_STATUSES)
             .select_related("client", "owner")
             .order_by("raised_at")
         ),

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
 
@@ -17,6 +18,15 @@ def _make_broker_folders(sender, **kwargs):
     # kombu's filesystem transport (the embedded default) needs its folders before the first message.
     if sender.conf.broker_url.startswith("filesystem"):
         options = sender.conf.broker_transport_options
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@task_postrun.connect
+def _data_changed(sender=None, **kwargs):
+    # a task may have written anything: cached dashboards must not outlive it (reporting/cache.py)
+    if sender is not None and sender.name != "people.tasks.send_email":
+        from reporting.cache import bump
+
+        bump()

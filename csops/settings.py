@@ -41,6 +41,12 @@ else:
 
 SITE_NAME = env.str("SITE_NAME", default="CS Ops")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Dashboards (weekly meet agenda, portfolio, NPS) cache what they read under the data version;
+# 0 turns it off. The cache is Redis when REDIS_URL is set, else each process's memory.
+CSOPS_DASHBOARD_CACHE_SECONDS = env.int("CSOPS_DASHBOARD_CACHE_SECONDS", default=300)
+# A person's own pages (client list and page, my week, the dashboards) are kept per person for this
+# long under the same version; relative times ("3 hours left") may be this old. 0 turns it off.
+CSOPS_PAGE_CACHE_SECONDS = env.int("CSOPS_PAGE_CACHE_SECONDS", default=60)
 # A client survey link works this many days, once (PRODUCT.md §1, client contact).
 CSOPS_SURVEY_LINK_DAYS = env.int("CSOPS_SURVEY_LINK_DAYS", default=14)
 # The agency's target for the aggregate client satisfaction score, 0–100 (seed 001, objective 4).
@@ -79,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # a write moves the data version the dashboards' caches are keyed by (reporting/cache.py)
+    "reporting.cache.DataVersionMiddleware",
     # axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,8 +181,19 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CS Ops <csops@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Celery ---------------------------------------------------------------------------------------
+# --- Celery and the cache -------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csops",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

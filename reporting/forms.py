@@ -236,7 +236,7 @@ class MeetingActionForm(StaffChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._setup_staff()
         self.fields["client"].queryset = Client.objects.active().order_by("name")
-        self.fields["flag"].queryset = Flag.objects.exclude(status=Flag.Status.RESOLVED).select_related(
+        self.fields["flag"].queryset = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).select_related(
             "client"
         )
         self.fields["flag"].label_from_instance = lambda f: f"{f.client.name}: {f.title}"

@@ -13,7 +13,7 @@ import datetime
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Action, Call, Client, Flag
@@ -23,7 +23,7 @@ from .models import CommsPlan, Meeting
 
 RENEWAL_WINDOW_DAYS = 90
 DISCOVERY_DAYS = 30
-LIST_LIMIT = 50  # items 4 and 5 show the most recent; the rest are a click away on each client
+LIST_LIMIT = 20  # lists show the first twenty and say how many more; the meet prioritises, not reads
 
 
 def _day_start(day):
@@ -58,12 +58,36 @@ def carried_actions(meeting, previous):
     return outstanding, done
 
 
-def flags_by_am(today):
-    """Item 2: open flags, most severe first, grouped by the AM who owns them; each with its open actions."""
+FLAGS_EXPANDED_MAX = 40  # more open flags than this and item 2 goes AM by AM
+
+
+def flags_by_am(today, owner_id=None, expand_all=False):
+    """Item 2: open flags, most severe first, grouped by the AM who owns them, with their open actions.
+
+    A large agency has a few hundred open flags: then the meet sees a line per AM (how many, how
+    severe, since when) and the critical ones, and opens one AM's flags at a time as each AM speaks.
+    """
+    open_flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES)
+    summary = list(
+        open_flags.values("owner_id", "owner__first_name", "owner__last_name")
+        .annotate(
+            n=Count("pk"),
+            critical=Count("pk", filter=Q(severity=Flag.Severity.CRITICAL)),
+            major=Count("pk", filter=Q(severity=Flag.Severity.MAJOR)),
+            oldest=Min("raised_at"),
+        )
+        .order_by("owner__first_name", "owner__last_name", "owner_id")
+    )
+    total = sum(row["n"] for row in summary)
+    collapsed = not expand_all and owner_id is None and total > FLAGS_EXPANDED_MAX
+    if collapsed:
+        shown = open_flags.filter(severity=Flag.Severity.CRITICAL)
+    elif owner_id is not None and not expand_all:
+        shown = open_flags.filter(owner_id=owner_id)
+    else:
+        shown = open_flags
     flags = list(
-        Flag.objects.exclude(status=Flag.Status.RESOLVED)
-        .select_related("client", "owner", "raised_by")
-        .prefetch_related(
+        shown.select_related("client", "owner", "raised_by").prefetch_related(
             Prefetch(
                 "actions", queryset=Action.objects.open().select_related("owner"), to_attr="open_actions"
             )
@@ -76,7 +100,16 @@ def flags_by_am(today):
             f.raised_at,
         )
     )
-    return [{"owner": owner, "flags": list(group)} for owner, group in groupby(flags, key=lambda f: f.owner)]
+    groups = [
+        {"owner": owner, "flags": list(group)} for owner, group in groupby(flags, key=lambda f: f.owner)
+    ]
+    return {
+        "total": total,
+        "summary": summary,
+        "groups": groups,
+        "collapsed": collapsed,
+        "owner_id": owner_id,
+    }
 
 
 def renewals(today, days=RENEWAL_WINDOW_DAYS, limit=None):
@@ -118,7 +151,15 @@ def commercial_discovery(today, days=DISCOVERY_DAYS):
         )
         .exclude(commercial="")
         .select_related("client", "author")
-        .order_by("-held_at")[: LIST_LIMIT * 4]
+        .only(
+            "held_at",
+            "commercial",
+            "client__name",
+            "client__propensity",
+            "author__first_name",
+            "author__last_name",
+        )
+        .order_by("-held_at")[: LIST_LIMIT * 5]
     )
     latest = {}
     for call in calls:
@@ -162,9 +203,9 @@ def wash_up_prompts(meeting):
     return {"lost": lost, "serious_flags": serious}
 
 
-def agenda(meeting, today, all_renewals=False):
+def agenda(meeting, today, all_renewals=False, owner_id=None, everything=False):
     previous = previous_meeting(meeting)
-    renewal_total, renewal_list = renewals(today, limit=None if all_renewals else LIST_LIMIT)
+    renewal_total, renewal_list = renewals(today, limit=None if all_renewals or everything else LIST_LIMIT)
     outstanding, done = carried_actions(meeting, previous)
     plans = relationship_plans()
     month_budget = sum((p.entertainment_budget for p in plans), 0)
@@ -172,7 +213,7 @@ def agenda(meeting, today, all_renewals=False):
         "previous": previous,
         "outstanding": outstanding,
         "done_since": done,
-        "flag_groups": flags_by_am(today),
+        "flags": flags_by_am(today, owner_id=owner_id, expand_all=everything),
         "renewals_total": renewal_total,
         "renewals": renewal_list,
         "plans": plans,

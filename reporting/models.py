@@ -205,6 +205,8 @@ class Occurrence(models.Model):
         indexes = [
             models.Index(fields=["assignee", "status", "due_date"], name="occurrence_assignee_due"),
             models.Index(fields=["status", "due_date"], name="occurrence_status_due"),
+            # cadence adherence per AM (the meet, the portfolio): an index-only scan of 90 days
+            models.Index(fields=["kind", "due_date", "assignee", "status"], name="occurrence_adherence"),
         ]
 
     def __str__(self):
@@ -337,3 +339,17 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.client}: {self.score}"
+
+
+class DataVersion(models.Model):
+    """A counter that moves whenever anything is written (reporting/cache.py).
+
+    The dashboards cache what they read under the current number, so a cached page is never older
+    than the last write: one row, read once a request, bumped after every write request, task and
+    loading command.
+    """
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"data version {self.n}"

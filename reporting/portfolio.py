@@ -8,11 +8,10 @@ client row is loaded into Python except the few named as exceptions.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from clients.models import AccountTeamMembership, Client, Flag, Tier
-from people.models import Role
 
 from . import meet, nps, services
 from .models import BandTable, quarter_label, quarter_start
@@ -72,31 +71,34 @@ def _named(queryset):
 
 
 def lead_misfits():
-    """Clients whose lead's most senior role ranks below what the tier asks (seed 000, tiering)."""
-    leads = AccountTeamMembership.objects.filter(client=OuterRef("pk"), is_lead=True)
-    best_rank = Role.objects.filter(
-        profiles__user__memberships__client=OuterRef("pk"), profiles__user__memberships__is_lead=True
-    ).order_by("-rank")
-    rows = (
-        in_play()
-        .filter(Exists(leads), tier__lead_min_role__isnull=False)
-        .annotate(lead_rank=Coalesce(Subquery(best_rank.values("rank")[:1]), 0))
-        .filter(lead_rank__lt=F("tier__lead_min_role__rank"))
-        .annotate(
-            lead_first=Subquery(leads.values("user__first_name")[:1]),
-            lead_last=Subquery(leads.values("user__last_name")[:1]),
+    """Clients whose lead's most senior role ranks below what the tier asks (seed 000, tiering).
+
+    One grouped query over the lead memberships: each lead's best role rank against the tier's.
+    """
+    rows = list(
+        AccountTeamMembership.objects.filter(
+            is_lead=True, client__in=in_play(), client__tier__lead_min_role__isnull=False
         )
-        .order_by("name")
-        .values("pk", "name", "tier__name", "tier__lead_min_role__name", "lead_first", "lead_last")
+        .values(
+            "client_id",
+            "client__name",
+            "client__tier__name",
+            "client__tier__lead_min_role__name",
+            "client__tier__lead_min_role__rank",
+            "user__first_name",
+            "user__last_name",
+        )
+        .annotate(best=Coalesce(Max("user__profile__roles__rank"), 0))
+        .filter(best__lt=F("client__tier__lead_min_role__rank"))
+        .order_by("client__name", "client_id")
     )
-    rows = list(rows)
     return len(rows), [
         {
-            "pk": r["pk"],
-            "name": r["name"],
-            "tier": r["tier__name"],
-            "lead": f"{r['lead_first']} {r['lead_last']}".strip(),
-            "needs": r["tier__lead_min_role__name"],
+            "pk": r["client_id"],
+            "name": r["client__name"],
+            "tier": r["client__tier__name"],
+            "lead": f"{r['user__first_name']} {r['user__last_name']}".strip(),
+            "needs": r["client__tier__lead_min_role__name"],
         }
         for r in rows[:EXCEPTION_LIMIT]
     ]
@@ -111,7 +113,7 @@ def portfolio(today: datetime.date) -> dict:
     done, due = nps.response_rates(this_q).get(None, (0, 0))
     flags = defaultdict(int)
     for severity, n in (
-        Flag.objects.exclude(status=Flag.Status.RESOLVED)
+        Flag.objects.filter(status__in=Flag.OPEN_STATUSES)
         .values_list("severity")
         .annotate(n=Count("pk"))
         .order_by()

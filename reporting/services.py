@@ -383,7 +383,8 @@ def adherence_by_am(*, today, days=90) -> dict:
             due_date__lt=settled,
         )
         .values("assignee_id")
-        .annotate(due=Count("pk"), held=Count("pk", filter=Q(status=Occurrence.Status.DONE)))
+        # counting an indexed column keeps this an index-only scan (occurrence_adherence)
+        .annotate(due=Count("due_date"), held=Count("due_date", filter=Q(status=Occurrence.Status.DONE)))
         .order_by()
     )
     ams = {r["assignee_id"]: (r["held"], r["due"]) for r in rows}
@@ -680,7 +681,7 @@ def meet_pack_notify(*, today) -> int:
 
     monday = today - datetime.timedelta(days=today.weekday())
     outstanding = Action.objects.open().filter(meeting__isnull=False).count()
-    flags = Flag.objects.exclude(status=Flag.Status.RESOLVED).count()
+    flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).count()
     due, _ = renewals(today, limit=1)
     sent = 0
     for head in heads_of_cs():

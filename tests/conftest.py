@@ -39,6 +39,14 @@ def service_missing(reason: str):
 def _fast_and_quiet(settings, request, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads never land in the working tree
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Dashboards compute every time unless a test is about their cache (tests/reporting/test_cache.py);
+    # a per-process memory cache, emptied per test, keeps tests apart and off CI's Redis.
+    settings.CSOPS_DASHBOARD_CACHE_SECONDS = 0
+    settings.CSOPS_PAGE_CACHE_SECONDS = 0
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -119,6 +119,8 @@ class Flag(models.Model):
         RESOLVED = "resolved", "Resolved"
 
     SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.SERIOUS: 2}
+    # "not resolved" spelled as the statuses it is, so the (status, client) index serves it
+    OPEN_STATUSES = (Status.OPEN, Status.IN_HAND)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="flags")
     call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from reporting.cache import cache_page_per_person
 
 from .. import activity_services as svc
 from .. import my_week as my_week_reads
@@ -329,6 +330,7 @@ def _escalation_form(request, pk, rule_pk):
 
 
 @login_required
+@cache_page_per_person
 def my_week(request):
     if not perms.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")

@@ -4,11 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from reporting.cache import cache_page_per_person
 from reporting.models import BandTable, CommsPlan
 
 from .. import services
@@ -28,6 +31,7 @@ def _lead_prefetch():
 
 
 @login_required
+@cache_page_per_person
 def client_list(request):
     if not (perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user)):
         raise PermissionDenied("Your role does not include clients.")
@@ -90,16 +94,35 @@ def effective_escalation_rules(client):
 
 
 def open_flags_of(client):
-    flags = client.flags.exclude(status=Flag.Status.RESOLVED).select_related("owner")
+    flags = client.flags.filter(status__in=Flag.OPEN_STATUSES).select_related("owner")
     return sorted(flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at))
 
 
-def client_panels(request, client):
-    """What the client page's live panels (flags, actions, stakeholder map, timeline) show."""
+def timeline_page(request) -> int:
     try:
-        page = max(1, int(request.GET.get("tl", 1)))
+        return max(1, int(request.GET.get("tl", 1)))
     except ValueError:
-        page = 1
+        return 1
+
+
+def timeline_html(request, client) -> str:
+    """The timeline as HTML, cached per client and page under the data version (reporting/cache.py)."""
+    from reporting.cache import cached
+
+    page = timeline_page(request)
+    return cached(
+        request,
+        "timeline",
+        (client.pk, page),
+        lambda: render_to_string(
+            "clients/partials/timeline.html", {"client": client, "timeline": client_timeline(client, page)}
+        ),
+    )
+
+
+def client_panels(request, client, timeline=True):
+    """What the client page's live panels (flags, actions, stakeholder map, timeline) show."""
+    page = timeline_page(request)
     contacts = [c for c in client.contacts.all() if c.archived_at is None]
     return {
         "client": client,
@@ -109,7 +132,7 @@ def client_panels(request, client):
         "rag_choices": Contact.Rag.choices,
         "open_flags": open_flags_of(client),
         "open_actions": list(client.actions.open().select_related("owner", "flag", "call")),
-        "timeline": client_timeline(client, page),
+        "timeline": client_timeline(client, page) if timeline else None,
         "action_form": ActionForm(initial={"owner": request.user.pk}),
         "today": timezone.localdate(),
         "can_log_call": perms.may(request.user, perms.LOG_CALL, client),
@@ -118,6 +141,7 @@ def client_panels(request, client):
 
 
 @login_required
+@cache_page_per_person
 def client_detail(request, pk):
     client = perms.get_client_for(
         request.user,
@@ -126,9 +150,9 @@ def client_detail(request, pk):
             _lead_prefetch(), "contacts"
         ),
     )
-    context = client_panels(request, client)
     if request.htmx and request.htmx.target == "timeline":
-        return render(request, "clients/partials/timeline.html", context)
+        return HttpResponse(timeline_html(request, client))
+    context = client_panels(request, client, timeline=False)
     from reporting import services as reporting
     from reporting.nps import client_scores
 
@@ -156,6 +180,7 @@ def client_detail(request, pk):
                 client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
             ),
             "contracts": list(client.contracts.all()),
+            "timeline_html": timeline_html(request, client),
             "nps_scores": client_scores(client),
             "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
             "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,

@@ -3,16 +3,27 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from csops import permissions as perms
 
+from ..cache import cache_page_per_person, cached
 from ..portfolio import portfolio as portfolio_data
 
 
 @login_required
+@cache_page_per_person
 def portfolio(request):
     if not perms.can_view_portfolio(request.user):
         raise PermissionDenied("The portfolio view is for the head of CS.")
     today = timezone.localdate()
-    return render(request, "reporting/portfolio.html", {"p": portfolio_data(today), "today": today})
+    body = cached(
+        request,
+        "portfolio",
+        (),
+        lambda: render_to_string(
+            "reporting/partials/portfolio_body.html", {"p": portfolio_data(today), "today": today}
+        ),
+    )
+    return render(request, "reporting/portfolio.html", {"body": body})

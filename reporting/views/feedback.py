@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from clients.models import AccountTeamMembership, Client, Contact
 from csops import permissions as perms
 
 from .. import nps, satisfaction, services
+from ..cache import cache_page_per_person, cached
 from ..forms import NpsCheckInForm, SurveyAnswerForm
 from ..models import NpsCheckIn, SurveyInvite, quarter_end, quarter_label, quarter_start
 from ..pdf import pdf_response
@@ -163,6 +165,7 @@ def _require_satisfaction(user):
 
 
 @login_required
+@cache_page_per_person
 def nps_analytics(request):
     _require_satisfaction(request.user)
     today = timezone.localdate()
@@ -178,26 +181,30 @@ def nps_analytics(request):
             selected = candidate
         else:
             messages.warning(request, "Choose one of the last eight quarters; showing the current one.")
+    body = cached(
+        request,
+        "nps",
+        (selected,),
+        lambda: render_to_string("reporting/partials/nps_body.html", _nps_context(quarters, selected)),
+    )
+    return render(request, "reporting/nps.html", {"body": body})
+
+
+def _nps_context(quarters, selected) -> dict:
     trend = nps.by_quarter(quarters)
     done, due = nps.response_rates(selected).get(None, (0, 0))
     tally = trend[selected]
-    return render(
-        request,
-        "reporting/nps.html",
-        {
-            "quarters": [{"start": q, "label": quarter_label(q), "tally": trend[q]} for q in quarters],
-            "selected": selected,
-            "selected_label": quarter_label(selected),
-            "tally": tally,
-            "done": done,
-            "due": due,
-            "rate": round(100 * done / due) if due else None,
-            "chart": nps.trend_svg_points(
-                [trend[q].nps for q in quarters], [quarter_label(q) for q in quarters]
-            ),
-            **nps.breakdowns(selected),
-        },
-    )
+    return {
+        "quarters": [{"start": q, "label": quarter_label(q), "tally": trend[q]} for q in quarters],
+        "selected": selected,
+        "selected_label": quarter_label(selected),
+        "tally": tally,
+        "done": done,
+        "due": due,
+        "rate": round(100 * done / due) if due else None,
+        "chart": nps.trend_svg_points([trend[q].nps for q in quarters], [quarter_label(q) for q in quarters]),
+        **nps.breakdowns(selected),
+    }
 
 
 def _month_param(request, today):

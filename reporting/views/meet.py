@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from clients.models import Flag
 from csops import permissions as perms
 
 from .. import meet, services
+from ..cache import cache_page_per_person, cached
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
 from ..pdf import pdf_response
@@ -77,21 +79,41 @@ def meeting_open(request):
 
 
 def _meeting_context(request, meeting, form=None):
+    """The page: a cached rendering of the live agenda (reporting/cache.py) around the meeting's record."""
     today = timezone.localdate()
+    can_run = perms.can_run_meetings(request.user)
     all_renewals = request.GET.get("renewals") == "all"
+    am = request.GET.get("am", "")
+    owner_id = int(am) if am.isdigit() else None
+
+    def render_agenda():
+        context = {
+            "meeting": meeting,
+            "agenda": meet.agenda(meeting, today, all_renewals=all_renewals, owner_id=owner_id),
+            "today": today,
+            "can_run": can_run,
+        }
+        return {
+            "agenda": render_to_string("reporting/partials/meet_agenda.html", context),
+            "adherence": render_to_string("reporting/partials/meet_adherence.html", context),
+        }
+
+    editing = can_run and (form is not None or request.GET.get("edit") == "1")
     return {
         "meeting": meeting,
-        "agenda": meet.agenda(meeting, today, all_renewals=all_renewals),
-        "all_renewals": all_renewals,
+        "previous": meet.previous_meeting(meeting),
+        "fragments": cached(request, "meet", (meeting.pk, can_run, all_renewals, owner_id), render_agenda),
         "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
         "today": today,
         "is_current": meeting.held_on >= today - datetime.timedelta(days=6),
-        "can_run": perms.can_run_meetings(request.user),
-        "form": form or MeetingForm(instance=meeting),
+        "can_run": can_run,
+        "editing": editing,
+        "form": (form or MeetingForm(instance=meeting)) if editing else None,
     }
 
 
 @login_required
+@cache_page_per_person
 def meeting_detail(request, pk):
     meeting = _meeting(request.user, pk)
     return render(request, "reporting/meeting_detail.html", _meeting_context(request, meeting))
@@ -169,8 +191,14 @@ def meeting_action_create(request, pk):
 @login_required
 def meeting_pdf(request, pk):
     meeting = _meeting(request.user, pk)
-    context = _meeting_context(request, meeting)
-    context["generated_at"] = timezone.localtime()
+    today = timezone.localdate()
+    context = {
+        "meeting": meeting,
+        "agenda": meet.agenda(meeting, today, everything=True),
+        "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
+        "today": today,
+        "generated_at": timezone.localtime(),
+    }
     return pdf_response(
         "reporting/pdf/meeting.html", context, f"{meeting.get_kind_display()} {meeting.held_on}"
     )

@@ -140,7 +140,7 @@ def test_the_agenda_runs_in_the_frameworks_order_from_live_data(world, login):
     assert agenda["previous"] == last
     assert agenda["outstanding"] == [overdue, later]  # open first, oldest due first
     assert agenda["done_since"] == [finished]
-    groups = {g["owner"]: [f.title for f in g["flags"]] for g in agenda["flag_groups"]}
+    groups = {g["owner"]: [f.title for f in g["flags"]] for g in agenda["flags"]["groups"]}
     assert groups == {world.team_am: ["May leave", "Late report"], world.other_am: ["Budget cut"]}
     assert agenda["renewals"] == [soon]
     assert [p.client for p in agenda["plans"]] == [world.client]
@@ -149,6 +149,29 @@ def test_the_agenda_runs_in_the_frameworks_order_from_live_data(world, login):
     assert "Rugby box, March" in html and "tendering for PPC" in html
     assert html.index("Call their MD") < html.index("Book lunch")
     assert critical.pk and serious.pk
+
+
+def test_a_large_agenda_goes_am_by_am_with_the_critical_flags_first(world, login):
+    from reporting import meet as meet_module
+
+    meet_module.FLAGS_EXPANDED_MAX, old = 2, meet_module.FLAGS_EXPANDED_MAX
+    try:
+        FlagFactory(client=world.client, owner=world.team_am, severity="critical", title="May leave")
+        FlagFactory(client=world.client, owner=world.team_am, severity="serious", title="Late report")
+        FlagFactory(client=world.other_client, owner=world.other_am, severity="major", title="Budget cut")
+        meeting = MeetingFactory(held_on=TODAY, chair=world.head)
+        url = reverse("reporting:meeting_detail", args=[meeting.pk])
+        flags = login(world.head).get(url).context["agenda"]["flags"]
+        assert flags["collapsed"] and flags["total"] == 3
+        assert [(r["owner_id"], r["n"], r["critical"]) for r in flags["summary"]] == [
+            (world.team_am.pk, 2, 1),
+            (world.other_am.pk, 1, 0),
+        ]
+        assert [f.title for g in flags["groups"] for f in g["flags"]] == ["May leave"]
+        one_am = login(world.head).get(url + f"?am={world.other_am.pk}").context["agenda"]["flags"]
+        assert [f.title for g in one_am["groups"] for f in g["flags"]] == ["Budget cut"]
+    finally:
+        meet_module.FLAGS_EXPANDED_MAX = old
 
 
 def test_an_action_agreed_on_a_flag_is_recorded_and_carries_into_next_weeks_item_1(world, login):

@@ -17,6 +17,7 @@ from clients.models import Client, Contact, EngagementType, Flag, Industry, Tier
 from clients.services import client_create, team_member_set
 from commercial.models import Contract
 from people.models import Role, StaffProfile
+from reporting.cache import bump
 from reporting.models import CommsPlan
 
 DEMO_PASSWORD = "csops-demo-2026"
@@ -148,6 +149,8 @@ class Command(BaseCommand):
             self._feedback(users)
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            bump()  # cached dashboards must show the new data
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {new_users} staff and {new_clients} clients (demo data).")

@@ -33,6 +33,7 @@ from clients.models import (
 )
 from commercial.models import Contract, EntertainmentBudget
 from people.models import Role, StaffProfile
+from reporting.cache import bump
 from reporting.models import (
     BandTable,
     CommsPlan,
@@ -171,9 +172,12 @@ class Command(BaseCommand):
             self._activity(made, staff)
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            bump()  # cached dashboards must show the new data
         if connection.vendor == "postgresql" and not dry_run:
+            # fresh statistics for the planner, and the visibility map that index-only scans need
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         counts = {
             "staff": StaffProfile.objects.count(),
             "clients": Client.objects.count(),

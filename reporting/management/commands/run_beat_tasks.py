@@ -15,6 +15,7 @@ from clients.tasks import call_reports_overdue_run
 from commercial.services import contract_renewal_reminders
 from people.tasks import pdp_reviews_due_run
 from reporting import services
+from reporting.cache import bump
 
 
 class Command(BaseCommand):
@@ -42,4 +43,5 @@ class Command(BaseCommand):
         ]
         for label, step in steps:
             self.stdout.write(f"{day} {label}: {step()}")
+        bump()  # cached dashboards must show what the tasks changed
         self.stdout.write(self.style.SUCCESS(f"Recurring tasks run for {day}."))

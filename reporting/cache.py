@@ -1,0 +1,111 @@
+"""Dashboard caching that stays correct: entries are keyed by the data version.
+
+Every write path moves the version — a POST/PUT/PATCH/DELETE through the web (middleware below), a
+Celery task (csops/celery.py) and the commands that load data — so a key written before a change
+is never read after it. Entries also carry the day (dashboards say "overdue" and "due this week")
+and expire after CSOPS_DASHBOARD_CACHE_SECONDS (300 by default; 0 turns caching off), which bounds
+what the version cannot see: an edit made by hand in `manage.py shell`.
+"""
+
+import functools
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import F
+from django.http import HttpResponse
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def data_version(request=None) -> int:
+    """The current version (read once per request when a request is given)."""
+    if request is not None and hasattr(request, "_csops_data_version"):
+        return request._csops_data_version
+    from .models import DataVersion
+
+    version = DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+    if request is not None:
+        request._csops_data_version = version
+    return version
+
+
+def bump() -> None:
+    """The data changed: every cached dashboard is now out of date."""
+    from .models import DataVersion
+
+    try:
+        if not DataVersion.objects.filter(pk=1).update(n=F("n") + 1):
+            DataVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+    except DatabaseError:  # never let the cache break a write that has already happened
+        log.exception("could not move the data version; dashboards may be stale for a few minutes")
+
+
+def cached(request, name: str, parts: tuple, compute):
+    """compute() once per data version, day and `parts`; caching off → compute() every time."""
+    seconds = settings.CSOPS_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    from django.utils import timezone
+
+    key = ":".join(
+        ["csops", name, str(data_version(request)), timezone.localdate().isoformat(), *map(str, parts)]
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def cache_page_per_person(view):
+    """Serve a person's GET of this page from the cache while the data has not changed.
+
+    The key is the data version, the day, the person, their browser's CSRF secret (so the forms'
+    tokens stay theirs) and the full path. Not cached: htmx fragments, a page with a flash message
+    waiting, a browser without a CSRF cookie yet, and anything but a plain 200. The entry lives
+    CSOPS_PAGE_CACHE_SECONDS (60): "3 hours left" may be a minute old, never a write old.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        seconds = settings.CSOPS_PAGE_CACHE_SECONDS
+        csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        if (
+            not seconds
+            or request.method != "GET"
+            or not csrf
+            or getattr(request, "htmx", False)
+            or not request.user.is_authenticated
+            or len(messages.get_messages(request))
+        ):
+            return view(request, *args, **kwargs)
+        stamp = [str(data_version(request)), timezone.localdate().isoformat(), str(request.user.pk)]
+        key = ":".join(["csops", "page", view.__name__, *stamp, csrf, request.get_full_path()])
+        hit = cache.get(key)
+        if hit is not None:
+            content_type, body = hit
+            return HttpResponse(body, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response["Content-Type"], response.content), seconds)
+        return response
+
+    return wrapped
+
+
+class DataVersionMiddleware:
+    """After a request that may have written something, move the version."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in UNSAFE:
+            bump()
+        return response

@@ -1,0 +1,152 @@
+"""Dashboard caching stays correct: any write moves the data version (reporting/cache.py)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from reporting.cache import bump, data_version
+
+from ..factories import FlagFactory
+from ..helpers import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caching(settings):
+    settings.CSOPS_DASHBOARD_CACHE_SECONDS = 300
+
+
+def open_flags(c):
+    """The portfolio's open-flag count, read from the page as a person sees it."""
+    import re
+
+    html = c.get(reverse("reporting:portfolio")).content.decode()
+    return int(re.search(r'Open flags</div>\s*<div class="fs-4 fw-semibold">(\d+)</div>', html).group(1))
+
+
+def test_a_cached_dashboard_is_read_once_per_data_version(world, login, caching):
+    c = login(world.head)
+    url = reverse("reporting:portfolio")
+    first = count_queries(c, url)
+    again = count_queries(c, url)
+    assert again < first  # served from the cache: only the session, the user and the version
+    bump()
+    assert count_queries(c, url) == first
+
+
+def test_a_write_through_the_web_shows_at_once(world, login, caching):
+    c = login(world.head)
+    assert open_flags(c) == 0
+    response = c.post(
+        reverse("clients:flag_create", args=[world.client.pk]),
+        {
+            "title": "Reports late",
+            "description": "Third month running.",
+            "source": "weekly_call",
+            "severity": "major",
+            "owner": world.team_am.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert open_flags(c) == 1
+
+
+def test_a_write_that_fails_validation_still_leaves_the_cache_correct(world, login, caching):
+    c = login(world.head)
+    before = data_version()
+    c.post(reverse("clients:flag_create", args=[world.client.pk]), {"title": ""})
+    assert data_version() == before + 1  # nothing written, nothing wrong: the next read recomputes
+    assert open_flags(c) == 0
+
+
+def test_a_celery_task_moves_the_version(world, caching):
+    from reporting.tasks import generate_occurrences
+
+    before = data_version()
+    generate_occurrences.delay()
+    assert data_version() == before + 1
+
+
+def test_the_loading_commands_move_the_version(caching, db):
+    before = data_version()
+    call_command("run_beat_tasks", "--date", "2026-12-01", verbosity=0)
+    assert data_version() == before + 1
+
+
+def test_a_new_day_is_a_new_entry(world, login, caching):
+    c = login(world.head)
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 9, tzinfo=datetime.UTC), tick=False):
+        assert open_flags(c) == 0
+        FlagFactory(client=world.client)  # written behind the app's back: no version move
+        assert open_flags(c) == 0  # the day's entry still stands…
+    with time_machine.travel(datetime.datetime(2026, 11, 17, 9, tzinfo=datetime.UTC), tick=False):
+        assert open_flags(c) == 1  # …until the next day (or the five-minute expiry)
+
+
+def test_the_meet_agenda_is_cached_per_permission(world, login, caching):
+    from ..factories import MeetingFactory
+
+    meeting = MeetingFactory(chair=world.head)
+    FlagFactory(client=world.client, owner=world.team_am)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    assert b"Record action" in login(world.head).get(url).content
+    assert b"Record action" not in login(world.team_am).get(url).content  # not the head's cached copy
+
+
+def test_caching_off_computes_every_time(world, login, settings):
+    settings.CSOPS_DASHBOARD_CACHE_SECONDS = 0
+    c = login(world.head)
+    url = reverse("reporting:portfolio")
+    assert count_queries(c, url) == count_queries(c, url)
+
+
+@pytest.fixture
+def page_caching(settings):
+    settings.CSOPS_PAGE_CACHE_SECONDS = 60
+
+
+def with_csrf_cookie(c):
+    c.cookies["csrftoken"] = "a" * 32
+    return c
+
+
+def test_a_persons_page_is_served_from_the_cache_until_something_is_written(world, login, page_caching):
+    c = with_csrf_cookie(login(world.team_am))
+    url = reverse("my_week")
+    first = count_queries(c, url)
+    assert count_queries(c, url) <= 3  # session, user, data version
+    FlagFactory(client=world.client, owner=world.team_am, title="Written behind the app's back")
+    assert b"Written behind" not in c.get(url).content
+    bump()
+    assert b"Written behind" in c.get(url).content
+    assert first > 3
+
+
+def test_the_cache_is_per_person_and_per_browser(world, login, page_caching):
+    url = reverse("clients:detail", args=[world.client.pk])
+    am = with_csrf_cookie(login(world.team_am))
+    am.get(url)
+    head = with_csrf_cookie(login(world.head))
+    assert b"Archive" in head.get(url).content  # the head's own page, not the AM's cached one
+    am2 = login(world.team_am)
+    am2.cookies["csrftoken"] = "b" * 32  # another browser: its own forms' tokens
+    assert count_queries(am2, url) > 3
+
+
+def test_no_caching_without_a_csrf_cookie_or_with_a_flash_message(world, login, page_caching):
+    c = login(world.team_am)
+    url = reverse("clients:detail", args=[world.client.pk])
+    c.get(url)
+    c.cookies.pop("csrftoken", None)
+    assert count_queries(c, url) > 3  # a browser with no CSRF cookie yet gets a fresh page
+    c = with_csrf_cookie(c)
+    c.get(url)
+    assert count_queries(c, url) <= 3  # now cached
+    c.post(reverse("reporting:plan_reset", args=[world.client.pk]))  # a write with a flash message
+    response = c.get(url)
+    assert b"Comms plan reset to the matrix." in response.content
+    assert b"Comms plan reset to the matrix." not in c.get(url).content  # shown once, never replayed
