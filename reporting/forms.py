@@ -3,9 +3,9 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from clients.activity_forms import StaffChoiceMixin
+from clients.activity_forms import ActionForm, StaffChoiceMixin
 from clients.forms import DateInput
-from clients.models import Action, Client, EngagementType, Flag
+from clients.models import Client, EngagementType, Flag
 
 from .models import Cadence, CommsPlan, Meeting, ReportingBand
 
@@ -132,15 +132,22 @@ BandFormSet = forms.modelformset_factory(
 SCORE_CHOICES = [(n, str(n)) for n in range(11)]
 
 
-class NpsCheckInForm(forms.Form):
-    """The exec sponsor's quarterly call, fast: a score, what they said, what was agreed, a flag if needed."""
-
-    score = forms.TypedChoiceField(
-        label="How likely are they to recommend us? (0–10)",
+def score_field(label: str, required: str) -> forms.TypedChoiceField:
+    """The 0–10 NPS question, as a row of buttons (static/css/csops.css, .score-picker)."""
+    return forms.TypedChoiceField(
+        label=label,
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the score the client gave, 0 to 10."},
+        error_messages={"required": required},
+    )
+
+
+class NpsCheckInForm(forms.Form):
+    """The exec sponsor's quarterly call, fast: a score, what they said, what was agreed, a flag if needed."""
+
+    score = score_field(
+        "How likely are they to recommend us? (0–10)", "Choose the score the client gave, 0 to 10."
     )
     comment = forms.CharField(
         label="What they said", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -164,12 +171,9 @@ class NpsCheckInForm(forms.Form):
 
 
 class SurveyAnswerForm(forms.Form):
-    score = forms.TypedChoiceField(
-        label="How likely are you to recommend us to a friend or colleague?",
-        choices=SCORE_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a score from 0 (not at all likely) to 10 (extremely likely)."},
+    score = score_field(
+        "How likely are you to recommend us to a friend or colleague?",
+        "Choose a score from 0 (not at all likely) to 10 (extremely likely).",
     )
     comment = forms.CharField(
         label="What is the main reason for your score?",
@@ -214,38 +218,19 @@ class MeetingForm(StaffChoiceMixin, forms.ModelForm):
             del self.fields["lessons"]
 
 
-class MeetingActionForm(StaffChoiceMixin, forms.ModelForm):
+class MeetingActionForm(ActionForm):
     """An action agreed in the meet: owner, due date, and the client (or the flag) it is about."""
 
-    staff_fields = ("owner",)
     client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False)
     flag = forms.ModelChoiceField(queryset=Flag.objects.none(), required=False, label="Flag (optional)")
 
-    class Meta:
-        model = Action
-        fields = ["description", "owner", "due_date"]
-        widgets = {"due_date": DateInput()}
-        labels = {"description": "Action"}
-        error_messages = {
-            "owner": {"required": "Give the action an owner."},
-            "due_date": {"required": "Give the action a due date."},
-            "description": {"required": "Say what needs doing."},
-        }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_staff()
         self.fields["client"].queryset = Client.objects.active().order_by("name")
         self.fields["flag"].queryset = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).select_related(
             "client"
         )
         self.fields["flag"].label_from_instance = lambda f: f"{f.client.name}: {f.title}"
-
-    def clean_description(self):
-        text = self.cleaned_data["description"].strip()
-        if not text:
-            raise forms.ValidationError("Say what needs doing.")
-        return text
 
     def clean(self):
         data = super().clean()
