@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -49,6 +50,16 @@ def contract_upload_to(instance, filename):
     return f"contracts/{instance.client_id}/{Path(filename).name}"
 
 
+class ContractQuerySet(models.QuerySet):
+    def ending(self, today, days):
+        """Live contracts (signed, or sent for signature) ending within `days` from `today`: renewals."""
+        return self.filter(
+            status__in=[Contract.Status.SIGNED, Contract.Status.SENT],
+            end_date__gte=today,
+            end_date__lte=today + datetime.timedelta(days=days),
+        )
+
+
 class Contract(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -74,6 +85,8 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         ordering = ["-end_date"]

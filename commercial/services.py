@@ -1,4 +1,3 @@
-import datetime
 import logging
 
 from django.db import transaction
@@ -31,13 +30,8 @@ def renewal_stage(days_left: int) -> int | None:
 
 def contract_renewal_reminders(*, today) -> int:
     """Lead AM and heads of CS hear 90, 60 and 30 days before a live contract ends."""
-    horizon = today + datetime.timedelta(days=max(RENEWAL_STAGES))
     contracts = (
-        Contract.objects.filter(
-            status__in=[Contract.Status.SIGNED, Contract.Status.SENT],
-            end_date__gte=today,
-            end_date__lte=horizon,
-        )
+        Contract.objects.ending(today, max(RENEWAL_STAGES))
         .select_related("client")
         .prefetch_related("client__memberships__user")
     )

@@ -45,16 +45,18 @@ def bump() -> None:
         log.exception("could not move the data version; dashboards may be stale for a few minutes")
 
 
+def _key(request, name: str, *parts) -> str:
+    """A cache key that no longer matches once the data changes or the day turns."""
+    stamp = (data_version(request), timezone.localdate().isoformat())
+    return ":".join(map(str, ("csops", name, *stamp, *parts)))
+
+
 def cached(request, name: str, parts: tuple, compute):
     """compute() once per data version, day and `parts`; caching off → compute() every time."""
     seconds = settings.CSOPS_DASHBOARD_CACHE_SECONDS
     if not seconds:
         return compute()
-    from django.utils import timezone
-
-    key = ":".join(
-        ["csops", name, str(data_version(request)), timezone.localdate().isoformat(), *map(str, parts)]
-    )
+    key = _key(request, name, *parts)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -84,8 +86,9 @@ def cache_page_per_person(view):
             or len(messages.get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        stamp = [str(data_version(request)), timezone.localdate().isoformat(), str(request.user.pk)]
-        key = ":".join(["csops", "page", view.__name__, *stamp, csrf, request.get_full_path()])
+        key = _key(
+            request, f"page:{view.__module__}.{view.__name__}", request.user.pk, csrf, request.get_full_path()
+        )
         hit = cache.get(key)
         if hit is not None:
             content_type, body = hit

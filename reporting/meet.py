@@ -117,12 +117,8 @@ def renewals(today, days=RENEWAL_WINDOW_DAYS, limit=None):
     from commercial.models import Contract
 
     contracts = (
-        Contract.objects.filter(
-            status__in=[Contract.Status.SIGNED, Contract.Status.SENT],
-            end_date__gte=today,
-            end_date__lte=today + datetime.timedelta(days=days),
-            client__archived_at__isnull=True,
-        )
+        Contract.objects.ending(today, days)
+        .filter(client__archived_at__isnull=True)
         .select_related("client")
         .order_by("end_date", "pk")
     )
@@ -203,8 +199,8 @@ def wash_up_prompts(meeting):
     return {"lost": lost, "serious_flags": serious}
 
 
-def agenda(meeting, today, all_renewals=False, owner_id=None, everything=False):
-    previous = previous_meeting(meeting)
+def agenda(meeting, today, all_renewals=False, owner_id=None, everything=False, previous=None):
+    previous = previous or previous_meeting(meeting)
     renewal_total, renewal_list = renewals(today, limit=None if all_renewals or everything else LIST_LIMIT)
     outstanding, done = carried_actions(meeting, previous)
     plans = relationship_plans()

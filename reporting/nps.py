@@ -104,9 +104,9 @@ def by_quarter(quarters, client_ids=None) -> dict:
     return {q: merged.get(q, Tally()) for q in quarters}
 
 
-def response_rates(quarter, key: str | None = None) -> dict:
+def response_rates(quarter, key: str | None = None, where: Q | None = None) -> dict:
     """Check-ins done / due for a quarter, {key value: (done, due)}; key None gives {None: (done, due)}."""
-    qs = NpsCheckIn.objects.filter(quarter=quarter)
+    qs = NpsCheckIn.objects.filter(where or Q(), quarter=quarter)
     counts = {"due": Count("pk"), "done": Count("pk", filter=Q(status=NpsCheckIn.Status.DONE))}
     if key is None:
         totals = qs.aggregate(**counts)
@@ -146,13 +146,7 @@ def breakdowns(quarter) -> dict:
         _grouped(checkins.filter(lead), "client__memberships__user"),
         _grouped(surveys.filter(lead), "client__memberships__user"),
     )
-    am_rates = {
-        r["client__memberships__user"]: (r["done"], r["due"])
-        for r in NpsCheckIn.objects.filter(quarter=quarter, client__memberships__is_lead=True)
-        .values("client__memberships__user")
-        .annotate(due=Count("pk"), done=Count("pk", filter=Q(status="done")))
-        .order_by()
-    }
+    am_rates = response_rates(quarter, "client__memberships__user", lead)
     people_ids = set(by_sponsor) | set(sponsor_rates) | set(by_am) | set(am_rates)
     names = {
         u.pk: u.get_full_name() or u.username

@@ -21,7 +21,7 @@ RENEWAL_LIMIT = 15
 
 
 def in_play():
-    return Client.objects.active().filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
+    return Client.objects.current()
 
 
 def band_of(bands: BandTable):

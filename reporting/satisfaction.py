@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Client
+from people.services import add_months
 
 from .models import NpsCheckIn, SurveyResponse
 
@@ -23,11 +24,6 @@ TREND_MONTHS = 12
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(start: datetime.date) -> datetime.date:
@@ -81,8 +77,7 @@ def report(month: datetime.date) -> dict:
     ratings = ratings_between(window_start, month_end(last_month))
     clients = {
         c.pk: c
-        for c in Client.objects.active()
-        .filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
+        for c in Client.objects.current()
         .select_related("tier")
         .only("pk", "name", "tier__name", "tier__rank")
     }

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import AccountTeamMembership, Call, Client, heads_of_cs
+from clients.models import AccountTeamMembership, Call, Client, cs_team_users, heads_of_cs
 from people.services import notify
 
 from .models import (
@@ -345,16 +345,21 @@ def calls_remind_tomorrow(*, today) -> int:
     return sent
 
 
+def _settled_calls(today, days):
+    """Call occurrences of the last `days` whose outcome is settled (due more than the grace days ago)."""
+    return Occurrence.objects.filter(
+        kind=Occurrence.Kind.CALL,
+        due_date__gte=today - datetime.timedelta(days=days),
+        due_date__lt=today - datetime.timedelta(days=CALL_GRACE_DAYS),
+    )
+
+
 def adherence(*, today, client_ids=None, days=90) -> dict:
     """Calls held on time / calls due over the last `days`, per client and per AM (one query).
 
-    Only occurrences whose outcome is settled count (due date more than the grace days ago).
     Returns {"clients": {id: (held, due)}, "ams": {user_id: (held, due)}, "total": (held, due)}.
     """
-    settled = today - datetime.timedelta(days=CALL_GRACE_DAYS)
-    qs = Occurrence.objects.filter(
-        kind=Occurrence.Kind.CALL, due_date__gte=today - datetime.timedelta(days=days), due_date__lt=settled
-    )
+    qs = _settled_calls(today, days)
     if client_ids is not None:
         qs = qs.filter(client_id__in=client_ids)
     rows = qs.values("client_id", "assignee_id").annotate(
@@ -375,13 +380,8 @@ def adherence(*, today, client_ids=None, days=90) -> dict:
 
 def adherence_by_am(*, today, days=90) -> dict:
     """As `adherence`, for the dashboards: grouped by AM only, so it is one short aggregate."""
-    settled = today - datetime.timedelta(days=CALL_GRACE_DAYS)
     rows = (
-        Occurrence.objects.filter(
-            kind=Occurrence.Kind.CALL,
-            due_date__gte=today - datetime.timedelta(days=days),
-            due_date__lt=settled,
-        )
+        _settled_calls(today, days)
         .values("assignee_id")
         # counting an indexed column keeps this an index-only scan (occurrence_adherence)
         .annotate(due=Count("due_date"), held=Count("due_date", filter=Q(status=Occurrence.Status.DONE)))
@@ -408,8 +408,8 @@ def nps_checkins_run(*, today) -> int:
     label = quarter_label(start)
     half_year = start.month in (1, 7)
     clients = (
-        Client.objects.active()
-        .filter(exec_sponsor__isnull=False, status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
+        Client.objects.current()
+        .filter(exec_sponsor__isnull=False)
         .exclude(comms_plan__feedback_cadence=FeedbackCadence.NONE)
     )
     if not half_year:
@@ -520,13 +520,11 @@ SURVEY_SALT = "csops.reporting.survey"
 
 
 def survey_link_days() -> int:
-
     return settings.CSOPS_SURVEY_LINK_DAYS
 
 
 def survey_token(invite) -> str:
     """The link's token: the invite id, signed. Expiry is counted from the invite's creation."""
-
     return signing.Signer(salt=SURVEY_SALT).sign_object({"invite": invite.pk}, compress=True)
 
 
@@ -537,7 +535,6 @@ def survey_expires_at(invite):
 @transaction.atomic
 def survey_invite_create(*, contact, by) -> tuple[SurveyInvite, str]:
     """A single-use invite for one contact and the signed token of its link."""
-
     if contact.archived_at or contact.client.archived_at:
         raise ValidationError("This contact is archived: a survey goes to a current contact.")
     invite = SurveyInvite.objects.create(contact=contact, created_by=by)
@@ -570,7 +567,7 @@ class SurveyLinkError(Exception):
 
 
 def survey_invite_for_token(token: str):
-
+    """The invite a link stands for, or SurveyLinkError saying why it cannot be answered."""
     try:
         data = signing.Signer(salt=SURVEY_SALT).unsign_object(token)
         invite_id = int(data["invite"])
@@ -589,7 +586,6 @@ def survey_invite_for_token(token: str):
 @transaction.atomic
 def survey_response_record(*, token: str, score: int, comment: str = ""):
     """The contact's answer; the link is claimed atomically, so it counts once even if sent twice."""
-
     invite = survey_invite_for_token(token)
     now = timezone.now()
     if not SurveyInvite.objects.filter(pk=invite.pk, used_at__isnull=True).update(used_at=now):
@@ -619,16 +615,9 @@ def survey_response_record(*, token: str, score: int, comment: str = ""):
 @transaction.atomic
 def meeting_open(*, kind: str, held_on: datetime.date, by):
     """Open (or reopen) the meeting of this kind on this day; the CS team are its default attendees."""
-    from django.contrib.auth import get_user_model
-
-    from people.models import Role
-
     meeting, created = Meeting.objects.get_or_create(kind=kind, held_on=held_on, defaults={"chair": by})
     if created:
-        team = (
-            get_user_model().objects.filter(is_active=True, profile__roles__code__in=Role.CS_TEAM).distinct()
-        )
-        meeting.attendees.set(team)
+        meeting.attendees.set(cs_team_users())
     return meeting
 
 
@@ -676,13 +665,14 @@ def meet_pack_notify(*, today) -> int:
     Keyed by the week, so a run later in the week (beat was down on Monday) still tells them once.
     """
     from clients.models import Action, Flag
+    from commercial.models import Contract
 
-    from .meet import renewals
+    from .meet import RENEWAL_WINDOW_DAYS
 
     monday = today - datetime.timedelta(days=today.weekday())
     outstanding = Action.objects.open().filter(meeting__isnull=False).count()
     flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).count()
-    due, _ = renewals(today, limit=1)
+    due = Contract.objects.ending(today, RENEWAL_WINDOW_DAYS).filter(client__archived_at__isnull=True).count()
     sent = 0
     for head in heads_of_cs():
         sent += notify(
@@ -701,8 +691,9 @@ def meet_pack_notify(*, today) -> int:
 
 def satisfaction_report_notify(*, today) -> int:
     """The 1st of the month: last month's client satisfaction report, to the head of CS (seed 001)."""
+    from people.services import add_months
 
-    from .satisfaction import add_months, month_start, report
+    from .satisfaction import month_start, report
 
     month = add_months(month_start(today), -1)
     data = report(month)

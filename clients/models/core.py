@@ -57,6 +57,10 @@ class ClientQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(archived_at__isnull=False)
 
+    def current(self):
+        """The book being worked: not archived, and active or onboarding."""
+        return self.active().filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
+
     def for_user(self, user):
         from csops.permissions import scope_clients
 

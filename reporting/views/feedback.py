@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from clients.models import AccountTeamMembership, Client, Contact
 from csops import permissions as perms
+from people.services import add_months
 
 from .. import nps, satisfaction, services
 from ..cache import cache_page_per_person, cached
@@ -231,7 +232,7 @@ def satisfaction_report(request):
         "reporting/satisfaction.html",
         {
             "report": satisfaction.report(month),
-            "months": [satisfaction.add_months(satisfaction.month_start(today), -i) for i in range(12)],
+            "months": [add_months(satisfaction.month_start(today), -i) for i in range(12)],
         },
     )
 

@@ -85,11 +85,14 @@ def _meeting_context(request, meeting, form=None):
     all_renewals = request.GET.get("renewals") == "all"
     am = request.GET.get("am", "")
     owner_id = int(am) if am.isdigit() else None
+    previous = meet.previous_meeting(meeting)
 
     def render_agenda():
         context = {
             "meeting": meeting,
-            "agenda": meet.agenda(meeting, today, all_renewals=all_renewals, owner_id=owner_id),
+            "agenda": meet.agenda(
+                meeting, today, all_renewals=all_renewals, owner_id=owner_id, previous=previous
+            ),
             "today": today,
             "can_run": can_run,
         }
@@ -101,7 +104,7 @@ def _meeting_context(request, meeting, form=None):
     editing = can_run and (form is not None or request.GET.get("edit") == "1")
     return {
         "meeting": meeting,
-        "previous": meet.previous_meeting(meeting),
+        "previous": previous,
         "fragments": cached(request, "meet", (meeting.pk, can_run, all_renewals, owner_id), render_agenda),
         "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
         "today": today,

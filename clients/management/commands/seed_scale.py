@@ -201,6 +201,19 @@ class Command(BaseCommand):
     def _at(self, day, hour=10, minute=0):
         return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=self.tz)
 
+    def _action(self, *, owner_id, due, done, description, created_by_id=None, **links):
+        """An action as the history leaves it: done by its owner at four on its due day, or open."""
+        return Action(
+            owner_id=owner_id,
+            created_by_id=created_by_id or owner_id,
+            description=description,
+            due_date=due,
+            status="done" if done else "open",
+            done_at=min(self._at(due, 16), timezone.now()) if done else None,
+            done_by_id=owner_id if done else None,
+            **links,
+        )
+
     def _bulk(self, model, rows):
         return model.objects.bulk_create(rows, batch_size=BATCH)
 
@@ -441,7 +454,6 @@ class Command(BaseCommand):
 
     def _actions(self, made, staff):
         rng, today = self.rng, self.today
-        now = timezone.now()
         actions = []
         for flag in Flag.objects.filter(client__in=made).only(
             "pk", "client_id", "owner_id", "raised_at", "status"
@@ -450,18 +462,15 @@ class Command(BaseCommand):
                 due = timezone.localdate(flag.raised_at) + datetime.timedelta(days=7 * (k + 1))
                 done = flag.status == "resolved" or (due < today - datetime.timedelta(days=10))
                 actions.append(
-                    Action(
-                        client_id=flag.client_id,
-                        flag_id=flag.pk,
+                    self._action(
                         owner_id=flag.owner_id,
-                        created_by_id=flag.owner_id,
+                        due=due,
+                        done=done,
                         description=["Prepare a recovery plan", "Call their MD", "Send a revised timeline"][
                             k % 3
                         ],
-                        due_date=due,
-                        status="done" if done else "open",
-                        done_at=min(self._at(due, 16), now) if done else None,
-                        done_by_id=flag.owner_id if done else None,
+                        client_id=flag.client_id,
+                        flag_id=flag.pk,
                     )
                 )
         # the next action from each of the last eight weeks' calls
@@ -472,16 +481,13 @@ class Command(BaseCommand):
             due = timezone.localdate(call.held_at) + datetime.timedelta(days=rng.randrange(2, 10))
             done = due < today - datetime.timedelta(days=3) and rng.random() < 0.9
             actions.append(
-                Action(
+                self._action(
+                    owner_id=call.author_id,
+                    due=due,
+                    done=done,
+                    description="Send the revised content calendar",
                     client_id=call.client_id,
                     call_id=call.pk,
-                    owner_id=call.author_id,
-                    created_by_id=call.author_id,
-                    description="Send the revised content calendar",
-                    due_date=due,
-                    status="done" if done else "open",
-                    done_at=min(self._at(due, 16), now) if done else None,
-                    done_by_id=call.author_id if done else None,
                 )
             )
         self._bulk(Action, actions)
@@ -633,17 +639,15 @@ class Command(BaseCommand):
                 due = m.held_on + datetime.timedelta(days=7)
                 done = not recent or rng.random() < 0.3
                 rows.append(
-                    Action(
+                    self._action(
+                        owner_id=owner_id,
+                        due=due,
+                        done=done,
+                        description="Agreed in the meet: call the client with a plan",
+                        created_by_id=head.pk,
                         client_id=client_id,
                         flag_id=flag.pk if flag else None,
                         meeting=m,
-                        owner_id=owner_id,
-                        created_by_id=head.pk,
-                        description="Agreed in the meet: call the client with a plan",
-                        due_date=due,
-                        status="done" if done else "open",
-                        done_at=min(self._at(due, 16), timezone.now()) if done else None,
-                        done_by_id=owner_id if done else None,
                     )
                 )
         self._bulk(Action, rows)
