@@ -5,9 +5,13 @@
 1. migrates a dedicated PostgreSQL database (BENCH_DATABASE_URL, default csops_bench on 127.0.0.1)
    and loads the scale data if it is absent (`manage.py seed_scale`);
 2. serves the app with gunicorn in production settings (DEBUG off);
-3. drives each page with wrk at 16 concurrent connections, logged in (a session cookie of the
-   page's user), and the bare view `/bench/bare/` (same middleware, same login) in the same run;
-4. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
+3. drives each page with wrk at 16 concurrent connections, logged in as the page's user in 16
+   browser sessions of their own (so 16 per-person page caches), and the bare view `/bench/bare/`
+   (same middleware, same login) in the same run;
+4. does that three times: caching off (every request computes its page), caching on, and caching
+   on while an account manager ticks an action off and on again every 2 s through the web — each
+   tick a real write that moves the data version, so every cached page goes out of date;
+5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
    and writes the same to bench-results/bench.json.
 """
 
@@ -20,7 +24,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -29,8 +35,15 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/csops_bench"
 TARGET_RATIO = 0.10
 TARGET_P95_MS = 150
 
+# Each request carries the next of the page's browser sessions (BENCH_COOKIES, one per line).
 WRK_SCRIPT = """
-wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
+local cookies = {}
+for line in string.gmatch(os.getenv("BENCH_COOKIES"), "[^\\n]+") do cookies[#cookies + 1] = line end
+local n = math.random(#cookies)
+request = function()
+  n = n % #cookies + 1
+  return wrk.format(nil, nil, {["Cookie"] = cookies[n]})
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -62,6 +75,13 @@ def ensure_database(url: str):
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def writer_action(user):
+    """The open action of `user`'s (the busiest AM) that the write load ticks off and on again."""
+    from clients.models import Action
+
+    return Action.objects.open().filter(owner=user).order_by("due_date", "pk").first()
 
 
 def key_pages(tag: str) -> list[tuple[str, str, object]]:
@@ -102,12 +122,23 @@ def key_pages(tag: str) -> list[tuple[str, str, object]]:
     ]
 
 
-def prepare(clients: int) -> list[dict]:
-    """Migrate, load the scale data if absent, and measure each key page's queries once."""
+def browser_cookie(user) -> str:
+    """A logged-in browser session of `user`, as a Cookie header (session and CSRF cookies)."""
+    from django.conf import settings
+    from django.test import Client as HttpClient
+
+    browser = HttpClient()
+    browser.force_login(user)
+    browser.get("/people/notifications/", secure=True)  # any page: a browser holds a CSRF cookie too
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    return "; ".join(f"{name}={browser.cookies[name].value}" for name in names)
+
+
+def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
+    """Migrate, load the scale data if absent, log the pages' users in, and count each page's queries."""
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client as HttpClient
@@ -120,22 +151,24 @@ def prepare(clients: int) -> list[dict]:
     pages = key_pages("scale")
     out = []
     for name, path, user in pages:
+        cookies = [browser_cookie(user) for _ in range(sessions)]
         browser = HttpClient()
-        browser.force_login(user)
-        browser.get("/people/notifications/", secure=True)  # any page: a browser holds a CSRF cookie too
+        browser.cookies.load(cookies[0])
         browser.get(path, secure=True)  # warm caches (templates, the matrix) as a running server has them
         with CaptureQueriesContext(connection) as queries:
             response = browser.get(path, secure=True)
         if response.status_code != 200:
             raise SystemExit(f"{name} {path} answered {response.status_code}")
-        cookie = "; ".join(
-            f"{name}={browser.cookies[name].value}"
-            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
-        )
         out.append(
-            {"page": name, "path": path, "user": user.username, "queries": len(queries), "cookie": cookie}
+            {"page": name, "path": path, "user": user.username, "queries": len(queries), "cookies": cookies}
         )
-    return out
+    action = writer_action(next(user for name, _, user in pages if name.startswith("my week")))
+    writer = {
+        "path": f"/clients/{action.client_id}/actions/{action.pk}/toggle/",
+        "user": action.owner.username,
+        "cookie": browser_cookie(action.owner),
+    }
+    return out, writer
 
 
 def serve(env: dict, port: int, workers: int):
@@ -166,10 +199,10 @@ def serve(env: dict, port: int, workers: int):
     raise SystemExit("gunicorn did not answer within 30 seconds")
 
 
-def load(url: str, cookie: str, script: str, seconds: int, connections: int, threads: int) -> dict:
+def load(url: str, cookies: list[str], script: str, seconds: int, connections: int, threads: int) -> dict:
     run = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, url],
-        env={**os.environ, "BENCH_COOKIE": cookie},
+        env={**os.environ, "BENCH_COOKIES": "\n".join(cookies)},
         capture_output=True,
         text=True,
         check=True,
@@ -184,11 +217,18 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load per page before measuring")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--sessions", type=int, default=16, help="browser sessions of each page's user")
+    parser.add_argument(
+        "--write-every", type=float, default=2.0, help="seconds between writes in the 'writes' pass"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
-        "--cache", choices=["both", "on", "off"], default="both", help="dashboard caching in the passes run"
+        "--passes",
+        default="off,on,writes",
+        help="comma-separated: off (caching off), on (caching on), writes (caching on, a write every "
+        "--write-every seconds)",
     )
     parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
     args = parser.parse_args(argv)
@@ -219,23 +259,29 @@ def main(argv=None):
     sys.path.insert(0, str(BASE_DIR))
     ensure_database(database_url)
     started = time.monotonic()
-    pages = prepare(args.clients)
+    pages, writer = prepare(args.clients, args.sessions)
     print(f"data ready in {time.monotonic() - started:.0f}s; serving with gunicorn ({args.workers} workers)")
 
-    modes = {"on": ["cache on"], "off": ["cache off"], "both": ["cache off", "cache on"]}[args.cache]
+    titles = {
+        "off": "cache off",
+        "on": "cache on",
+        "writes": f"cache on, a write every {args.write_every:g} s",
+    }
     passes = {}
-    for mode in modes:
-        print(
-            f"{mode}: pages {'are cached per data version' if mode == 'cache on' else 'compute every time'}"
-        )
-        caching = cache_on if mode == "cache on" else {k: "0" for k in knobs}
-        passes[mode] = measure({**env, **caching}, pages, args)
+    for mode in [m.strip() for m in args.passes.split(",") if m.strip()]:
+        if mode not in titles:
+            raise SystemExit(f"unknown pass {mode!r}: off, on or writes")
+        print(f"{titles[mode]}:", flush=True)
+        caching = {k: "0" for k in knobs} if mode == "off" else cache_on
+        passes[titles[mode]] = measure({**env, **caching}, pages, args, writer if mode == "writes" else None)
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPU {platform.machine()}, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}",
         "clients": args.clients,
         "connections": args.connections,
+        "sessions_per_page": args.sessions,
+        "writer": {"path": writer["path"], "user": writer["user"], "every_s": args.write_every},
         "duration_s": args.duration,
         "gunicorn_workers": args.workers,
         "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
@@ -248,7 +294,37 @@ def main(argv=None):
     print(f"\nwritten to {out}")
 
 
-def measure(env: dict, pages: list[dict], args) -> list[dict]:
+class Writer(threading.Thread):
+    """An account manager ticking an action off and on again through the web, every `every` seconds."""
+
+    def __init__(self, base: str, writer: dict, every: float):
+        super().__init__(daemon=True)
+        self.url, self.every, self.stopped = base + writer["path"], every, threading.Event()
+        self.cookie = writer["cookie"]
+        self.csrf = dict(part.split("=", 1) for part in self.cookie.split("; "))["csrftoken"]
+        self.writes = self.failures = 0
+
+    def run(self):
+        done = True
+        while not self.stopped.wait(self.every):
+            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf, "done": "1" if done else "0"})
+            request = urllib.request.Request(
+                self.url,
+                data=body.encode(),
+                headers={"Cookie": self.cookie, "HX-Request": "true"},
+                method="POST",
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    ok = response.status == 200
+            except OSError:
+                ok = False
+            self.writes += ok
+            self.failures += not ok
+            done = not done
+
+
+def measure(env: dict, pages: list[dict], args, writer: dict | None) -> list[dict]:
     """One pass: serve, load every page in turn (the bare view first), stop."""
     server = serve(env, args.port, args.workers)
     results = []
@@ -258,8 +334,16 @@ def measure(env: dict, pages: list[dict], args) -> list[dict]:
         for page in pages:
             url = f"http://127.0.0.1:{args.port}{page['path']}"
             if args.warmup:
-                load(url, page["cookie"], f.name, args.warmup, args.connections, args.threads)
-            r = load(url, page["cookie"], f.name, args.duration, args.connections, args.threads)
+                load(url, page["cookies"], f.name, args.warmup, args.connections, args.threads)
+            writes = Writer(f"http://127.0.0.1:{args.port}", writer, args.write_every) if writer else None
+            if writes:
+                writes.start()
+            r = load(url, page["cookies"], f.name, args.duration, args.connections, args.threads)
+            if writes:
+                writes.stopped.set()
+                writes.join()
+                if writes.failures:
+                    raise SystemExit(f"{writes.failures} of the writes to {writer['path']} failed")
             results.append(
                 {
                     "page": page["page"],
@@ -270,6 +354,7 @@ def measure(env: dict, pages: list[dict], args) -> list[dict]:
                     "p99_ms": round(r["p99_us"] / 1000, 1),
                     "queries": page["queries"],
                     "errors": r["errors"] + r["bad_status"],
+                    "writes": writes.writes if writes else 0,
                 }
             )
             print(f"  {page['page']}: {results[-1]['requests_per_s']} req/s", flush=True)
@@ -290,14 +375,15 @@ def measure(env: dict, pages: list[dict], args) -> list[dict]:
 
 def table(report) -> str:
     lines = [
-        f"\n{report['clients']:,} clients, {report['connections']} connections, "
-        f"{report['duration_s']}s a page, {report['machine']}",
+        f"\n{report['clients']:,} clients, {report['connections']} connections over "
+        f"{report['sessions_per_page']} browser sessions, {report['duration_s']}s a page, "
+        f"{report['machine']}",
     ]
     for mode, results in report["passes"].items():
         lines += [
             f"\n{mode}",
-            "| page | req/s | p50 ms | p95 ms | queries (uncached) | ratio to bare | targets |",
-            "|---|---|---|---|---|---|---|",
+            "| page | req/s | p50 ms | p95 ms | queries (uncached) | ratio to bare | writes | targets |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in results:
             verdict = "met" if r["meets_targets"] else "missed"
@@ -305,7 +391,7 @@ def table(report) -> str:
                 verdict += f" ({r['errors']} errors)"
             lines.append(
                 f"| {r['page']} | {r['requests_per_s']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
-                f"| {r['queries']} | {r['ratio_to_bare']:.2f} | {verdict} |"
+                f"| {r['queries']} | {r['ratio_to_bare']:.2f} | {r.get('writes') or '—'} | {verdict} |"
             )
     return "\n".join(lines)
 

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import task_postrun
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
 
@@ -23,10 +23,21 @@ def _make_broker_folders(sender, **kwargs):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
+_watches = {}
+
+
+@task_prerun.connect
+def _watch_writes(task_id=None, **kwargs):
+    from reporting.cache import WriteWatch
+
+    _watches[task_id] = WriteWatch().start()
+
+
 @task_postrun.connect
-def _data_changed(sender=None, **kwargs):
-    # a task may have written anything: cached dashboards must not outlive it (reporting/cache.py)
-    if sender is not None and sender.name != "people.tasks.send_email":
+def _data_changed(task_id=None, **kwargs):
+    # a task that wrote to the database outdates the cached dashboards (reporting/cache.py)
+    watch = _watches.pop(task_id, None)
+    if watch is not None and watch.stop():
         from reporting.cache import bump
 
         bump()

@@ -1,25 +1,77 @@
 """Dashboard caching that stays correct: entries are keyed by the data version.
 
-Every write path moves the version — a POST/PUT/PATCH/DELETE through the web (middleware below), a
-Celery task (csops/celery.py) and the commands that load data — so a key written before a change
-is never read after it. Entries also carry the day (dashboards say "overdue" and "due this week")
-and expire after CSOPS_DASHBOARD_CACHE_SECONDS (300 by default; 0 turns caching off), which bounds
-what the version cannot see: an edit made by hand in `manage.py shell`.
+Every write path moves the version — a request (middleware below) or a Celery task
+(csops/celery.py) that wrote to the database, and the commands that load data — so a key written
+before a change is never read after it. "Wrote" is read off the SQL itself (WriteWatch): a login, a
+form sent back with errors or a task rerun that finds nothing to do leaves the caches alone.
+Entries also carry the day (dashboards say "overdue" and "due this week") and expire after
+CSOPS_DASHBOARD_CACHE_SECONDS (300 by default; 0 turns caching off), which bounds what the version
+cannot see: an edit made by hand in `manage.py shell`.
 """
 
 import functools
 import logging
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Statements that change nothing a page shows: sessions, login bookkeeping, the version itself.
+_READ_ONLY = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|EXPLAIN)\b", re.I)
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?\s*(?:SET\s+"?(\w+)"?)?', re.I)
+IGNORED_TABLES = frozenset(
+    {
+        "django_session",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "axes_accessfailurelog",
+        "reporting_dataversion",
+    }
+)
+IGNORED_UPDATES = frozenset({("auth_user", "last_login")})
+
+
+def writes_data(sql: str) -> bool:
+    """Whether a statement may change what a page shows (anything unrecognised counts as a write)."""
+    if _READ_ONLY.match(sql):
+        return False
+    match = _WRITE.match(sql)
+    if not match:
+        return True
+    table, first_column = match.group(1).lower(), (match.group(2) or "").lower()
+    if table in IGNORED_TABLES:
+        return False
+    if sql.lstrip()[:6].upper() == "UPDATE" and (table, first_column) in IGNORED_UPDATES:
+        return "," in sql.split(" WHERE ", 1)[0]  # last_login alone is not; with another column it is
+    return True
+
+
+class WriteWatch:
+    """A database execute wrapper that remembers whether anything was written while it watched."""
+
+    def __init__(self):
+        self.wrote = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.wrote and writes_data(sql):
+            self.wrote = True
+        return execute(sql, params, many, context)
+
+    def start(self):
+        connection.execute_wrappers.append(self)
+        return self
+
+    def stop(self) -> bool:
+        if self in connection.execute_wrappers:
+            connection.execute_wrappers.remove(self)
+        return self.wrote
 
 
 def data_version(request=None) -> int:
@@ -102,13 +154,16 @@ def cache_page_per_person(view):
 
 
 class DataVersionMiddleware:
-    """After a request that may have written something, move the version."""
+    """After a request that wrote to the database (whatever its method), move the version."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.method in UNSAFE:
-            bump()
+        watch = WriteWatch().start()
+        try:
+            response = self.get_response(request)
+        finally:
+            if watch.stop():
+                bump()
         return response

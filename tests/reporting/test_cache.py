@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reporting.cache import bump, data_version
 
-from ..factories import FlagFactory
+from ..factories import CommsPlanFactory, FlagFactory
 from ..helpers import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -55,20 +55,65 @@ def test_a_write_through_the_web_shows_at_once(world, login, caching):
     assert open_flags(c) == 1
 
 
-def test_a_write_that_fails_validation_still_leaves_the_cache_correct(world, login, caching):
+def test_a_form_sent_back_with_errors_writes_nothing_and_keeps_the_caches(world, login, caching):
     c = login(world.head)
+    assert open_flags(c) == 0
     before = data_version()
-    c.post(reverse("clients:flag_create", args=[world.client.pk]), {"title": ""})
-    assert data_version() == before + 1  # nothing written, nothing wrong: the next read recomputes
+    response = c.post(reverse("clients:flag_create", args=[world.client.pk]), {"title": ""})
+    assert response.status_code == 200 and b"This field is required" in response.content
+    assert data_version() == before
     assert open_flags(c) == 0
 
 
-def test_a_celery_task_moves_the_version(world, caching):
+def test_logging_in_and_out_keeps_the_caches(world, client, caching):
+    before = data_version()
+    response = client.post(reverse("login"), {"username": world.head.username, "password": "pw-for-tests-1"})
+    assert response.status_code == 302
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": world.head.username, "password": "wrong"})
+    assert data_version() == before
+
+
+def test_reading_pages_moves_nothing(world, login, caching):
+    c = login(world.head)
+    before = data_version()
+    for url in (reverse("reporting:portfolio"), reverse("clients:list"), reverse("my_week")):
+        assert c.get(url).status_code == 200
+    assert data_version() == before
+
+
+def test_a_celery_task_moves_the_version_when_it_writes(world, caching):
     from reporting.tasks import generate_occurrences
 
     before = data_version()
+    generate_occurrences.delay()  # no comms plan yet: nothing to create, nothing written
+    assert data_version() == before
+    CommsPlanFactory(client=world.client)
     generate_occurrences.delay()
     assert data_version() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('SELECT "clients_client"."id" FROM "clients_client"', False),
+        ('SAVEPOINT "s1"', False),
+        ('INSERT INTO "clients_call" ("client_id") VALUES (%s)', True),
+        ('UPDATE "clients_flag" SET "status" = %s WHERE "clients_flag"."id" = %s', True),
+        ('DELETE FROM "clients_contact" WHERE "clients_contact"."id" IN (%s)', True),
+        ('UPDATE "django_session" SET "session_data" = %s WHERE "session_key" = %s', False),
+        ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
+        ('UPDATE "auth_user" SET "last_login" = %s WHERE "auth_user"."id" = %s', False),
+        ('UPDATE "auth_user" SET "last_login" = %s, "first_name" = %s WHERE "auth_user"."id" = %s', True),
+        ('UPDATE "auth_user" SET "first_name" = %s WHERE "auth_user"."id" = %s', True),
+        ("WITH x AS (DELETE FROM clients_flag RETURNING id) SELECT count(*) FROM x", True),
+        ("TRUNCATE clients_call", True),
+    ],
+)
+def test_what_counts_as_a_write(sql, writes):
+    from reporting.cache import writes_data
+
+    assert writes_data(sql) is writes
 
 
 def test_the_loading_commands_move_the_version(caching, db):
