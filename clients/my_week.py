@@ -9,6 +9,10 @@ from reporting.models import Occurrence
 
 from .models import Action, Call, Client, Flag
 
+# What the page shows of each row: loading whole rows (a call's notes, a flag's description) for a
+# list of names and dates was most of the page's database time.
+PERSON = ("first_name", "last_name", "username")
+
 
 def week_bounds(today):
     monday = today - timedelta(days=today.weekday())
@@ -18,22 +22,31 @@ def week_bounds(today):
 def my_week(user, today=None):
     today = today or timezone.localdate()
     monday, sunday = week_bounds(today)
-    clients = list(
-        Client.objects.active().filter(memberships__user=user).select_related("tier").order_by("name")
-    )
-    client_ids = [c.pk for c in clients]
+    client_ids = list(Client.objects.active().filter(memberships__user=user).values_list("pk", flat=True))
     mine = Q(assignee=user) | Q(client_id__in=client_ids)
     actions = list(
         Action.objects.open()
         .filter(owner=user, due_date__lte=sunday)
-        .select_related("client", "owner", "flag", "call")
+        .select_related("client", "owner", "flag")
+        .only(
+            "client_id",
+            "flag_id",
+            "owner_id",
+            "description",
+            "due_date",
+            "status",
+            "done_at",
+            "client__name",
+            "flag__title",
+            *(f"owner__{f}" for f in PERSON),
+        )
         .order_by("due_date", "pk")
     )
     return {
         "today": today,
         "monday": monday,
         "sunday": sunday,
-        "clients": clients,
+        "client_count": len(client_ids),
         # from the occurrences beat generates from each comms plan; missed ones stay until logged
         "calls_due": list(
             Occurrence.objects.filter(
@@ -43,7 +56,8 @@ def my_week(user, today=None):
                 status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
                 due_date__gte=today - timedelta(days=30),
             )
-            .select_related("client", "assignee")
+            .select_related("client")
+            .only("client_id", "due_date", "due_time", "status", "client__name")
             .order_by("due_date", "due_time")
         ),
         "reports_due": list(
@@ -55,11 +69,13 @@ def my_week(user, today=None):
                 due_date__gte=today - timedelta(days=30),
             )
             .select_related("client")
+            .only("client_id", "due_date", "status", "client__name")
             .order_by("due_date")
         ),
         "planned_calls": list(
             Call.objects.filter(client_id__in=client_ids, held=False, held_at__date__lte=sunday)
             .select_related("client")
+            .only("client_id", "held_at", "client__name")
             .order_by("held_at")
         ),
         "overdue_actions": [a for a in actions if a.due_date < today],
@@ -69,6 +85,15 @@ def my_week(user, today=None):
             Flag.objects.filter(client_id__in=client_ids)
             .filter(status__in=Flag.OPEN_STATUSES)
             .select_related("client", "owner")
+            .only(
+                "client_id",
+                "title",
+                "severity",
+                "status",
+                "raised_at",
+                "client__name",
+                *(f"owner__{f}" for f in PERSON),
+            )
             .order_by("raised_at")
         ),
         "reports_unsent": list(
@@ -79,6 +104,7 @@ def my_week(user, today=None):
                 report_sent_at__isnull=True,
             )
             .select_related("client")
+            .only("client_id", "held_at", "held", "report_required", "report_sent_at", "client__name")
             .order_by("held_at")
         ),
     }

@@ -9,7 +9,7 @@
    browser sessions of their own (so 16 per-person page caches), and the bare view `/bench/bare/`
    (same middleware, same login) in the same run;
 4. does that three times: caching off (every request computes its page), caching on, and caching
-   on while an account manager ticks an action off and on again every 2 s through the web — each
+   on while an account manager ticks an action off and on again every 10 s through the web — each
    tick a real write that moves the data version, so every cached page goes out of date;
 5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
    and writes the same to bench-results/bench.json.
@@ -214,12 +214,15 @@ def load(url: str, cookies: list[str], script: str, seconds: int, connections: i
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=2000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load per page before measuring")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--sessions", type=int, default=16, help="browser sessions of each page's user")
     parser.add_argument(
-        "--write-every", type=float, default=2.0, help="seconds between writes in the 'writes' pass"
+        "--write-every",
+        type=float,
+        default=10.0,
+        help="seconds between writes in the 'writes' pass (10: a busy hour, see the README)",
     )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
@@ -305,8 +308,9 @@ class Writer(threading.Thread):
         self.writes = self.failures = 0
 
     def run(self):
-        done = True
-        while not self.stopped.wait(self.every):
+        done, wait = True, self.every / 2  # the first write half-way into the first interval
+        while not self.stopped.wait(wait):
+            wait = self.every
             body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf, "done": "1" if done else "0"})
             request = urllib.request.Request(
                 self.url,

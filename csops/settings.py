@@ -108,7 +108,11 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csops.context_processors.navigation",
+                # last: a page being kept for the per-person cache gets a CSRF placeholder
+                "reporting.cache.csrf_placeholder",
             ],
+            # {% url %} reversing once per pattern (csops/templatetags/fast_url.py)
+            "builtins": ["csops.templatetags.fast_url"],
         },
     },
 ]

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,11 @@ def _key(request, name: str, *parts) -> str:
 
 
 def cached(request, name: str, parts: tuple, compute):
-    """compute() once per data version, day and `parts`; caching off → compute() every time."""
+    """compute() once per data version, day and `parts`; caching off → compute() every time.
+
+    What is kept here is shared by everyone who asks with the same `parts`, so HTML holding a form's
+    CSRF token (one person's) is computed but never kept.
+    """
     seconds = settings.CSOPS_DASHBOARD_CACHE_SECONDS
     if not seconds:
         return compute()
@@ -112,42 +117,67 @@ def cached(request, name: str, parts: tuple, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
+        if isinstance(value, str) and ("csrfmiddlewaretoken" in value or CSRF_PLACEHOLDER in value):
+            log.warning("not caching %s: it holds a CSRF token", name)
+            return value.replace(CSRF_PLACEHOLDER, get_token(request)) if request is not None else value
         cache.set(key, value, seconds)
     return value
+
+
+# While a page is rendered for the per-person cache its forms carry this instead of a CSRF token
+# (csrf_placeholder below); each browser's own token is put in when the page is served.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-c5f1d2"
+
+
+def csrf_placeholder(request):
+    """Context processor (after Django's own csrf one, so it wins while a page is being kept)."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "_csops_csrf_placeholder", False) else {}
+
+
+def _with_token(request, body: bytes) -> bytes:
+    return body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
 
 
 def cache_page_per_person(view):
     """Serve a person's GET of this page from the cache while the data has not changed.
 
-    The key is the data version, the day, the person, their browser's CSRF secret (so the forms'
-    tokens stay theirs) and the full path. Not cached: htmx fragments, a page with a flash message
-    waiting, a browser without a CSRF cookie yet, and anything but a plain 200. The entry lives
-    CSOPS_PAGE_CACHE_SECONDS (60): "3 hours left" may be a minute old, never a write old.
+    The key is the data version, the day, the person and the full path: the page is computed once
+    per person, whatever the number of their browsers or tabs, with a placeholder where the forms'
+    CSRF token goes; each browser gets its own token put in when the page is served. Not cached:
+    htmx fragments, a page with a flash message waiting, a browser without a CSRF cookie yet, and
+    anything but a plain 200. The entry lives CSOPS_PAGE_CACHE_SECONDS (60): "3 hours left" may be
+    a minute old, never a write old.
     """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         seconds = settings.CSOPS_PAGE_CACHE_SECONDS
-        csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         if (
             not seconds
             or request.method != "GET"
-            or not csrf
+            or not request.COOKIES.get(settings.CSRF_COOKIE_NAME)
             or getattr(request, "htmx", False)
             or not request.user.is_authenticated
             or len(messages.get_messages(request))
         ):
             return view(request, *args, **kwargs)
         key = _key(
-            request, f"page:{view.__module__}.{view.__name__}", request.user.pk, csrf, request.get_full_path()
+            request, f"page:{view.__module__}.{view.__name__}", request.user.pk, request.get_full_path()
         )
         hit = cache.get(key)
         if hit is not None:
             content_type, body = hit
-            return HttpResponse(body, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+            return HttpResponse(_with_token(request, body), content_type=content_type)
+        request._csops_csrf_placeholder = True
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request._csops_csrf_placeholder = False
+        if response.streaming:
+            return response
+        if response.status_code == 200 and not response.cookies:
             cache.set(key, (response["Content-Type"], response.content), seconds)
+        response.content = _with_token(request, response.content)
         return response
 
     return wrapped

@@ -171,15 +171,66 @@ def test_a_persons_page_is_served_from_the_cache_until_something_is_written(worl
     assert first > 3
 
 
-def test_the_cache_is_per_person_and_per_browser(world, login, page_caching):
+def browser(user, secret):
+    """A browser of `user`'s that checks CSRF as a real one is checked, with its own CSRF cookie."""
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(user)
+    c.cookies["csrftoken"] = secret
+    return c
+
+
+def test_the_cache_is_per_person(world, login, page_caching):
     url = reverse("clients:detail", args=[world.client.pk])
-    am = with_csrf_cookie(login(world.team_am))
-    am.get(url)
-    head = with_csrf_cookie(login(world.head))
+    browser(world.team_am, "a" * 32).get(url)
+    head = browser(world.head, "b" * 32)
+    assert count_queries(head, url) > 3
     assert b"Archive" in head.get(url).content  # the head's own page, not the AM's cached one
-    am2 = login(world.team_am)
-    am2.cookies["csrftoken"] = "b" * 32  # another browser: its own forms' tokens
-    assert count_queries(am2, url) > 3
+
+
+def test_each_browser_of_a_person_gets_the_kept_page_with_its_own_csrf_token(world, page_caching):
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    url = reverse("clients:detail", args=[world.client.pk])
+    first = browser(world.team_am, "a" * 32)
+    first.get(url)
+    second = browser(world.team_am, "c" * 32)
+    assert count_queries(second, url) <= 3  # computed once for the person
+    html = second.get(url).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    tokens += re.findall(r'"X-CSRFToken": "([^"]+)"', html)
+    assert len(tokens) >= 3  # the logout form, a form on the page, htmx's header
+    assert {_unmask_cipher_token(t) for t in tokens} == {"c" * 32}
+    assert "placeholder" not in html
+    # a form on the kept page posts as any form does
+    response = second.post(
+        reverse("reporting:plan_reset", args=[world.client.pk]), {"csrfmiddlewaretoken": tokens[0]}
+    )
+    assert response.status_code == 302
+    assert (
+        first.post(
+            reverse("reporting:plan_reset", args=[world.client.pk]), {"csrfmiddlewaretoken": tokens[0]}
+        ).status_code
+        == 403
+    )  # another browser's token is refused, as ever
+
+
+def test_a_shared_fragment_never_keeps_a_csrf_token(world, rf, caching):
+    from reporting.cache import cached
+
+    request = rf.get("/")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return '<form><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>'
+
+    cached(request, "fragment", (), compute)
+    cached(request, "fragment", (), compute)
+    assert len(calls) == 2
 
 
 def test_no_caching_without_a_csrf_cookie_or_with_a_flash_message(world, login, page_caching):
