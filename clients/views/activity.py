@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -187,7 +188,9 @@ def action_toggle(request, pk, action_pk):
     if request.htmx:
         if request.POST.get("view") == "my_week":
             return render(
-                request, "clients/partials/my_week_action.html", {"action": action, "today": action.due_date}
+                request,
+                "clients/partials/my_week_action.html",
+                {"action": action, "today": timezone.localdate()},
             )
         return _panels(request, client, "clients/partials/actions_refresh.html")
     messages.success(request, f"“{action.description}” {'done' if action.status == 'done' else 're-opened'}.")

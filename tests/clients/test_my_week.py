@@ -97,6 +97,16 @@ def test_ticking_an_action_on_my_week_swaps_just_its_row(world, login):
     assert "text-decoration-line-through" in html
 
 
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_re_opening_an_overdue_action_on_my_week_shows_it_overdue_again(world, login):
+    action = ActionFactory(client=world.client, owner=world.team_am, due_date=dt.date(2026, 10, 3))
+    url = reverse("clients:action_toggle", args=[world.client.pk, action.pk])
+    c = login(world.team_am)
+    c.post(url, {"done": "1", "view": "my_week"}, HTTP_HX_REQUEST="true")
+    html = c.post(url, {"done": "0", "view": "my_week"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "overdue: was due 3 Oct" in html
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
