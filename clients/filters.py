@@ -20,8 +20,8 @@ class ClientFilter(django_filters.FilterSet):
     )
     archived = django_filters.ChoiceFilter(
         label="Show",
-        choices=[("only", "Archived only"), ("all", "Active and archived")],
-        empty_label="Active only",
+        choices=[("only", "Archived only"), ("all", "Archived and not")],
+        empty_label="Not archived",
         method="filter_archived",
     )
     ordering = django_filters.OrderingFilter(
