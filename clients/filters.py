@@ -20,8 +20,8 @@ class ClientFilter(django_filters.FilterSet):
     )
     archived = django_filters.ChoiceFilter(
         label="Show",
-        choices=[("only", "Archived only"), ("all", "Archived and not")],
-        empty_label="Not archived",
+        choices=[("only", "Archived"), ("all", "All")],
+        empty_label="Current",
         method="filter_archived",
     )
     ordering = django_filters.OrderingFilter(
