@@ -58,12 +58,16 @@ def test_a_worker_sends_email_taken_from_redis(redis_worker, mailoutbox):
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_runs_a_database_task_and_running_it_again_changes_nothing(redis_worker):
+    from reporting.cache import data_version
+
     now = timezone.now()
     Session.objects.create(session_key="old", session_data="", expire_date=now - timedelta(days=1))
     Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(days=1))
+    version = data_version()
     assert clear_expired_sessions.apply_async(ignore_result=False).get(timeout=30) == 1
     assert clear_expired_sessions.apply_async(ignore_result=False).get(timeout=30) == 0
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    assert data_version() == version  # sessions are nothing a page shows: the caches stand
 
 
 def test_tasks_are_acked_late_and_bounded_in_time():
@@ -87,8 +91,12 @@ def test_a_worker_generates_occurrences_from_redis_and_a_second_run_adds_none(re
 
     # Transactional tests flush the database, data-migration rows included: bring the band this needs.
     ReportingBandFactory(min_amount=1501, max_amount=3000, report_cadence="monthly", call_cadence="weekly")
+    from reporting.cache import data_version
+
     comms_plan_create(client=ClientFactory())  # £2,000/month: weekly calls, monthly reports
+    version = data_version()
     first = generate_occurrences.apply_async(kwargs={"today": "2026-11-23"}, ignore_result=False)
     second = generate_occurrences.apply_async(kwargs={"today": "2026-11-23"}, ignore_result=False)
     assert (first.get(timeout=30), second.get(timeout=30)) == (5, 0)
     assert Occurrence.objects.count() == 5
+    assert data_version() > version  # the worker's writes outdated the cached pages
