@@ -12,6 +12,9 @@ from .models import Action, Call, Client, Flag
 # What the page shows of each row: loading whole rows (a call's notes, a flag's description) for a
 # list of names and dates was most of the page's database time.
 PERSON = ("first_name", "last_name", "username")
+# Overdue actions shown before "show all": a long backlog is read from the top (most overdue
+# first), as the weekly meet's lists are, and a wall of ticks hides this week's work.
+OVERDUE_SHOWN = 20
 
 
 def week_bounds(today):
@@ -19,7 +22,7 @@ def week_bounds(today):
     return monday, monday + timedelta(days=6)
 
 
-def my_week(user, today=None):
+def my_week(user, today=None, all_overdue=False):
     today = today or timezone.localdate()
     monday, sunday = week_bounds(today)
     client_ids = list(Client.objects.active().filter(memberships__user=user).values_list("pk", flat=True))
@@ -42,43 +45,34 @@ def my_week(user, today=None):
         )
         .order_by("due_date", "pk")
     )
+    overdue = [a for a in actions if a.due_date < today]
+    occurrences = list(
+        Occurrence.objects.filter(
+            mine,
+            due_date__lte=sunday,
+            status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
+            due_date__gte=today - timedelta(days=30),
+        )
+        .select_related("client")
+        .only("client_id", "kind", "due_date", "due_time", "status", "client__name")
+        .order_by("due_date", "due_time")
+    )
     return {
         "today": today,
         "monday": monday,
         "sunday": sunday,
         "client_count": len(client_ids),
         # from the occurrences beat generates from each comms plan; missed ones stay until logged
-        "calls_due": list(
-            Occurrence.objects.filter(
-                mine,
-                kind=Occurrence.Kind.CALL,
-                due_date__lte=sunday,
-                status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
-                due_date__gte=today - timedelta(days=30),
-            )
-            .select_related("client")
-            .only("client_id", "due_date", "due_time", "status", "client__name")
-            .order_by("due_date", "due_time")
-        ),
-        "reports_due": list(
-            Occurrence.objects.filter(
-                mine,
-                kind=Occurrence.Kind.REPORT,
-                due_date__lte=sunday,
-                status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
-                due_date__gte=today - timedelta(days=30),
-            )
-            .select_related("client")
-            .only("client_id", "due_date", "status", "client__name")
-            .order_by("due_date")
-        ),
+        "calls_due": [o for o in occurrences if o.kind == Occurrence.Kind.CALL],
+        "reports_due": [o for o in occurrences if o.kind == Occurrence.Kind.REPORT],
         "planned_calls": list(
             Call.objects.filter(client_id__in=client_ids, held=False, held_at__date__lte=sunday)
             .select_related("client")
             .only("client_id", "held_at", "client__name")
             .order_by("held_at")
         ),
-        "overdue_actions": [a for a in actions if a.due_date < today],
+        "overdue_actions": overdue if all_overdue else overdue[:OVERDUE_SHOWN],
+        "overdue_count": len(overdue),
         "week_actions": [a for a in actions if a.due_date >= today],
         "later_actions_count": Action.objects.open().filter(owner=user, due_date__gt=sunday).count(),
         "open_flags": list(

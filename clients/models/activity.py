@@ -72,6 +72,8 @@ class Call(models.Model):
             models.Index(fields=["-held_at"], name="call_held"),
             # my week: reports not yet sent
             models.Index(fields=["report_required", "report_sent_at"], name="call_report_pending"),
+            # my week: calls planned in the diary (a handful among a client's hundreds held)
+            models.Index(fields=["client", "held_at"], condition=Q(held=False), name="call_planned"),
         ]
         constraints = [
             models.CheckConstraint(

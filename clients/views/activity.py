@@ -337,4 +337,7 @@ def _escalation_form(request, pk, rule_pk):
 def my_week(request):
     if not perms.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")
-    return render(request, "clients/my_week.html", my_week_reads.my_week(request.user))
+    all_overdue = request.GET.get("overdue") == "all"
+    return render(
+        request, "clients/my_week.html", my_week_reads.my_week(request.user, all_overdue=all_overdue)
+    )

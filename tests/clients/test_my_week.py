@@ -107,6 +107,25 @@ def test_re_opening_an_overdue_action_on_my_week_shows_it_overdue_again(world, l
     assert "overdue: was due 3 Oct" in html
 
 
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_long_overdue_backlog_shows_the_most_overdue_and_offers_the_rest(world, login):
+    for day in range(25):
+        ActionFactory(
+            client=world.client,
+            owner=world.team_am,
+            description=f"Backlog item {day + 1:02}",
+            due_date=dt.date(2026, 10, 1) + dt.timedelta(days=day),
+        )
+    c = login(world.team_am)
+    html = c.get(reverse("my_week")).content.decode()
+    assert "Overdue (25)" in html
+    assert "Backlog item 01" in html and "Backlog item 20" in html  # the most overdue first
+    assert "Backlog item 21" not in html
+    assert 'href="?overdue=all#my-actions">Show all 25 overdue</a>' in html
+    html = c.get(reverse("my_week") + "?overdue=all").content.decode()
+    assert "Backlog item 25" in html and "Show all" not in html
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
