@@ -8,9 +8,11 @@
 3. drives each page with wrk at 16 concurrent connections, logged in as the page's user in 16
    browser sessions of their own (so 16 per-person page caches), and the bare view `/bench/bare/`
    (same middleware, same login) in the same run;
-4. does that three times: caching off (every request computes its page), caching on, and caching
-   on while an account manager ticks an action off and on again every 10 s through the web — each
-   tick a real write that moves the data version, so every cached page goes out of date;
+4. does that four times: caching off (every request computes its page), caching on, caching on
+   while an account manager ticks an action off and on again every 10 s through the web — each
+   tick a real write that moves the data version, so every cached page goes out of date — and that
+   again with the AMs' pages (client list, client page, my week) used by 16 different AMs, each
+   with pages of their own to compute after every write;
 5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
    and writes the same to bench-results/bench.json.
 """
@@ -134,6 +136,23 @@ def browser_cookie(user) -> str:
     return "; ".join(f"{name}={browser.cookies[name].value}" for name in names)
 
 
+# The pages every account manager uses as themselves; the others are the head of CS's own.
+AM_PAGES = ("client list", "client detail", "my week")
+
+
+def account_managers(tag: str, n: int):
+    """`n` different account managers of the scale data set `tag` (fewer if there are fewer)."""
+    from django.contrib.auth import get_user_model
+
+    from people.models import Role
+
+    return list(
+        get_user_model()
+        .objects.filter(profile__roles__code=Role.ACCOUNT_MANAGER, username__startswith=f"{tag}-")
+        .order_by("pk")[:n]
+    )
+
+
 def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
     """Migrate, load the scale data if absent, log the pages' users in, and count each page's queries."""
     import django
@@ -149,6 +168,7 @@ def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
     call_command("seed_scale", "--clients", str(clients))
 
     pages = key_pages("scale")
+    people = [browser_cookie(user) for user in account_managers("scale", sessions)]
     out = []
     for name, path, user in pages:
         cookies = [browser_cookie(user) for _ in range(sessions)]
@@ -160,7 +180,15 @@ def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
         if response.status_code != 200:
             raise SystemExit(f"{name} {path} answered {response.status_code}")
         out.append(
-            {"page": name, "path": path, "user": user.username, "queries": len(queries), "cookies": cookies}
+            {
+                "page": name,
+                "path": path,
+                "user": user.username,
+                "queries": len(queries),
+                "cookies": cookies,
+                # the 'people' pass: AMs' pages as 16 different AMs, each seeing their own
+                "people_cookies": people if name.startswith(AM_PAGES) else cookies,
+            }
         )
     action = writer_action(next(user for name, _, user in pages if name.startswith("my week")))
     writer = {
@@ -229,9 +257,9 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--passes",
-        default="off,on,writes",
+        default="off,on,writes,people",
         help="comma-separated: off (caching off), on (caching on), writes (caching on, a write every "
-        "--write-every seconds)",
+        "--write-every seconds), people (as writes, with the AMs' pages used by --sessions different AMs)",
     )
     parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
     args = parser.parse_args(argv)
@@ -269,14 +297,21 @@ def main(argv=None):
         "off": "cache off",
         "on": "cache on",
         "writes": f"cache on, a write every {args.write_every:g} s",
+        "people": f"cache on, a write every {args.write_every:g} s, {args.sessions} different AMs",
     }
     passes = {}
     for mode in [m.strip() for m in args.passes.split(",") if m.strip()]:
         if mode not in titles:
-            raise SystemExit(f"unknown pass {mode!r}: off, on or writes")
+            raise SystemExit(f"unknown pass {mode!r}: off, on, writes or people")
         print(f"{titles[mode]}:", flush=True)
         caching = {k: "0" for k in knobs} if mode == "off" else cache_on
-        passes[titles[mode]] = measure({**env, **caching}, pages, args, writer if mode == "writes" else None)
+        passes[titles[mode]] = measure(
+            {**env, **caching},
+            pages,
+            args,
+            writer if mode in ("writes", "people") else None,
+            "people_cookies" if mode == "people" else "cookies",
+        )
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPU {platform.machine()}, {platform.system()} {platform.release()}, "
@@ -328,7 +363,7 @@ class Writer(threading.Thread):
             done = not done
 
 
-def measure(env: dict, pages: list[dict], args, writer: dict | None) -> list[dict]:
+def measure(env: dict, pages: list[dict], args, writer: dict | None, sessions="cookies") -> list[dict]:
     """One pass: serve, load every page in turn (the bare view first), stop."""
     server = serve(env, args.port, args.workers)
     results = []
@@ -338,11 +373,11 @@ def measure(env: dict, pages: list[dict], args, writer: dict | None) -> list[dic
         for page in pages:
             url = f"http://127.0.0.1:{args.port}{page['path']}"
             if args.warmup:
-                load(url, page["cookies"], f.name, args.warmup, args.connections, args.threads)
+                load(url, page[sessions], f.name, args.warmup, args.connections, args.threads)
             writes = Writer(f"http://127.0.0.1:{args.port}", writer, args.write_every) if writer else None
             if writes:
                 writes.start()
-            r = load(url, page["cookies"], f.name, args.duration, args.connections, args.threads)
+            r = load(url, page[sessions], f.name, args.duration, args.connections, args.threads)
             if writes:
                 writes.stopped.set()
                 writes.join()
