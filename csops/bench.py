@@ -385,7 +385,8 @@ def measure(env: dict, pages: list[dict], args, writer: dict | None, sessions="c
                     raise SystemExit(f"{writes.failures} of the writes to {writer['path']} failed")
             results.append(
                 {
-                    "page": page["page"],
+                    "page": page["page"]
+                    + (" — each AM's own" if page[sessions] is not page["cookies"] else ""),
                     "path": page["path"],
                     "requests_per_s": round(r["requests"] / (r["duration_us"] / 1e6), 1),
                     "p50_ms": round(r["p50_us"] / 1000, 1),
