@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
-from clients.models import AccountTeamMembership, Action, Call, Client, Flag
+from clients.models import Action, Call, Client, Flag, leads_prefetch
 
 from . import services
 from .models import CommsPlan, Meeting
@@ -29,14 +29,6 @@ LIST_LIMIT = 20  # lists show the first twenty and say how many more; the meet p
 def _day_start(day):
     """Midnight at the start of `day`, local time: date bounds as datetimes keep the indexes usable."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _lead_prefetch(prefix=""):
-    return Prefetch(
-        f"{prefix}memberships",
-        queryset=AccountTeamMembership.objects.filter(is_lead=True).select_related("user"),
-        to_attr="leads",
-    )
 
 
 def previous_meeting(meeting):
@@ -124,7 +116,7 @@ def renewals(today, days=RENEWAL_WINDOW_DAYS, limit=None):
     )
     total = contracts.count()
     shown = contracts[:limit] if limit else contracts
-    return total, list(shown.prefetch_related(_lead_prefetch("client__")))
+    return total, list(shown.prefetch_related(leads_prefetch("client__")))
 
 
 def relationship_plans():

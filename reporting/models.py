@@ -345,8 +345,8 @@ class DataVersion(models.Model):
     """A counter that moves whenever anything is written (reporting/cache.py).
 
     The dashboards cache what they read under the current number, so a cached page is never older
-    than the last write: one row, read once a request, bumped after every write request, task and
-    loading command.
+    than the last write: one row, read once a request, bumped after every request or task that wrote
+    to the database and after every loading command.
     """
 
     n = models.BigIntegerField(default=0)

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 
 from .models import NpsCheckIn, SurveyResponse, quarter_label, quarter_start
+from .services import percent
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -124,7 +125,7 @@ class Row:
 
     @property
     def response_rate(self) -> int | None:
-        return round(100 * self.done / self.due) if self.due else None
+        return percent((self.done, self.due))
 
 
 def breakdowns(quarter) -> dict:

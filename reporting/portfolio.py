@@ -133,7 +133,7 @@ def portfolio(today: datetime.date) -> dict:
             "last_label": quarter_label(last_q),
             "done": done,
             "due": due,
-            "rate": round(100 * done / due) if due else None,
+            "rate": services.percent((done, due)),
         },
         "flags": [
             {"severity": value, "label": label, "count": flags[value]}

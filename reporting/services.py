@@ -12,12 +12,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import AccountTeamMembership, Call, Client, cs_team_users, heads_of_cs
+from clients.models import Call, Client, cs_team_users, heads_of_cs, leads_prefetch
 from people.services import notify
 
 from .models import (
@@ -208,16 +208,13 @@ def report_dates(plan, start, end):
 
 
 def plans_in_play():
-    lead = Prefetch(
-        "client__memberships", queryset=AccountTeamMembership.objects.filter(is_lead=True), to_attr="leads"
-    )
     return (
         CommsPlan.objects.filter(
             client__archived_at__isnull=True,
             client__status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING],
         )
         .select_related("client")
-        .prefetch_related(lead)
+        .prefetch_related(leads_prefetch("client__"))
     )
 
 

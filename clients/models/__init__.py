@@ -10,6 +10,7 @@ from .core import (
     cs_team_users,
     exec_sponsor_users,
     heads_of_cs,
+    leads_prefetch,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "cs_team_users",
     "exec_sponsor_users",
     "heads_of_cs",
+    "leads_prefetch",
 ]

@@ -274,6 +274,15 @@ class Contact(models.Model):
         return self.name
 
 
+def leads_prefetch(prefix: str = "") -> models.Prefetch:
+    """A client's lead AMs as `client.leads` (a list of memberships with their users), in one query."""
+    return models.Prefetch(
+        f"{prefix}memberships",
+        queryset=AccountTeamMembership.objects.filter(is_lead=True).select_related("user"),
+        to_attr="leads",
+    )
+
+
 def cs_team_users():
     """Users who can sit on an account team (the CS roles of §1)."""
     from django.contrib.auth import get_user_model

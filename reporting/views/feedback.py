@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clients.models import AccountTeamMembership, Client, Contact
+from clients.models import Client, Contact, leads_prefetch
 from csops import permissions as perms
 from people.services import add_months
 
@@ -28,12 +27,12 @@ from ..pdf import pdf_response
 
 
 def _sponsored(user):
-    lead = Prefetch(
-        "memberships",
-        queryset=AccountTeamMembership.objects.filter(is_lead=True).select_related("user"),
-        to_attr="leads",
+    return (
+        Client.objects.active()
+        .filter(exec_sponsor=user)
+        .select_related("tier")
+        .prefetch_related(leads_prefetch())
     )
-    return Client.objects.active().filter(exec_sponsor=user).select_related("tier").prefetch_related(lead)
 
 
 def _next_checkin(user, today):
@@ -202,7 +201,7 @@ def _nps_context(quarters, selected) -> dict:
         "tally": tally,
         "done": done,
         "due": due,
-        "rate": round(100 * done / due) if due else None,
+        "rate": services.percent((done, due)),
         "chart": nps.trend_svg_points([trend[q].nps for q in quarters], [quarter_label(q) for q in quarters]),
         **nps.breakdowns(selected),
     }
