@@ -203,7 +203,13 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     # acks late means an unacked task is redelivered after the visibility timeout: keep it well
     # above the longest task's hard time limit so a slow task is never run twice concurrently.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # a Redis that is down must fail a publish at once (the outbox keeps the message), not hold a
+        # web request for many seconds
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     # A broker that needs no server: messages are files under var/broker (kombu's filesystem transport).
     _broker = VAR_DIR / "broker"
@@ -229,9 +235,13 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# publishing is off the request thread (people/outbox.py), but a dead broker should still fail fast
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat holds a small fixed set of periodic tasks; per-client cadences live in the database.
 CELERY_BEAT_SCHEDULE = {
+    # the outbox: emails and follow-up tasks whose after-commit hand-off missed the broker
+    "deliver-outbox": {"task": "people.tasks.deliver_outbox", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
