@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import packs, services
 
 
 def _day(today):
@@ -46,3 +46,9 @@ def meet_pack(today: str | None = None) -> dict:
 @shared_task
 def satisfaction_report(today: str | None = None) -> dict:
     return services.satisfaction_report_notify(today=_day(today)).as_dict()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=10, max_retries=3)
+def render_meeting_pack(pack_id: int) -> bool:
+    pack = packs.meeting_pack_render(pack_id=pack_id)
+    return bool(pack and pack.rendered_at)

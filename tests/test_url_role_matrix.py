@@ -110,6 +110,17 @@ def meeting_kwargs(w):
     return {"pk": MeetingFactory(chair=w.head).pk}
 
 
+def meeting_pack_kwargs(w):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(chair=w.head)
+    pack = meeting.packs.create(data_version=0, rendered_at=meeting.created_at)
+    pack.file.save("pack.pdf", ContentFile(b"%PDF-1.4 test"))
+    return {"pk": meeting.pk, "pack_pk": pack.pk}
+
+
 def survey_invite_kwargs(w):
     from tests.factories import ContactFactory, SurveyInviteFactory
 
@@ -213,6 +224,7 @@ MATRIX = {
     "reporting:meeting_edit": ("post", meeting_kwargs, expect(403, anon=LOGIN, head=302)),
     "reporting:meeting_action_create": ("get", meeting_kwargs, HEAD_ONLY),
     "reporting:meeting_pdf": ("get", meeting_kwargs, CS_TEAM_READ),
+    "reporting:meeting_pack_file": ("get", meeting_pack_kwargs, CS_TEAM_READ),
     # NPS: the client's sponsor (or the head of CS for them) enters the check-in
     "reporting:sponsor_home": ("get", None, expect(403, anon=LOGIN, sponsor=200, other_sponsor=200)),
     "reporting:checkin": (
