@@ -69,3 +69,13 @@ def test_the_embedded_default_and_the_services(env, engine, broker):
     result = run_manage("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == [f"django.db.backends.{engine}", broker, "True"]
+
+
+def test_with_redis_the_cache_is_the_one_whose_outage_is_a_miss():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
+    result = run_manage("shell", "-c", code, REDIS_URL="redis://cache:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == [
+        "csops.cache.ResilientRedisCache",
+        "django.contrib.sessions.backends.db",  # sessions never depend on the cache
+    ]
