@@ -146,9 +146,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Behind BEHIND_TLS_PROXY (production only) the client's address is the entry the trusted proxy
+# appended to X-Forwarded-For, TRUSTED_PROXY_COUNT proxies deep; otherwise REMOTE_ADDR, and the
+# header (which anyone can write) is ignored (people/lockout.py).
+BEHIND_TLS_PROXY = not DEBUG and envbool("BEHIND_TLS_PROXY", True)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) if BEHIND_TLS_PROXY else 0
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "people.lockout.client_address"
+# Locked per username and address (someone else's wrong guesses never lock you out), and per
+# address across usernames at a higher limit (people.lockout.AddressLimitHandler).
+AXES_HANDLER = "people.lockout.AddressLimitHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password-reset emails an hour: to one email address, and requests from one client address.
+CSOPS_PASSWORD_RESETS_PER_EMAIL = env.int("CSOPS_PASSWORD_RESETS_PER_EMAIL", default=3)
+CSOPS_PASSWORD_RESETS_PER_ADDRESS = env.int("CSOPS_PASSWORD_RESETS_PER_ADDRESS", default=10)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
@@ -273,7 +288,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-    if envbool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

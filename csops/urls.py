@@ -1,11 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clients.views import my_week
-from people.forms import QueuedPasswordResetForm
-from people.views import calendar_feed, home
+from people.views import PasswordResetView, calendar_feed, home
 from reporting.views import survey
 
 from .views import bench_bare
@@ -15,11 +13,8 @@ admin.site.site_title = "CS Ops admin"
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-        name="password_reset",
-    ),
+    # before django.contrib.auth.urls: the reset page with its hourly limits
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-week/", my_week, name="my_week"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),

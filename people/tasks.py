@@ -5,6 +5,8 @@ from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
+from .models import Throttle
+
 log = logging.getLogger(__name__)
 
 
@@ -23,9 +25,12 @@ def send_email(*, subject: str, body: str, to: list[str], html: str = "") -> int
 
 @shared_task
 def clear_expired_sessions() -> int:
-    """Daily housekeeping: what `manage.py clearsessions` does. Idempotent by nature."""
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    log.info("cleared %d expired session(s)", deleted)
+    """Daily housekeeping: what `manage.py clearsessions` does, and the throttles' past windows.
+    Idempotent by nature."""
+    now = timezone.now()
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    throttles, _ = Throttle.objects.filter(expires_at__lt=now).delete()
+    log.info("cleared %d expired session(s) and %d past throttle window(s)", deleted, throttles)
     return deleted
 
 

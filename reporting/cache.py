@@ -33,6 +33,7 @@ IGNORED_TABLES = frozenset(
         "axes_accessattempt",
         "axes_accesslog",
         "axes_accessfailurelog",
+        "people_throttle",
         "reporting_dataversion",
     }
 )
