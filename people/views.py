@@ -109,10 +109,14 @@ def calendar_feed(request, token):
 # --- PDPs ----------------------------------------------------------------------------------------------
 
 
+# A PDP (salary outcome included) is for the person, their line manager and the head of CS. Admins
+# configure the system and see none unless they also hold one of those roles.
+
+
 def _pdps_visible_to(user):
-    """Your own PDP; those of the people you line-manage; all of them for the head of CS and admins."""
+    """Your own PDP; those of the people you line-manage; all of them for the head of CS."""
     qs = Pdp.objects.select_related("staff", "staff__profile__line_manager")
-    if perms.is_head_of_cs(user) or perms.is_admin(user):
+    if perms.is_head_of_cs(user):
         return qs
     return qs.filter(Q(staff=user) | Q(staff__profile__line_manager=user))
 
@@ -128,11 +132,11 @@ def _pdp_for(user, pk, manage=False):
 
 def _may_manage_pdp(user, pdp):
     manager = getattr(getattr(pdp.staff, "profile", None), "line_manager_id", None)
-    return perms.is_head_of_cs(user) or perms.is_admin(user) or manager == user.id
+    return perms.is_head_of_cs(user) or manager == user.id
 
 
 def _managed_staff(user):
-    if perms.is_head_of_cs(user) or perms.is_admin(user):
+    if perms.is_head_of_cs(user):
         return staff_users()
     return staff_users().filter(profile__line_manager=user)
 
