@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -29,8 +28,5 @@ urlpatterns = [
     # `make bench` compares every key page with this bare view (same middleware, same login)
     path("bench/bare/", bench_bare, name="bench_bare"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_URL, in any mode: uploads (signed contracts) go out only through views that
+# check who may see them (commercial:contract_document).

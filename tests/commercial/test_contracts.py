@@ -100,3 +100,37 @@ def test_contract_changes_are_kept_in_history(world, login):
     )
     statuses = list(contract.history.order_by("history_date").values_list("status", "history_user__username"))
     assert statuses == [("sent", None), ("signed", "head")]
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """The URLs as `make run` (DEBUG=1) builds them."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import csops.urls
+
+    settings.DEBUG = True
+    importlib.reload(csops.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(csops.urls)
+    clear_url_caches()
+
+
+def test_media_is_never_served_unauthenticated_not_even_under_debug(world, client, debug_urls, settings):
+    contract = ContractFactory(client=world.client)
+    contract.document.save("signed.pdf", SimpleUploadedFile("signed.pdf", PDF))
+    direct = f"/{settings.MEDIA_URL.strip('/')}/{contract.document.name}"
+    assert client.get(direct).status_code == 404
+    assert login_as(client, world.other_sponsor).get(direct).status_code == 404
+    # the permission-checked view is the only way to the file
+    download = reverse("commercial:contract_document", args=[contract.pk])
+    assert login_as(client, world.team_am).get(download).status_code == 200
+
+
+def login_as(client, user):
+    client.force_login(user)
+    return client
