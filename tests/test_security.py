@@ -57,3 +57,34 @@ def test_a_client_page_in_the_admin_cannot_delete_its_contacts_inline(client, su
     client.force_login(superuser)
     page = client.get(reverse("admin:clients_client_change", args=[contact.client.pk])).content.decode()
     assert "contacts-0-DELETE" not in page
+
+
+# --- Cache-Control ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    ["/my-week/", "/clients/", "/reporting/portfolio/", "/people/pdps/"],
+)
+def test_logged_in_pages_are_private_to_the_browser(world, login, url):
+    response = login(world.head).get(url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_page_kept_by_the_per_person_cache_is_private_too(world, login, settings):
+    settings.CSOPS_PAGE_CACHE_SECONDS = 60
+    c = login(world.team_am)
+    c.cookies["csrftoken"] = "a" * 32
+    c.get("/my-week/")
+    assert "private" in c.get("/my-week/")["Cache-Control"]
+
+
+def test_a_logged_in_download_is_private(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import ContractFactory
+
+    contract = ContractFactory(client=world.client)
+    contract.document.save("signed.pdf", SimpleUploadedFile("signed.pdf", b"%PDF-1.4"))
+    response = login(world.team_am).get(reverse("commercial:contract_document", args=[contract.pk]))
+    assert "private" in response["Cache-Control"]
