@@ -88,3 +88,44 @@ def test_a_logged_in_download_is_private(world, login):
     contract.document.save("signed.pdf", SimpleUploadedFile("signed.pdf", b"%PDF-1.4"))
     response = login(world.team_am).get(reverse("commercial:contract_document", args=[contract.pk]))
     assert "private" in response["Cache-Control"]
+
+
+# --- Content-Security-Policy --------------------------------------------------------------------
+def directives(response):
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("url", ["/my-week/", "/clients/", "/reporting/portfolio/", "/reporting/nps/"])
+def test_pages_send_a_content_security_policy(world, login, url):
+    policy = directives(login(world.head).get(url))
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]  # no inline script, no eval
+    assert policy["style-src"] == ["'self'"]  # no inline style either
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+
+
+def test_the_login_page_sends_it_too(client):
+    assert directives(client.get(reverse("login")))["script-src"] == ["'self'"]
+
+
+def served_templates():
+    """Every HTML template a browser gets (PDF and email templates are never served as HTML)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    paths = [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]
+    return sorted(str(p.relative_to(root)) for p in paths if not {"pdf", "email", ".venv"} & set(p.parts))
+
+
+@pytest.mark.parametrize("template", served_templates())
+def test_no_template_has_inline_script_or_style(template):
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / template).read_text()
+    assert not re.search(r"\son[a-z]+=", source), "inline event handler"
+    assert " style=" not in source and "<style" not in source, "inline style"
+    assert not re.search(r"<script(?![^>]*\ssrc=)", source), "inline <script>"
