@@ -225,3 +225,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+class Throttle(models.Model):
+    """How many times something was done in one fixed window (password-reset emails per address and
+    per email address an hour). One row per key and window, claimed with a conditional UPDATE so two
+    requests at once cannot both take the last slot. Expired rows are swept daily."""
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # throttle_claim's get_or_create relies on it: one counter per key and window
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_one_per_window")
+        ]
+        # the daily sweep (people.tasks.clear_expired_sessions)
+        indexes = [models.Index(fields=["expires_at"], name="throttle_expiry")]
+
+    def __str__(self):
+        return f"{self.key} since {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from csops.rows import BATCH_SIZE, RunReport
 
-from .models import Pdp
+from .models import Pdp, Throttle
 from .outbox import outbox_deliver
 from .selectors import heads_of_cs
 from .services import Notice, notify_each
@@ -25,9 +25,12 @@ def deliver_outbox() -> dict:
 
 @shared_task
 def clear_expired_sessions() -> int:
-    """Daily housekeeping: what `manage.py clearsessions` does. Idempotent by nature."""
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    log.info("cleared %d expired session(s)", deleted)
+    """Daily housekeeping: what `manage.py clearsessions` does, and the throttles' past windows.
+    Idempotent by nature."""
+    now = timezone.now()
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    throttles, _ = Throttle.objects.filter(expires_at__lt=now).delete()
+    log.info("cleared %d expired session(s) and %d past throttle window(s)", deleted, throttles)
     return deleted
 
 

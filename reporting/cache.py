@@ -33,6 +33,7 @@ IGNORED_TABLES = frozenset(
         "axes_accessattempt",
         "axes_accesslog",
         "axes_accessfailurelog",
+        "people_throttle",
         "reporting_dataversion",
         # derived artefacts and delivery bookkeeping: no page reads them as data
         "reporting_meetingpack",

@@ -201,11 +201,12 @@ MATRIX = {
     # the secret token is the credential: calendar apps cannot log in
     "calendar_feed": ("get", feed_kwargs, expect(200)),
     "people:pdp_list": ("get", None, expect(200, anon=LOGIN)),
-    "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
-    "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200, admin=200)),
-    "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
-    "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
-    "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
+    # PDPs: the person, their line manager and the head of CS; admins configure and see none
+    "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200)),
+    "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200)),
+    "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
+    "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
+    "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
     "reporting:matrix": ("get", None, MATRIX_SCREEN),
     "reporting:plan_edit": ("get", client_kwargs, TEAM_WRITE),
     "reporting:plan_reset": ("post", client_kwargs, TEAM_WRITE_POST),
