@@ -1,7 +1,7 @@
 """CS Ops settings: one module, every value from the environment with an explicit default.
 
 Embedded default (no services needed): SQLite in var/ and a filesystem Celery broker in var/broker/.
-Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
+Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
 from datetime import timedelta
@@ -40,7 +40,16 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SITE_NAME = env.str("SITE_NAME", default="CS Ops")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address links in emails, survey links and the iCal feed start with. In development it follows
+# the port being served (`make run PORT=8001` passes SITE_URL; PORT alone is read too); in production
+# there is no sensible guess, so a missing SITE_URL stops the process as a missing SECRET_KEY does.
+if DEBUG:
+    SITE_URL = env.str("SITE_URL", default="") or f"http://127.0.0.1:{env.str('PORT', default='') or 8000}"
+else:
+    SITE_URL = env.str("SITE_URL")
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
 # Dashboards (weekly meet agenda, portfolio, NPS) cache what they read under the data version;
 # 0 turns it off. The cache is Redis when REDIS_URL is set, else each process's memory.
 CSOPS_DASHBOARD_CACHE_SECONDS = env.int("CSOPS_DASHBOARD_CACHE_SECONDS", default=300)
