@@ -7,6 +7,7 @@ Every function that a beat task calls is idempotent: rows are created with uniqu
 import datetime
 import logging
 from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
@@ -90,13 +91,30 @@ def _display(field, value):
     return dict(Cadence.choices).get(value, "to be set").lower() if value else "to be set"
 
 
+def _same(field, a, b) -> bool:
+    """Whether a plan's value and the matrix's agree: as values, never as their text.
+
+    A budget read back from the database is Decimal("0.00") where the matrix says 0; compared as
+    strings they differed, so plans were falsely "edited by hand" and got "£0 → £0" notes.
+    """
+    if field == "entertainment_budget":
+        return Decimal(str(a or 0)) == Decimal(str(b or 0))
+    if field == "live_dashboard":
+        return bool(a) == bool(b)
+    return (a or "") == (b or "")
+
+
+def _departures(plan, matrix) -> list[str]:
+    """The matrix-derived fields (never the notes or call details) where the plan differs."""
+    return [f for f in PLAN_FIELDS if not _same(f, getattr(plan, f), matrix[f])]
+
+
 def plan_differences(plan) -> list[tuple[str, str, str]]:
     """(what, the plan's value, the matrix's value) wherever a hand-edited plan departs from the matrix."""
     matrix = matrix_values(plan.client)
     return [
-        (label, _display(f, getattr(plan, f)), _display(f, matrix[f]))
-        for f, label in PLAN_FIELDS.items()
-        if str(getattr(plan, f)) != str(matrix[f])
+        (PLAN_FIELDS[f], _display(f, getattr(plan, f)), _display(f, matrix[f]))
+        for f in _departures(plan, matrix)
     ]
 
 
@@ -121,9 +139,8 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
         return "Comms plan created from the matrix."
     matrix = matrix_values(client)
     changes = [
-        f"{label} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
-        for f, label in PLAN_FIELDS.items()
-        if str(getattr(plan, f)) != str(matrix[f])
+        f"{PLAN_FIELDS[f]} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
+        for f in _departures(plan, matrix)
     ]
     if not changes:
         return ""
@@ -149,7 +166,7 @@ def comms_plan_update(*, plan, by, **fields) -> CommsPlan:
     for name, value in fields.items():
         setattr(plan, name, value)
     matrix = matrix_values(plan.client)
-    plan.customised = any(str(getattr(plan, f)) != str(matrix[f]) for f in PLAN_FIELDS)
+    plan.customised = bool(_departures(plan, matrix))
     plan.last_change_note = f"Edited by {by.get_full_name() or by.username}."
     plan.full_clean()
     plan.save()
