@@ -35,6 +35,7 @@ from .models import (
     quarter_label,
     quarter_start,
 )
+from .schedule import call_dates, report_dates
 
 log = logging.getLogger(__name__)
 
@@ -186,42 +187,6 @@ def comms_plan_reset(*, plan, by) -> CommsPlan:
 
 
 # --- occurrences -------------------------------------------------------------------------------------
-
-
-def _first_weekday_of_month(year, month, weekday):
-    day = datetime.date(year, month, 1)
-    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
-
-
-def _working_day(day):
-    """Reports due on a weekend are due the Monday after."""
-    return day + datetime.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
-
-
-def call_dates(plan, start, end):
-    cadence, weekday = plan.call_cadence, plan.call_weekday
-    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    if cadence == Cadence.WEEKLY:
-        return [d for d in days if d.weekday() == weekday]
-    if cadence == Cadence.FORTNIGHTLY:
-        anchor = plan.anchor_date - datetime.timedelta(days=plan.anchor_date.weekday())
-        return [d for d in days if d.weekday() == weekday and ((d - anchor).days // 7) % 2 == 0]
-    if cadence == Cadence.MONTHLY:
-        return [d for d in days if d == _first_weekday_of_month(d.year, d.month, weekday)]
-    if cadence == Cadence.INITIAL_ONLY:
-        first = plan.anchor_date + datetime.timedelta(days=(weekday - plan.anchor_date.weekday()) % 7)
-        return [first] if start <= first <= end else []
-    return []
-
-
-def report_dates(plan, start, end):
-    cadence = plan.report_cadence
-    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    if cadence == Cadence.WEEKLY:  # weekly reports go out on Fridays
-        return [d for d in days if d.weekday() == 4]
-    if cadence in (Cadence.MONTHLY, Cadence.FORTNIGHTLY):  # monthly reports by the 5th (a working day)
-        return sorted({_working_day(datetime.date(d.year, d.month, 5)) for d in days} & set(days))
-    return []
 
 
 def plans_in_play():
