@@ -90,7 +90,7 @@ def test_a_misspelt_boolean_fails_loudly():
 @pytest.mark.parametrize(
     "env, engine, broker",
     [
-        ({}, "sqlite3", "filesystem://"),
+        ({}, "sqlite3", "filesystem://localhost/"),
         (
             {"DATABASE_URL": "postgres://u@db:5432/csops", "REDIS_URL": "redis://cache:6379/0"},
             "postgresql",
