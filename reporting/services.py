@@ -50,6 +50,11 @@ PLAN_FIELDS = {
 }
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 action", "2 actions": a count people read in a notification."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 # --- comms plans -------------------------------------------------------------------------------------
 
 
@@ -119,6 +124,43 @@ def plan_differences(plan) -> list[tuple[str, str, str]]:
     ]
 
 
+def plan_occurrences_sync(*, plan, today=None) -> None:
+    """Bring a client's future due occurrences into line with its plan, at once.
+
+    Beat generates occurrences each morning and leaves existing rows alone, so a cadence change
+    showed the old schedule under "Coming up" until the next run. Due rows from today on that the
+    plan no longer makes are removed, those it now makes (to the usual horizon) created, and call
+    times follow the plan. Done and missed rows are history and stay.
+    """
+    today = today or timezone.localdate()
+    end = today + datetime.timedelta(days=HORIZON_DAYS)
+    client = plan.client
+    in_play = client.archived_at is None and client.status in (Client.Status.ACTIVE, Client.Status.ONBOARDING)
+    wanted = {
+        Occurrence.Kind.CALL: set(call_dates(plan, today, end)) if in_play else set(),
+        Occurrence.Kind.REPORT: set(report_dates(plan, today, end)) if in_play else set(),
+    }
+    future = Occurrence.objects.filter(client=client, status=Occurrence.Status.DUE, due_date__gte=today)
+    for kind, dates in wanted.items():
+        future.filter(kind=kind).exclude(due_date__in=dates).delete()
+    future.filter(kind=Occurrence.Kind.CALL).exclude(due_time=plan.call_time).update(due_time=plan.call_time)
+    lead = client.memberships.filter(is_lead=True).values_list("user_id", flat=True).first()
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                client=client,
+                kind=kind,
+                due_date=day,
+                due_time=plan.call_time if kind == Occurrence.Kind.CALL else None,
+                assignee_id=lead,
+            )
+            for kind, dates in wanted.items()
+            for day in sorted(dates)
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def comms_plan_create(*, client, by=None) -> CommsPlan:
     plan, _ = CommsPlan.objects.get_or_create(
@@ -159,6 +201,7 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
     plan.last_change_note = f"{prefix}{'; '.join(changes)}."
     plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
     plan.save()
+    plan_occurrences_sync(plan=plan)
     return plan.last_change_note
 
 
@@ -171,6 +214,7 @@ def comms_plan_update(*, plan, by, **fields) -> CommsPlan:
     plan.last_change_note = f"Edited by {by.get_full_name() or by.username}."
     plan.full_clean()
     plan.save()
+    plan_occurrences_sync(plan=plan)
     return plan
 
 
@@ -183,6 +227,7 @@ def comms_plan_reset(*, plan, by) -> CommsPlan:
     plan.customised = False
     plan.last_change_note = f"Reset to the matrix by {by.get_full_name() or by.username}."
     plan.save()
+    plan_occurrences_sync(plan=plan)
     return plan
 
 
@@ -660,8 +705,9 @@ def meet_pack_notify(*, today) -> int:
             url=reverse("reporting:meetings"),
             subject=f"Weekly CS meet, w/c {monday:%d %b}: the agenda pack is ready",
             body=(
-                f"{outstanding} actions outstanding from earlier meets, {flags} open flags, "
-                f"{due} contracts up for renewal in the next 90 days. Open the meet to run it and "
+                f"{counted(outstanding, 'action')} outstanding from earlier meets, "
+                f"{counted(flags, 'open flag')}, {counted(due, 'contract')} up for renewal in the next "
+                "90 days. Open the meet to run it and "
                 "download the PDF pack."
             ),
         )
@@ -688,6 +734,9 @@ def satisfaction_report_notify(*, today) -> int:
             key=f"satisfaction-{month:%Y-%m}",
             url=reverse("reporting:satisfaction") + f"?month={month:%Y-%m}",
             subject=f"Client satisfaction, {month:%B %Y}: {verdict}",
-            body=f"{data['rated']} of {data['active']} accounts rated; {data['below_target']} below target.",
+            body=(
+                f"{data['rated']} of {counted(data['active'], 'account')} rated; "
+                f"{data['below_target']} below target."
+            ),
         )
     return sent

@@ -1,13 +1,15 @@
+import datetime as dt
 import importlib
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from clients.models import Client
 from commercial.models import EntertainmentBudget
 from onboarding.models import CsPrice
-from reporting.models import CommsPlan, ReportingBand
+from reporting.models import CommsPlan, Occurrence, ReportingBand
 from reporting.services import comms_plan_create
 
 from ..factories import ClientFactory, ProjectClientFactory
@@ -395,3 +397,46 @@ def test_the_repair_migration_clears_false_customisations_and_no_op_notes(world,
         repair.clean_note("Matrix changed: reports monthly → weekly.")
         == "Matrix changed: reports monthly → weekly."
     )
+
+
+def test_the_plan_form_names_the_matrix_cadences_in_words(world, login):
+    small = ProjectClientFactory(project_value=Decimal("3000"))
+    from ..factories import MembershipFactory
+
+    MembershipFactory(client=small, user=world.team_am, is_lead=True)
+    html = login(world.team_am).get(reverse("reporting:plan_edit", args=[small.pk])).content.decode()
+    assert "reports at the end, calls initial call only" in html
+    assert "at_end" not in html.split("<form")[0] and "initial_only" not in html.split("<form")[0]
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_coming_up_follows_a_cadence_change_at_once(world, login):
+    from reporting.services import occurrences_generate
+
+    comms_plan_create(client=world.client)  # weekly calls on Tuesdays, monthly reports
+    CommsPlan.objects.filter(client=world.client).update(anchor_date=dt.date(2026, 11, 23))
+    occurrences_generate(today=dt.date(2026, 11, 23))
+    past = Occurrence.objects.create(
+        client=world.client, kind="call", due_date=dt.date(2026, 11, 17), status="missed"
+    )
+    c = login(world.team_am)
+    c.post(
+        reverse("reporting:plan_edit", args=[world.client.pk]),
+        {**PLAN_FORM, "call_cadence": "fortnightly", "call_weekday": "3", "call_time": "14:30"},
+    )
+    calls = list(
+        Occurrence.objects.filter(client=world.client, kind="call", status="due").values_list(
+            "due_date", "due_time"
+        )
+    )
+    # fortnightly Thursdays from the anchor's week, to the four-week horizon: no Tuesdays left over
+    assert calls == [(dt.date(2026, 11, 26), dt.time(14, 30)), (dt.date(2026, 12, 10), dt.time(14, 30))]
+    assert Occurrence.objects.filter(pk=past.pk, status="missed").exists()  # history stays
+    page = c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "call Thu 26 Nov" in page and "call Tue 24 Nov" not in page
+    c.post(reverse("reporting:plan_reset", args=[world.client.pk]))  # weekly again, still on Thursdays
+    assert list(
+        Occurrence.objects.filter(client=world.client, kind="call", status="due").values_list(
+            "due_date", flat=True
+        )
+    ) == [dt.date(2026, 11, 26), dt.date(2026, 12, 3), dt.date(2026, 12, 10), dt.date(2026, 12, 17)]
