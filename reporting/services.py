@@ -130,7 +130,8 @@ def plan_occurrences_sync(*, plan, today=None) -> None:
     Beat generates occurrences each morning and leaves existing rows alone, so a cadence change
     showed the old schedule under "Coming up" until the next run. Due rows from today on that the
     plan no longer makes are removed, those it now makes (to the usual horizon) created, and call
-    times follow the plan. Done and missed rows are history and stay.
+    times follow the plan. Done and missed rows are history and stay. A client beat does not plan
+    for (paused, lost, archived) is left with no future due rows, as beat would leave it.
     """
     today = today or timezone.localdate()
     end = today + datetime.timedelta(days=HORIZON_DAYS)
