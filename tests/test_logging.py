@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from people.tasks import send_email
+from people.outbox import email_enqueue, outbox_deliver
 
 from .test_settings import ROOT, run_manage
 
@@ -63,9 +63,10 @@ def test_the_development_worker_logs_each_email_in_one_line_and_files_it(setting
     settings.EMAIL_BACKEND = "csops.mail.LoggedFileBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
     with caplog.at_level(logging.INFO):
-        send_email(
+        email_enqueue(
             subject="Call tomorrow: Northwind", body="Rapport, delivery…\n" * 40, to=["amy@example.com"]
         )
+        outbox_deliver()
     logged = [r.getMessage() for r in caplog.records if r.name == "csops.mail"]
     assert len(logged) == 1 and logged[0].startswith("email 'Call tomorrow: Northwind' to amy@example.com")
     assert "Rapport" not in caplog.text
