@@ -48,11 +48,13 @@ class ReportingBand(models.Model):
             models.UniqueConstraint(
                 fields=["engagement_type", "min_amount"],
                 name="band_unique_start",
+                violation_error_code="duplicate",
                 violation_error_message="Two bands of this engagement start at the same amount: remove one.",
             ),
             models.CheckConstraint(
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gte=models.F("min_amount")),
                 name="band_max_not_below_min",
+                violation_error_message="A band cannot end before it starts (its “to” is below its “from”).",
             ),
         ]
 
@@ -153,7 +155,9 @@ class CommsPlan(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(entertainment_budget__gte=0), name="commsplan_budget_not_negative"
+                condition=Q(entertainment_budget__gte=0),
+                name="commsplan_budget_not_negative",
+                violation_error_message="The entertainment budget cannot be negative.",
             ),
         ]
 
@@ -200,7 +204,11 @@ class Occurrence(models.Model):
         ordering = ["due_date", "kind"]
         constraints = [
             # generation runs daily and may run twice or on two workers: one row per client, kind and day
-            models.UniqueConstraint(fields=["client", "kind", "due_date"], name="occurrence_once_per_day"),
+            models.UniqueConstraint(
+                fields=["client", "kind", "due_date"],
+                name="occurrence_once_per_day",
+                violation_error_message="This client already has one of these due that day.",
+            ),
         ]
         indexes = [
             models.Index(fields=["assignee", "status", "due_date"], name="occurrence_assignee_due"),
@@ -259,12 +267,20 @@ class NpsCheckIn(models.Model):
         ordering = ["-quarter", "client__name"]
         constraints = [
             # one check-in per client per quarter: a second entry edits the first, never duplicates
-            models.UniqueConstraint(fields=["client", "quarter"], name="nps_one_per_client_quarter"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__lte=10), name="nps_score_0_to_10"
+            models.UniqueConstraint(
+                fields=["client", "quarter"],
+                name="nps_one_per_client_quarter",
+                violation_error_message="This client already has a check-in for that quarter: edit that one.",
             ),
             models.CheckConstraint(
-                condition=Q(status="due") | Q(score__isnull=False), name="nps_done_has_score"
+                condition=Q(score__isnull=True) | Q(score__lte=10),
+                name="nps_score_0_to_10",
+                violation_error_message="A score runs from 0 to 10.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(score__isnull=False),
+                name="nps_done_has_score",
+                violation_error_message="A check-in that is done needs the score the client gave.",
             ),
         ]
 
@@ -300,7 +316,11 @@ class Meeting(models.Model):
         ordering = ["-held_on", "kind"]
         constraints = [
             # one record per meeting per day: opening the meet twice reopens the same record
-            models.UniqueConstraint(fields=["kind", "held_on"], name="meeting_one_per_kind_per_day"),
+            models.UniqueConstraint(
+                fields=["kind", "held_on"],
+                name="meeting_one_per_kind_per_day",
+                violation_error_message="There is already a meeting of this kind on that day: open that one.",
+            ),
         ]
 
     def __str__(self):
@@ -334,7 +354,11 @@ class SurveyResponse(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__lte=10), name="survey_score_0_to_10"),
+            models.CheckConstraint(
+                condition=Q(score__lte=10),
+                name="survey_score_0_to_10",
+                violation_error_message="Choose a score from 0 to 10.",
+            ),
         ]
 
     def __str__(self):
