@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='escalationrule',
             name='escalation_one_agency_rule_per_matter',
-            constraint=models.UniqueConstraint(condition=models.Q(('client__isnull', True)), fields=('matter',), name='escalation_one_agency_rule_per_matter', violation_error_message='There is already an agency-wide rule for this: edit that one.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('client__isnull', True)), fields=('matter',), name='escalation_one_agency_rule_per_matter', violation_error_code='duplicate', violation_error_message='There is already an agency-wide rule for this: edit that one.'),
         ),
         migrations.AlterConstraint(
             model_name='flag',

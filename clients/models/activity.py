@@ -294,6 +294,7 @@ class EscalationRule(models.Model):
                 fields=["matter"],
                 condition=Q(client__isnull=True),
                 name="escalation_one_agency_rule_per_matter",
+                violation_error_code="duplicate",  # the agency rules screen names both rows
                 violation_error_message="There is already an agency-wide rule for this: edit that one.",
             ),
         ]
