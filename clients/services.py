@@ -21,7 +21,7 @@ def client_create(
     return client
 
 
-PLAN_INPUTS = ("engagement_type", "monthly_spend", "project_value", "propensity", "bespoke_plan")
+PLAN_INPUTS = ("engagement_type", "monthly_spend", "project_value", "currency", "propensity", "bespoke_plan")
 
 
 @transaction.atomic
@@ -44,6 +44,8 @@ def _spend_reason(before, after) -> str:
         unit = "/month" if after.engagement_type == "retained" else ""
         old = f"£{before.amount:,.0f}" if before.amount is not None else "none"
         return f"Spend changed {old} → £{after.amount:,.0f}{unit}"
+    if before.currency != after.currency:
+        return f"Currency changed {before.currency} → {after.currency}"
     if before.propensity != after.propensity:
         return f"Propensity changed {before.get_propensity_display()} → {after.get_propensity_display()}"
     return "Bespoke override changed"

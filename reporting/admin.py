@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from csops.readonly_admin import ReadOnlyAdminMixin
 
-from .models import ReportingBand
+from .models import ExchangeRate, ReportingBand
+from .tasks import refresh_all_plans
 
 
 @admin.register(ReportingBand)
@@ -12,3 +14,16 @@ class ReportingBandAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["engagement_type", "report_cadence", "call_cadence", "live_dashboard"]
     screen_url_name = "reporting:matrix"
     screen_title = "reporting matrix"
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(SimpleHistoryAdmin):
+    """Admins set what a EUR or USD is worth in pounds; the spend bands are in pounds."""
+
+    list_display = ["currency", "rate", "set_at"]
+    readonly_fields = ["set_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # a new rate can move foreign-currency clients between bands: their plans follow the matrix
+        transaction.on_commit(lambda: refresh_all_plans.delay())

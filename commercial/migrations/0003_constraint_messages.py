@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0010_constraint_messages'),
         ('commercial', '0002_default_entertainment_matrix'),
-        ('reporting', '0008_constraint_messages'),
+        ('reporting', '0008_constraint_messages_exchange_rates'),
     ]
 
     operations = [
