@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from reporting.models import money
+
 from .models import AccountTeamMembership, Client
 
 
@@ -42,8 +44,8 @@ def client_update(*, client, by, form) -> tuple[Client, str]:
 def _spend_reason(before, after) -> str:
     if before.amount != after.amount or before.engagement_type != after.engagement_type:
         unit = "/month" if after.engagement_type == "retained" else ""
-        old = f"£{before.amount:,.0f}" if before.amount is not None else "none"
-        return f"Spend changed {old} → £{after.amount:,.0f}{unit}"
+        old = money(round(before.amount), before.currency) if before.amount is not None else "none"
+        return f"Spend changed {old} → {money(round(after.amount), after.currency)}{unit}"
     if before.currency != after.currency:
         return f"Currency changed {before.currency} → {after.currency}"
     if before.propensity != after.propensity:
