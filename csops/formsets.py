@@ -47,9 +47,11 @@ class MatrixFormSetMixin:
             for field, errors in form.errors.items():
                 name = "" if field == NON_FIELD_ERRORS else f"{form.fields[field].label}: "
                 lines.extend(f"{self._label(i, form)}: {name}{error}" for error in errors)
-        rows = [form for _, form in kept if not form.errors]
         position = {form: i for i, form in kept}
-        for involved, sentence in self.table_problems(rows):
+        # the whole-table checks read the table as it will be saved: only once every row is readable
+        # (a row with a bad amount would otherwise show up as a gap between its neighbours)
+        problems = [] if lines else self.table_problems([form for _, form in kept])
+        for involved, sentence in problems:
             for form in involved:
                 form.add_error(None, sentence)
             numbers = [str(position[form] + 1) for form in involved]

@@ -161,3 +161,13 @@ def test_every_constraint_has_a_sentence_for_people():
         if constraint.violation_error_message == BaseConstraint.default_violation_error_message
     ]
     assert raw == []
+
+
+def test_a_bad_row_is_not_reported_as_a_gap_between_its_neighbours(world, login):
+    page = text(
+        login(world.admin).post(
+            reverse("reporting:matrix"), matrix_post({("retained", 1001): {"max_amount": "900"}})
+        )
+    )
+    assert "This band ends (£900) before it starts (£1,001)" in summary(page)
+    assert "There is a gap" not in page
