@@ -40,8 +40,7 @@ class MatrixFormSetMixin:
             if form.has_changed() or i < self.initial_form_count()
         ]
         kept = [(i, form) for i, form in kept if not self._should_delete_form(form)]
-        for _, form in kept:
-            _drop_duplicate_errors(form)
+        dropped = {form: _drop_duplicate_errors(form) for _, form in kept}
         lines = []
         for i, form in kept:
             for field, errors in form.errors.items():
@@ -57,6 +56,12 @@ class MatrixFormSetMixin:
             numbers = [str(position[form] + 1) for form in involved]
             where = f" (row{'s' if len(numbers) > 1 else ''} {' and '.join(numbers)})" if numbers else ""
             lines.append(f"{sentence}{where}")
+        # a clash the table does not explain (a row someone else saved meanwhile) stands as it was
+        explained = {form for involved, _ in problems for form in involved}
+        for i, form in kept:
+            for error in [] if form in explained else dropped[form]:
+                form.add_error(None, error)
+                lines.append(f"{self._label(i, form)}: {' '.join(error.messages)}")
         if lines:
             count = len(lines)
             raise forms.ValidationError(
@@ -64,10 +69,12 @@ class MatrixFormSetMixin:
             )
 
 
-def _drop_duplicate_errors(form):
+def _drop_duplicate_errors(form) -> list:
+    """Take the row's "already exists" errors off it, and return them."""
     errors = form.errors.get(NON_FIELD_ERRORS)
     if not errors:
-        return
+        return []
+    dropped = [e for e in errors.as_data() if e.code == DUPLICATE]
     kept = [e for e in errors.as_data() if e.code != DUPLICATE]
     if kept:
         form._errors[NON_FIELD_ERRORS] = form.error_class(
@@ -75,3 +82,4 @@ def _drop_duplicate_errors(form):
         )
     else:
         del form._errors[NON_FIELD_ERRORS]
+    return dropped

@@ -171,3 +171,15 @@ def test_a_bad_row_is_not_reported_as_a_gap_between_its_neighbours(world, login)
     )
     assert "This band ends (£900) before it starts (£1,001)" in summary(page)
     assert "There is a gap" not in page
+
+
+def test_a_price_someone_else_saved_meanwhile_still_stops_the_save(world, login):
+    prices = list(CsPrice.objects.select_related("industry"))  # the page as it was loaded
+    industry = world.client.industry
+    CsPrice.objects.create(industry=industry, client_size="large", service="ppc", monthly_fee=300)
+    row = {"industry": str(industry.pk), "client_size": "large", "service": "ppc", "monthly_fee": "350"}
+    response = login(world.admin).post(reverse("onboarding:pricing_matrix"), pricing_post(prices, [row]))
+    assert response.status_code == 200
+    page = text(response)
+    assert "This industry, size and service already has a price: keep one row." in row_html(page, len(prices))
+    assert CsPrice.objects.filter(industry=industry).count() == 1
