@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from reporting.models import ReportingBand
+from reporting.models import BandTable, ReportingBand
 
 from .models import Client, EngagementType, Tier, cs_team_users
 
@@ -77,7 +77,8 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(memberships__user_id=value, memberships__is_lead=True)
 
     def filter_band(self, queryset, name, value):
-        return queryset.filter(value.amount_q())
+        # bands are in pounds: other currencies are converted at the admin-set rate first
+        return BandTable.load().with_pounds(queryset).filter(value.amount_q())
 
     def filter_archived(self, queryset, name, value):
         return {"only": queryset.archived(), "all": queryset}.get(value, queryset.active())

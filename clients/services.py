@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from reporting.models import money
+
 from .models import AccountTeamMembership, Client
 
 
@@ -21,7 +23,7 @@ def client_create(
     return client
 
 
-PLAN_INPUTS = ("engagement_type", "monthly_spend", "project_value", "propensity", "bespoke_plan")
+PLAN_INPUTS = ("engagement_type", "monthly_spend", "project_value", "currency", "propensity", "bespoke_plan")
 
 
 @transaction.atomic
@@ -42,8 +44,10 @@ def client_update(*, client, by, form) -> tuple[Client, str]:
 def _spend_reason(before, after) -> str:
     if before.amount != after.amount or before.engagement_type != after.engagement_type:
         unit = "/month" if after.engagement_type == "retained" else ""
-        old = f"£{before.amount:,.0f}" if before.amount is not None else "none"
-        return f"Spend changed {old} → £{after.amount:,.0f}{unit}"
+        old = money(round(before.amount), before.currency) if before.amount is not None else "none"
+        return f"Spend changed {old} → {money(round(after.amount), after.currency)}{unit}"
+    if before.currency != after.currency:
+        return f"Currency changed {before.currency} → {after.currency}"
     if before.propensity != after.propensity:
         return f"Propensity changed {before.get_propensity_display()} → {after.get_propensity_display()}"
     return "Bespoke override changed"

@@ -59,10 +59,20 @@ class EntertainmentMatrixForm(forms.Form):
                     error_messages={
                         "min_value": "A budget cannot be negative.",
                         "required": "Enter an amount (0 for none).",
+                        "invalid": "Enter an amount in pounds, e.g. 50 or 49.99.",
+                        "max_digits": "Enter at most £999,999.99.",
+                        "max_decimal_places": "Enter pounds and pence: at most two decimal places.",
+                        "max_whole_digits": "Enter at most £999,999.99.",
                     },
                 )
                 cells.append(self[name])
             self.rows.append((band, cells))
+
+    def summary(self) -> list[str]:
+        """Each bad cell named by its band and propensity, for the top of the page."""
+        return [
+            f"{self.fields[name].label}: {error}" for name, errors in self.errors.items() for error in errors
+        ]
 
     def cells(self):
         for name, value in self.cleaned_data.items():

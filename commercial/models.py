@@ -27,8 +27,16 @@ class EntertainmentBudget(models.Model):
     class Meta:
         ordering = ["band__engagement_type", "band__min_amount", "propensity"]
         constraints = [
-            models.UniqueConstraint(fields=["band", "propensity"], name="entertainment_one_per_cell"),
-            models.CheckConstraint(condition=Q(monthly_budget__gte=0), name="entertainment_not_negative"),
+            models.UniqueConstraint(
+                fields=["band", "propensity"],
+                name="entertainment_one_per_cell",
+                violation_error_message="This band and propensity already have a budget: change that one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_budget__gte=0),
+                name="entertainment_not_negative",
+                violation_error_message="A budget cannot be negative.",
+            ),
         ]
 
     def __str__(self):
@@ -118,9 +126,15 @@ class Contract(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="contract_ends_after_start"
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="contract_ends_after_start",
+                violation_error_message="The contract must end after it starts.",
             ),
-            models.CheckConstraint(condition=Q(value__gte=0), name="contract_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="contract_value_not_negative",
+                violation_error_message="The contract value cannot be negative.",
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 from django import forms
 
+from csops.formsets import MatrixFormSetMixin
+
 from .models import CsPrice
 
 
@@ -8,25 +10,44 @@ class CsPriceForm(forms.ModelForm):
         model = CsPrice
         fields = ["industry", "client_size", "service", "monthly_fee"]
         labels = {"industry": "Industry (empty: any)"}
+        error_messages = {"monthly_fee": {"min_value": "A fee cannot be negative."}}
 
 
-class BaseCsPriceFormSet(forms.BaseModelFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        seen = {}
-        for form in self.forms:
+def _cell(data) -> str:
+    industry = data.get("industry") or "Any industry"
+    size = CsPrice.Size(data["client_size"]).label if data.get("client_size") else "any size"
+    service = CsPrice.Service(data["service"]).label if data.get("service") else "no service"
+    return f"{industry}, {size}, {service}"
+
+
+class BaseCsPriceFormSet(MatrixFormSetMixin, forms.BaseModelFormSet):
+    """One price per industry (or any industry) × client size × service, across the whole table."""
+
+    def row_label(self, form) -> str:
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data and form.instance.pk:
+            instance = form.instance
+            data = {
+                "industry": instance.industry,
+                "client_size": instance.client_size,
+                "service": instance.service,
+            }
+        return _cell(data) if data else "new row"
+
+    def table_problems(self, rows):
+        cells = {}
+        for form in rows:
             data = form.cleaned_data
-            if not data or data.get("DELETE"):
-                continue
-            key = (data.get("industry"), data.get("client_size"), data.get("service"))
-            if key in seen:
-                industry, size, service = key[0] or "any industry", CsPrice.Size(key[1]).label, key[2]
-                raise forms.ValidationError(
-                    f"Two prices for {industry}, {size}, {CsPrice.Service(service).label}: keep one."
-                )
-            seen[key] = form
+            cells.setdefault((data["industry"], data["client_size"], data["service"]), []).append(form)
+        return [
+            (forms_, f"{_cell(forms_[0].cleaned_data)} is priced {_times(len(forms_))}: keep one row.")
+            for forms_ in cells.values()
+            if len(forms_) > 1
+        ]
+
+
+def _times(n: int) -> str:
+    return "twice" if n == 2 else f"{n} times"
 
 
 CsPriceFormSet = forms.modelformset_factory(

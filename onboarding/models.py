@@ -39,14 +39,23 @@ class CsPrice(models.Model):
         ordering = ["industry__name", "client_size", "service"]
         constraints = [
             models.UniqueConstraint(
-                fields=["industry", "client_size", "service"], name="csprice_one_per_cell"
+                fields=["industry", "client_size", "service"],
+                name="csprice_one_per_cell",
+                violation_error_message="This industry, size and service already has a price: keep one row.",
+                violation_error_code="duplicate",
             ),
             models.UniqueConstraint(
                 fields=["client_size", "service"],
                 condition=Q(industry__isnull=True),
                 name="csprice_one_default",
+                violation_error_message="This size and service already has a price for any industry.",
+                violation_error_code="duplicate",
             ),
-            models.CheckConstraint(condition=Q(monthly_fee__gte=0), name="csprice_not_negative"),
+            models.CheckConstraint(
+                condition=Q(monthly_fee__gte=0),
+                name="csprice_not_negative",
+                violation_error_message="A fee cannot be negative.",
+            ),
         ]
 
     def __str__(self):

@@ -66,6 +66,7 @@ class StaffProfile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(capacity_hours__gte=0, capacity_hours__lte=80),
                 name="staffprofile_capacity_range",
+                violation_error_message="Capacity is between 0 and 80 hours a week.",
             ),
         ]
 
@@ -94,7 +95,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="notification_once_per_event",
+                violation_error_message="This person has already been told about this.",
+            )
+        ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
     def __str__(self):
@@ -135,7 +142,13 @@ class Pdp(models.Model):
 
     class Meta:
         ordering = ["-year", "staff__first_name"]
-        constraints = [models.UniqueConstraint(fields=["staff", "year"], name="pdp_one_per_person_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "year"],
+                name="pdp_one_per_person_per_year",
+                violation_error_message="This person already has a PDP for that year: edit that one.",
+            )
+        ]
 
     def __str__(self):
         return f"PDP {self.year}: {self.staff.get_full_name() or self.staff.username}"
@@ -154,7 +167,11 @@ class PdpTarget(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="pdptarget_progress_percent")
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="pdptarget_progress_percent",
+                violation_error_message="Progress runs from 0 to 100%.",
+            )
         ]
 
     def __str__(self):

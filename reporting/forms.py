@@ -6,6 +6,7 @@ from django.utils import timezone
 from clients.activity_forms import ActionForm, StaffChoiceMixin
 from clients.forms import DateInput
 from clients.models import Client, EngagementType, Flag
+from csops.formsets import MatrixFormSetMixin
 
 from .models import Cadence, CommsPlan, Meeting, ReportingBand
 
@@ -74,52 +75,80 @@ class BandForm(forms.ModelForm):
             "live_dashboard",
         ]
         labels = {"min_amount": "From £", "max_amount": "To £ (empty: and above)"}
-
-
-class BaseBandFormSet(forms.BaseModelFormSet):
-    """The matrix as a whole: per engagement type, bands from £0 up, touching, not overlapping, open-ended."""
+        error_messages = {
+            "min_amount": {"min_value": "A band starts at £0 or more."},
+        }
 
     def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
+        data = super().clean()
+        low, high = data.get("min_amount"), data.get("max_amount")
+        if low is not None and high is not None and high < low:
+            # on the field, before the row's CheckConstraint (band_max_not_below_min) would say it
+            self.add_error("max_amount", f"This band ends (£{high:,}) before it starts (£{low:,}).")
+        return data
+
+
+class BaseBandFormSet(MatrixFormSetMixin, forms.BaseModelFormSet):
+    """The matrix as a whole: per engagement type, bands from £0 up, touching, not overlapping, open-ended."""
+
+    def row_label(self, form) -> str:
+        data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+        engagement = data.get("engagement_type") or form.instance.engagement_type
+        low = data.get("min_amount", form.instance.min_amount)
+        if not engagement:
+            return "new band"
+        name = dict(EngagementType.choices)[engagement].lower()
+        return f"{name} band from £{low:,}" if low is not None else f"{name} band"
+
+    def table_problems(self, rows):
         by_type = {value: [] for value in EngagementType.values}
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            data = form.cleaned_data
-            by_type[data["engagement_type"]].append((data["min_amount"], data["max_amount"]))
+        for form in rows:
+            by_type[form.cleaned_data["engagement_type"]].append(form)
         problems = []
-        for engagement, bands in by_type.items():
+        for engagement, forms_ in by_type.items():
             name = dict(EngagementType.choices)[engagement].lower()
-            if not bands:
-                problems.append(f"The {name} matrix needs at least one band.")
+            if not forms_:
+                problems.append(([], f"The {name} matrix needs at least one band."))
                 continue
-            bands.sort(key=lambda b: b[0])
+            forms_.sort(key=lambda f: f.cleaned_data["min_amount"])
+            bands = [(f.cleaned_data["min_amount"], f.cleaned_data["max_amount"]) for f in forms_]
             if bands[0][0] != 0:
-                problems.append(f"The {name} bands must start at £0 (the lowest starts at £{bands[0][0]:,}).")
-            for (low, high), (next_low, _) in zip(bands, bands[1:], strict=False):
+                problems.append(
+                    (
+                        [forms_[0]],
+                        f"The {name} bands must start at £0 (the lowest starts at £{bands[0][0]:,}).",
+                    )
+                )
+            for n in range(len(forms_) - 1):
+                (low, high), (next_low, _) = bands[n], bands[n + 1]
+                both = [forms_[n], forms_[n + 1]]
                 if low == next_low:
-                    problems.append(f"Two {name} bands start at £{low:,}: remove the duplicate.")
+                    problems.append((both, f"Two {name} bands start at £{low:,}: remove the duplicate."))
                 elif high is None:
                     problems.append(
-                        f"The {name} band from £{low:,} is open-ended but another starts at "
-                        f"£{next_low:,}: only the top band may be open-ended."
+                        (
+                            both,
+                            f"The {name} band from £{low:,} is open-ended but another starts at "
+                            f"£{next_low:,}: only the top band may be open-ended.",
+                        )
                     )
                 elif next_low <= high:
-                    problems.append(f"The {name} bands £{low:,}–{high:,} and from £{next_low:,} overlap.")
+                    problems.append(
+                        (both, f"The {name} bands £{low:,}–{high:,} and from £{next_low:,} overlap.")
+                    )
                 elif next_low > high + 1:
                     problems.append(
-                        f"There is a gap in the {name} bands between £{high:,} and £{next_low:,}: "
-                        f"the next band should start at £{high + 1:,}."
+                        (
+                            both,
+                            f"There is a gap in the {name} bands between £{high:,} and £{next_low:,}: "
+                            f"the next band should start at £{high + 1:,}.",
+                        )
                     )
             if bands[-1][1] is not None:
-                problems.append(f"The top {name} band must be open-ended (leave its “to” empty).")
-            for low, high in bands:
-                if high is not None and high < low:
-                    problems.append(f"A {name} band ends (£{high:,}) before it starts (£{low:,}).")
-        if problems:
-            raise forms.ValidationError(problems)
+                problems.append(
+                    ([forms_[-1]], f"The top {name} band must be open-ended (leave its “to” empty).")
+                )
+        return problems
 
 
 BandFormSet = forms.modelformset_factory(

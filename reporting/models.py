@@ -4,10 +4,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, ExpressionWrapper, Q, Value, When
+from django.db.models.functions import Cast, Coalesce
 from simple_history.models import HistoricalRecords
 
-from clients.models import EngagementType
+from clients.models import Client, EngagementType
 
 
 class Cadence(models.TextChoices):
@@ -48,11 +49,13 @@ class ReportingBand(models.Model):
             models.UniqueConstraint(
                 fields=["engagement_type", "min_amount"],
                 name="band_unique_start",
+                violation_error_code="duplicate",
                 violation_error_message="Two bands of this engagement start at the same amount: remove one.",
             ),
             models.CheckConstraint(
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gte=models.F("min_amount")),
                 name="band_max_not_below_min",
+                violation_error_message="A band cannot end before it starts (its “to” is below its “from”).",
             ),
         ]
 
@@ -74,32 +77,121 @@ class ReportingBand(models.Model):
         return amount >= self.min_amount and (self.max_amount is None or amount < self.max_amount + 1)
 
     def amount_q(self) -> Q:
-        """The clients in this band, as a filter on Client (for the client list's band filter)."""
-        field = "monthly_spend" if self.engagement_type == EngagementType.RETAINED else "project_value"
-        q = Q(engagement_type=self.engagement_type, **{f"{field}__gte": self.min_amount})
+        """The clients in this band, as a filter on clients annotated by BandTable.with_pounds()."""
+        q = Q(engagement_type=self.engagement_type, amount_gbp__gte=self.min_amount)
         if self.max_amount is not None:
-            q &= Q(**{f"{field}__lt": self.max_amount + 1})
+            q &= Q(amount_gbp__lt=self.max_amount + 1)
         return q
 
 
-class BandTable:
-    """The reporting matrix loaded once (one query), to give many clients their band without a query each."""
+AGENCY_CURRENCY = "GBP"  # the reporting matrix's bands are in pounds
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
-    def __init__(self, bands):
+
+class ExchangeRate(models.Model):
+    """What one unit of a client's currency is worth in pounds, as an admin set it (Django admin).
+
+    Bands are in pounds; a EUR or USD client is banded at this rate (PRODUCT.md §2, spend band).
+    A currency with no rate leaves its clients unbanded, listed as exceptions on the portfolio.
+    """
+
+    # pounds are the bands' own currency: no rate to set (or to get wrong)
+    currency = models.CharField(
+        max_length=3,
+        choices=[c for c in Client.Currency.choices if c[0] != AGENCY_CURRENCY],
+        unique=True,
+        error_messages={"unique": "This currency already has a rate: change that one."},
+    )
+    rate = models.DecimalField(
+        "£ per unit",
+        max_digits=12,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"), "A rate is more than 0.")],
+        help_text="e.g. 0.86: one euro is worth £0.86.",
+    )
+    set_at = models.DateTimeField("set", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="exchangerate_positive",
+                violation_error_message="A rate is more than 0.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = £{self.rate.normalize():f}"
+
+
+def money(amount, currency: str) -> str:
+    """€2,000 or €2,000.50: the symbol, thousands, and pence only when there are some."""
+    text = f"{amount:,.2f}".removesuffix(".00")
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{currency} {text}"
+
+
+class BandTable:
+    """The reporting matrix and the exchange rates loaded once (two queries), to band many clients."""
+
+    def __init__(self, bands, rates=()):
         self.bands = sorted(bands, key=lambda b: (b.engagement_type, b.min_amount))
+        self.rates = {r.currency: r for r in rates}
 
     @classmethod
     def load(cls) -> "BandTable":
-        return cls(ReportingBand.objects.all())
+        return cls(ReportingBand.objects.all(), ExchangeRate.objects.all())
+
+    def in_pounds(self, client):
+        """The client's spend (or project value) in pounds; None without an amount or a rate."""
+        amount = client.amount
+        if amount is None or client.currency == AGENCY_CURRENCY:
+            return amount
+        rate = self.rates.get(client.currency)
+        return None if rate is None else amount * rate.rate
 
     def for_client(self, client):
-        amount = client.amount
+        amount = self.in_pounds(client)
         if amount is None:
             return None
         for band in self.bands:
             if band.engagement_type == client.engagement_type and band.contains(amount):
                 return band
         return None
+
+    def conversion(self, client) -> dict | None:
+        """What the client page says about a foreign-currency amount (None for pounds)."""
+        if client.currency == AGENCY_CURRENCY or client.amount is None:
+            return None
+        rate = self.rates.get(client.currency)
+        unit = "/month" if client.engagement_type == EngagementType.RETAINED else ""
+        info = {
+            "amount": money(client.amount, client.currency) + unit,
+            "currency": client.currency,
+            "rate": rate,
+        }
+        if rate is not None:
+            info["pounds"] = f"£{client.amount * rate.rate:,.0f}"
+            info["rate_text"] = f"{rate.rate.normalize():f}"
+        return info
+
+    def amount_in_pounds(self):
+        """in_pounds() as SQL, for filtering and grouping clients by band (NULL: no amount or rate)."""
+        amount = Coalesce("monthly_spend", "project_value")
+        out = models.DecimalField(max_digits=20, decimal_places=8)
+        whens = [When(currency=AGENCY_CURRENCY, then=Cast(amount, out))]
+        whens += [
+            When(currency=currency, then=ExpressionWrapper(amount * Value(r.rate), output_field=out))
+            for currency, r in self.rates.items()
+        ]
+        return Case(*whens, default=Value(None, output_field=out), output_field=out)
+
+    def with_pounds(self, queryset):
+        """Clients annotated with `amount_gbp`, which ReportingBand.amount_q() filters on."""
+        return queryset.annotate(amount_gbp=self.amount_in_pounds())
 
 
 class FeedbackCadence(models.TextChoices):
@@ -153,7 +245,9 @@ class CommsPlan(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(entertainment_budget__gte=0), name="commsplan_budget_not_negative"
+                condition=Q(entertainment_budget__gte=0),
+                name="commsplan_budget_not_negative",
+                violation_error_message="The entertainment budget cannot be negative.",
             ),
         ]
 
@@ -200,7 +294,11 @@ class Occurrence(models.Model):
         ordering = ["due_date", "kind"]
         constraints = [
             # generation runs daily and may run twice or on two workers: one row per client, kind and day
-            models.UniqueConstraint(fields=["client", "kind", "due_date"], name="occurrence_once_per_day"),
+            models.UniqueConstraint(
+                fields=["client", "kind", "due_date"],
+                name="occurrence_once_per_day",
+                violation_error_message="This client already has one of these due that day.",
+            ),
         ]
         indexes = [
             models.Index(fields=["assignee", "status", "due_date"], name="occurrence_assignee_due"),
@@ -259,12 +357,20 @@ class NpsCheckIn(models.Model):
         ordering = ["-quarter", "client__name"]
         constraints = [
             # one check-in per client per quarter: a second entry edits the first, never duplicates
-            models.UniqueConstraint(fields=["client", "quarter"], name="nps_one_per_client_quarter"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__lte=10), name="nps_score_0_to_10"
+            models.UniqueConstraint(
+                fields=["client", "quarter"],
+                name="nps_one_per_client_quarter",
+                violation_error_message="This client already has a check-in for that quarter: edit that one.",
             ),
             models.CheckConstraint(
-                condition=Q(status="due") | Q(score__isnull=False), name="nps_done_has_score"
+                condition=Q(score__isnull=True) | Q(score__lte=10),
+                name="nps_score_0_to_10",
+                violation_error_message="A score runs from 0 to 10.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(score__isnull=False),
+                name="nps_done_has_score",
+                violation_error_message="A check-in that is done needs the score the client gave.",
             ),
         ]
 
@@ -300,7 +406,11 @@ class Meeting(models.Model):
         ordering = ["-held_on", "kind"]
         constraints = [
             # one record per meeting per day: opening the meet twice reopens the same record
-            models.UniqueConstraint(fields=["kind", "held_on"], name="meeting_one_per_kind_per_day"),
+            models.UniqueConstraint(
+                fields=["kind", "held_on"],
+                name="meeting_one_per_kind_per_day",
+                violation_error_message="There is already a meeting of this kind on that day: open that one.",
+            ),
         ]
 
     def __str__(self):
@@ -334,7 +444,11 @@ class SurveyResponse(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__lte=10), name="survey_score_0_to_10"),
+            models.CheckConstraint(
+                condition=Q(score__lte=10),
+                name="survey_score_0_to_10",
+                violation_error_message="Choose a score from 0 to 10.",
+            ),
         ]
 
     def __str__(self):

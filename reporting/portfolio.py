@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from clients.models import AccountTeamMembership, Client, Flag, Tier
 
 from . import meet, nps, services
-from .models import BandTable, quarter_label, quarter_start
+from .models import AGENCY_CURRENCY, BandTable, ExchangeRate, quarter_label, quarter_start
 
 EXCEPTION_LIMIT = 25
 RENEWAL_LIMIT = 15
@@ -35,7 +35,7 @@ def tier_band_grid(tiers, bands: BandTable):
     """Counts of clients per tier (rows) and spend band (columns, in the matrix's order)."""
     counts = {
         (r["tier_id"], r["band"]): r["n"]
-        for r in in_play()
+        for r in bands.with_pounds(in_play())
         .annotate(band=band_of(bands))
         .values("tier_id", "band")
         .annotate(n=Count("pk"))
@@ -67,6 +67,18 @@ def spend_totals():
 def _named(queryset):
     """(how many, the first few) of a client queryset, in one query of two narrow columns."""
     rows = list(queryset.order_by("name").values("pk", "name"))
+    return len(rows), rows[:EXCEPTION_LIMIT]
+
+
+def _no_rate():
+    """Clients in a currency with no exchange rate: they cannot be banded (the bands are in pounds)."""
+    rows = list(
+        in_play()
+        .exclude(currency=AGENCY_CURRENCY)
+        .exclude(currency__in=ExchangeRate.objects.values("currency"))
+        .order_by("name")
+        .values("pk", "name", "currency")
+    )
     return len(rows), rows[:EXCEPTION_LIMIT]
 
 
@@ -153,5 +165,6 @@ def portfolio(today: datetime.date) -> dict:
             "no_plan": _named(in_play().filter(comms_plan__isnull=True)),
             "no_lead": _named(in_play().exclude(Exists(leads))),
             "misfit": lead_misfits(),
+            "no_rate": _no_rate(),
         },
     }

@@ -330,3 +330,12 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
     client = factory.LazyAttribute(lambda o: o.invite.contact.client)
     score = 9
     quarter = factory.LazyFunction(lambda: quarter_start(timezone.localdate()))
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.ExchangeRate"
+        django_get_or_create = ["currency"]
+
+    currency = "EUR"
+    rate = Decimal("0.86")

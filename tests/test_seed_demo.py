@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from clients.models import AccountTeamMembership, Action, Call, Client, Contact, EngagementType, Flag
@@ -53,3 +56,45 @@ def test_seed_demo_covers_every_role_tier_and_band_and_runs_twice(client):
 def test_dry_run_writes_nothing():
     call_command("seed_demo", "--dry-run", verbosity=0)
     assert Client.objects.count() == 0
+
+
+def test_the_demo_looks_lived_in_the_first_time_someone_opens_it(client):
+    """Ninety days of calls and reports (on time, late, missed) and this quarter's check-ins so far."""
+    from reporting.models import NpsCheckIn, Occurrence, quarter_start
+
+    call_command("seed_demo", verbosity=0)
+    today = timezone.localdate()
+    past = Occurrence.objects.filter(due_date__lt=today, due_date__gte=today - datetime.timedelta(days=90))
+    calls = past.filter(kind="call")
+    assert calls.filter(status="done", call__isnull=False).count() >= 50  # held on time, with the call logged
+    assert calls.filter(status="missed").exists()
+    late = [
+        o
+        for o in calls.filter(status="missed")
+        if Call.objects.filter(
+            client=o.client,
+            held_at__date__gt=o.due_date,
+            held_at__date__lte=o.due_date + datetime.timedelta(days=6),
+        ).exists()
+    ]
+    assert late, "some calls were held, but late"
+    assert (
+        past.filter(kind="report", status="done").exists()
+        and past.filter(kind="report", status="missed").exists()
+    )
+
+    this_quarter = NpsCheckIn.objects.filter(quarter=quarter_start(today), status="done")
+    scores = set(this_quarter.values_list("score", flat=True))
+    assert this_quarter.count() >= 5 and len(scores) >= 4  # a spread, not one answer
+    assert this_quarter.filter(completed_at__date__gt=today).count() == 0
+
+    client.force_login(get_user_model().objects.get(username="head"))
+    portfolio = client.get(reverse("reporting:portfolio"))
+    p = portfolio.context["p"]
+    assert p["adherence"]["due"] >= 50 and 60 <= p["adherence"]["percent"] <= 95
+    assert len(p["am_adherence"]) >= 4
+    assert p["nps"]["this"].responses >= 5 and -30 <= p["nps"]["this"].nps <= 80
+
+    again = (Occurrence.objects.count(), Call.objects.count(), NpsCheckIn.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Occurrence.objects.count(), Call.objects.count(), NpsCheckIn.objects.count()) == again

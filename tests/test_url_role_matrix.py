@@ -216,6 +216,7 @@ MATRIX = {
     "commercial:contract_edit": ("get", contract_kwargs, CLIENT_EDIT),
     "commercial:contract_document": ("get", document_kwargs, CLIENT_READ),
     "onboarding:pricing_matrix": ("get", None, MATRIX_SCREEN),
+    "clients:agency_escalation": ("get", None, MATRIX_SCREEN),
     "clients:escalation_create": ("get", client_kwargs, TEAM_MANAGE),
     "clients:escalation_edit": ("get", rule_kwargs, TEAM_MANAGE),
     # the weekly meet: the CS team reads it, the head of CS runs it

@@ -82,7 +82,9 @@ class Call(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__lte=24 * 60), name="call_duration_within_a_day"
+                condition=Q(duration_minutes__lte=24 * 60),
+                name="call_duration_within_a_day",
+                violation_error_message="A call lasts at most a day (1,440 minutes).",
             ),
         ]
 
@@ -158,7 +160,11 @@ class Flag(models.Model):
             models.Index(fields=["status", "client"], name="flag_status_client"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(title=""), name="flag_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="flag_title_not_empty",
+                violation_error_message="Give the flag a title.",
+            ),
             # a flag is closed with a resolution note, and only then (who resolved it and when)
             models.CheckConstraint(
                 condition=(
@@ -166,6 +172,9 @@ class Flag(models.Model):
                     | ~Q(status="resolved") & Q(resolved_at__isnull=True)
                 ),
                 name="flag_resolved_with_note",
+                violation_error_message=(
+                    "A resolved flag needs a note of how it was resolved (and only a resolved flag has one)."
+                ),
             ),
         ]
 
@@ -222,10 +231,15 @@ class Action(models.Model):
             models.Index(fields=["client", "-created_at"], name="action_client_created"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(description=""), name="action_description_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(description=""),
+                name="action_description_not_empty",
+                violation_error_message="Say what the action is.",
+            ),
             models.CheckConstraint(
                 condition=Q(status="done", done_at__isnull=False) | Q(status="open", done_at__isnull=True),
                 name="action_done_has_time",
+                violation_error_message="A done action records when it was done; an open one does not.",
             ),
         ]
 
@@ -276,14 +290,19 @@ class EscalationRule(models.Model):
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(role__isnull=False),
                 name="escalation_rule_names_someone",
+                violation_error_message="Choose who: a person or a role.",
             ),
             models.UniqueConstraint(
-                fields=["client", "matter"], name="escalation_one_rule_per_client_matter"
+                fields=["client", "matter"],
+                name="escalation_one_rule_per_client_matter",
+                violation_error_message="This client already has a rule for this: edit that one.",
             ),
             models.UniqueConstraint(
                 fields=["matter"],
                 condition=Q(client__isnull=True),
                 name="escalation_one_agency_rule_per_matter",
+                violation_error_code="duplicate",  # the agency rules screen names both rows
+                violation_error_message="There is already an agency-wide rule for this: edit that one.",
             ),
         ]
 

@@ -143,7 +143,11 @@ class Client(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="client_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="client_name_not_empty",
+                violation_error_message="Give the client a name.",
+            ),
             # The spend band is derived from the one amount that fits the engagement (reporting matrix).
             models.CheckConstraint(
                 condition=(
@@ -151,21 +155,34 @@ class Client(models.Model):
                     | Q(engagement_type=EngagementType.PROJECT, monthly_spend__isnull=True)
                 ),
                 name="client_amount_fits_engagement",
+                violation_error_message=(
+                    "A retained client has a monthly spend and no project value; "
+                    "a project client has a project value and no monthly spend."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(monthly_spend__isnull=True) | Q(monthly_spend__gte=0),
                 name="client_spend_not_negative",
+                violation_error_message="Monthly spend cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(project_value__isnull=True) | Q(project_value__gte=0),
                 name="client_project_value_not_negative",
+                violation_error_message="A project value cannot be negative.",
             ),
             # Lost-client reporting (wash-ups, retention) needs the date a client was lost.
             models.CheckConstraint(
-                condition=~Q(status="lost") | Q(lost_date__isnull=False), name="client_lost_has_date"
+                condition=~Q(status="lost") | Q(lost_date__isnull=False),
+                name="client_lost_has_date",
+                violation_error_message="A lost client needs the date it was lost.",
             ),
             # One client per web domain: the onboarding form and dedupe of pitches rely on it.
-            models.UniqueConstraint(Lower("domain"), condition=~Q(domain=""), name="client_domain_unique"),
+            models.UniqueConstraint(
+                Lower("domain"),
+                condition=~Q(domain=""),
+                name="client_domain_unique",
+                violation_error_message="Another client already has this web domain.",
+            ),
         ]
         indexes = [
             # the client list filters on these and sorts by name
@@ -216,9 +233,18 @@ class AccountTeamMembership(models.Model):
     class Meta:
         ordering = ["-is_lead", "user__first_name", "user__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["client", "user"], name="membership_one_per_person"),
+            models.UniqueConstraint(
+                fields=["client", "user"],
+                name="membership_one_per_person",
+                violation_error_message="This person is already on the account team.",
+            ),
             # "one lead AM" (PRODUCT.md §2): escalation path and my-week both read the single lead.
-            models.UniqueConstraint(fields=["client"], condition=Q(is_lead=True), name="membership_one_lead"),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(is_lead=True),
+                name="membership_one_lead",
+                violation_error_message="The client already has a lead AM: untick the current lead first.",
+            ),
         ]
 
     def __str__(self):
@@ -264,10 +290,18 @@ class Contact(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="contact_name_not_empty",
+                violation_error_message="Give the contact a name.",
+            ),
             # surveys and call reports are emailed to contacts: one person, one row per client
             models.UniqueConstraint(
-                "client", Lower("email"), condition=~Q(email=""), name="contact_email_unique_per_client"
+                "client",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="contact_email_unique_per_client",
+                violation_error_message="This client already has a contact with this email address.",
             ),
         ]
 

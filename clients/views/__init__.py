@@ -14,6 +14,7 @@ from .activity import (
     my_week,
     stakeholder_update,
 )
+from .agency import agency_escalation
 from .core import (
     client_archive,
     client_create,
@@ -30,6 +31,7 @@ from .core import (
 )
 
 __all__ = [
+    "agency_escalation",
     "action_create",
     "action_toggle",
     "call_create",

@@ -169,6 +169,7 @@ def client_detail(request, pk):
     from reporting.nps import client_scores
 
     plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
+    bands = BandTable.load()
     today = timezone.localdate()
     held_due = reporting.adherence(today=today, client_ids=[client.pk])["clients"].get(client.pk, (0, 0))
     return render(
@@ -176,7 +177,8 @@ def client_detail(request, pk):
         "clients/client_detail.html",
         {
             **context,
-            "band": BandTable.load().for_client(client),
+            "band": bands.for_client(client),
+            "conversion": bands.conversion(client),
             "team": list(client.memberships.all()),
             "heads_of_cs": heads_of_cs(),
             "escalation_rules": effective_escalation_rules(client),

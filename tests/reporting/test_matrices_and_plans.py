@@ -80,7 +80,7 @@ def test_the_default_matrix_is_the_seeds(world, login):
         ({("retained", 1001): {"min_amount": "900"}}, "The retained bands £0–1,000 and from £900 overlap."),
         (
             {("retained", 1001): {"min_amount": "0", "max_amount": "1500"}},
-            "Two bands of this engagement start at",
+            "Two retained bands start at £0: remove the duplicate.",
         ),
         ({("retained", 6001): {"max_amount": "9000"}}, "The top retained band must be open-ended"),
         ({("retained", 0): {"min_amount": "100"}}, "The retained bands must start at £0"),
@@ -159,7 +159,7 @@ def test_the_pricing_matrix_refuses_duplicates(world, login):
     )
     assert dup.status_code == 200 and CsPrice.objects.count() == n
     negative = c.post(reverse("onboarding:pricing_matrix"), {**data, "form-0-monthly_fee": "-1"})
-    assert "greater than or equal to 0" in negative.content.decode()
+    assert "A fee cannot be negative." in negative.content.decode()
     ok = c.post(
         reverse("onboarding:pricing_matrix"),
         {

@@ -18,7 +18,9 @@ from clients.services import client_create, team_member_set
 from commercial.models import Contract
 from people.models import Role, StaffProfile
 from reporting.cache import bump
-from reporting.models import CommsPlan
+from reporting.models import CommsPlan, ExchangeRate
+
+from ._demo_history import seed_history, seed_quarter_checkins
 
 DEMO_PASSWORD = "csops-demo-2026"
 
@@ -107,6 +109,7 @@ NAMES = [
     "Meadow Pet Supplies",
     "Nimbus Cloud Hosting",
 ]
+EURO_CLIENTS = {"Fjord Fintech"}  # billed in euros: banded at the admin-set rate
 # Monthly spends and project values that cover every band of the default reporting matrix.
 RETAINED = [Decimal(v) for v in ("750", "1200", "2250", "4500", "9500", "1000.50", "2999", "5200", "12000")]
 PROJECTS = [Decimal(v) for v in ("3500", "7800", "18000")]
@@ -147,6 +150,9 @@ class Command(BaseCommand):
             new_clients = self._clients(users)
             self._pdps(users)
             self._feedback(users)
+            # the last 90 days of calls and reports, and this quarter's check-ins so far
+            seed_history(today=timezone.localdate())
+            seed_quarter_checkins(today=timezone.localdate())
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
@@ -227,7 +233,7 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         quarters = [quarter_start(today)]
-        for _ in range(6):
+        for _ in range(7):  # this quarter and seven before: the NPS trend's eight quarters
             quarters.append(quarter_start(quarters[-1] - datetime.timedelta(days=1)))
         scores = [9, 10, 8, 7, 9, 6, 10, 8, 4, 9, 9, 7]
         sponsored = (
@@ -316,6 +322,9 @@ class Command(BaseCommand):
             4: ["am", "am2", "am3"],
         }
         support = ["ae", "ae2"]
+        # the rates an admin set: bands are in pounds, so a euro client is banded at this rate
+        for currency, rate in (("EUR", Decimal("0.86")), ("USD", Decimal("0.79"))):
+            ExchangeRate.objects.get_or_create(currency=currency, defaults={"rate": rate})
         created_count = 0
         for i, name in enumerate(NAMES):
             domain = name.lower().replace(" & ", "and").replace(" ", "") + ".example"
@@ -344,6 +353,7 @@ class Command(BaseCommand):
                 monthly_spend=None if project else amount,
                 project_value=amount if project else None,
                 tier=tiers[rank],
+                currency="EUR" if name in EURO_CLIENTS else "GBP",
                 propensity=["low", "medium", "high"][i % 3],
                 exec_sponsor=sponsor,
                 start_date=start if status != "pitch" else None,
@@ -418,6 +428,7 @@ class Command(BaseCommand):
                 end_date=end,
                 notice_period_days=30,
                 value=client.monthly_spend * 12,
+                currency=client.currency,
                 status=Contract.Status.SIGNED,
                 sla="Reports by the 5th working day; replies within one working day; sign-off within 3 days.",
             )
