@@ -257,7 +257,11 @@ class Throttle(models.Model):
     class Meta:
         constraints = [
             # throttle_claim's get_or_create relies on it: one counter per key and window
-            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_one_per_window")
+            models.UniqueConstraint(
+                fields=["key", "window_start"],
+                name="throttle_one_per_window",
+                violation_error_message="This limit is already being counted for this hour.",
+            )
         ]
         # the daily sweep (people.tasks.clear_expired_sessions)
         indexes = [models.Index(fields=["expires_at"], name="throttle_expiry")]

@@ -474,7 +474,11 @@ class MeetingPack(models.Model):
         ordering = ["-data_version"]
         constraints = [
             # one render per meeting and data version however many people ask at once
-            models.UniqueConstraint(fields=["meeting", "data_version"], name="meetingpack_once_per_version")
+            models.UniqueConstraint(
+                fields=["meeting", "data_version"],
+                name="meetingpack_once_per_version",
+                violation_error_message="This meeting's PDF pack for this version is already being made.",
+            )
         ]
 
     def __str__(self):
