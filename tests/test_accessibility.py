@@ -207,3 +207,103 @@ def test_a_form_with_errors_has_no_serious_violations(page, world, lived_in):
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     fail_on(axe_violations(page, "raise a flag, with errors"))
+
+
+# --- Without JavaScript, and on a phone ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_js_page(browser, live_server, settings):
+    """A phone-sized browser with JavaScript off: the navigation must still reach every page."""
+    settings.DEBUG = False
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_without_javascript_the_navigation_reaches_nps_matrices_password_and_log_out(
+    no_js_page, world, width
+):
+    page = no_js_page
+    page.set_viewport_size({"width": width, "height": 844})
+    log_in(page, "head")
+    nav = page.get_by_role("navigation", name="Main")
+
+    def open_menu(name):
+        # a phone lists every menu's links; a wide screen opens a menu on hover or keyboard focus
+        if width > 390:
+            nav.get_by_role("button", name=name, exact=True).focus()
+
+    for menu, link, url in [
+        ("NPS", "NPS analytics", "**/reporting/nps/"),
+        ("NPS", "Monthly satisfaction report", "**/reporting/satisfaction/"),
+        ("Matrices", "Reporting matrix", "**/reporting/matrix/"),
+        ("Matrices", "CS pricing matrix", "**/onboarding/pricing-matrix/"),
+        ("Hannah Hughes", "Change password", "**/password_change/"),
+    ]:
+        open_menu(menu)
+        nav.get_by_role("link", name=link).click()
+        page.wait_for_url(url)
+    open_menu("Hannah Hughes")
+    nav.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    page.goto(f"{page.base_url}/my-week/")
+    assert "/accounts/login/" in page.url
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    return page
+
+
+def scrolls_sideways(page):
+    return page.evaluate("() => document.documentElement.scrollWidth") > 390
+
+
+def test_at_390_pixels_the_dashboards_do_not_scroll_sideways(phone, world, lived_in):
+    page = phone
+    checks = {
+        "head": [
+            ("the weekly meet", f"/reporting/meetings/{lived_in['meeting'].pk}/"),
+            ("meeting list", "/reporting/meetings/"),
+            ("NPS", "/reporting/nps/"),
+            ("satisfaction", "/reporting/satisfaction/"),
+            ("portfolio", "/reporting/portfolio/"),
+        ],
+        "sponsor": [
+            ("sponsor home", "/reporting/sponsor/"),
+            ("check-in form", f"/reporting/clients/{world.client.pk}/checkin/"),
+        ],
+        "team_am": [("client detail", f"/clients/{world.client.pk}/"), ("my week", "/my-week/")],
+    }
+    wide = []
+    for user, pages in checks.items():
+        log_in(page, user)
+        for label, path in pages:
+            page.goto(f"{page.base_url}{path}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 390:
+                wide.append(f"{label} ({path}) is {width}px wide")
+    assert not wide, "pages that scroll sideways at 390px:\n" + "\n".join(wide)
+
+
+def test_on_a_phone_the_client_pages_primary_actions_come_before_the_side_panels(phone, world, lived_in):
+    page = phone
+    log_in(page, "team_am")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/")
+    log_call = page.get_by_role("link", name="Log a call")
+    raise_flag = page.get_by_role("link", name="Raise a flag")
+    commercials = page.get_by_role("heading", name="Commercials")
+    assert log_call.bounding_box()["y"] < commercials.bounding_box()["y"]
+    assert raise_flag.bounding_box()["y"] < commercials.bounding_box()["y"]
+    # and first for the keyboard and the screen reader too, not only to the eye
+    before = log_call.evaluate(
+        "(a, h) => !!(a.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        commercials.element_handle(),
+    )
+    assert before
