@@ -26,7 +26,24 @@
     return !!summary;
   }
 
-  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  // A table wider than its box scrolls there; with nothing focusable inside, a keyboard could not
+  // scroll it, so the box itself joins the tab order (named by the card's heading).
+  function scrollableTablesFocusable(root) {
+    root.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.querySelector("a[href], button, input, select, textarea")) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var heading = box.closest(".card-body, section, .card");
+      heading = heading && heading.querySelector("h2, h3");
+      box.setAttribute("aria-label", heading ? heading.textContent.trim() : "Table");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+    scrollableTablesFocusable(document);
+  });
+  window.addEventListener("resize", function () { scrollableTablesFocusable(document); });
 
   // An outerHTML swap replaces the element that had focus: remember it by id to give it back.
   document.addEventListener("htmx:beforeSwap", function () {
