@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from reporting.models import quarter_start
+from reporting.services import survey_token
+
 from .factories import (
     ActionFactory,
     CallFactory,
@@ -107,16 +110,12 @@ def lived_in(world):
     PdpTargetFactory(pdp=pdp)
     PdpReviewFactory(pdp=pdp, reviewer=world.head)
     meeting = MeetingFactory(chair=world.head, held_on=today)
-    NpsCheckInFactory(client=client, sponsor=world.sponsor, quarter=_quarter(today))
+    NpsCheckInFactory(client=client, sponsor=world.sponsor, quarter=quarter_start(today))
     SurveyResponseFactory(invite__contact=contact, client=client, score=6)
     invite = SurveyInviteFactory(contact=contact, created_by=world.team_am)
     CsPriceFactory(industry=IndustryFactory(), client_size="small", service="seo")
     CsPriceFactory(industry=None, client_size="medium", service="ppc")
     return {"call": call, "flag": flag, "pdp": pdp, "meeting": meeting, "invite": invite}
-
-
-def _quarter(day):
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def test_an_account_managers_pages_have_no_serious_violations(page, world, lived_in):
@@ -186,8 +185,6 @@ def test_the_matrix_screens_have_no_serious_violations(page, world, lived_in):
 
 
 def test_the_pages_without_a_login_have_no_serious_violations(page, world, lived_in):
-    from reporting.services import survey_token
-
     fail_on(
         audit(
             page,

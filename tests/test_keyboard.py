@@ -4,6 +4,8 @@ the live region's announcements, the error summary, and a stakeholder map that s
 import pytest
 from django.utils import timezone
 
+from clients.models import Contact
+
 from .factories import ActionFactory, ContactFactory
 from .test_accessibility import log_in
 
@@ -77,8 +79,6 @@ def test_ticking_an_action_off_on_my_week_keeps_focus_on_it_and_announces_it(pag
 
 
 def test_arrow_keys_on_the_stakeholder_map_save_nothing_until_save(page, world):
-    from clients.models import Contact
-
     karen = ContactFactory(client=world.client, name="Karen Wright", stance="neutral", rag="")
     history = Contact.history.filter(id=karen.pk)
     rows_before = history.count()
