@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from csops import permissions as perms
 from reporting.cache import cache_page_per_person
@@ -41,6 +42,11 @@ def _back(request, client):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
     return redirect("clients:detail", pk=client.pk)
+
+
+def _announce(response, message):
+    """What an in-place update did, for the page's polite live region (static/js/a11y.js reads it)."""
+    return trigger_client_event(response, "announce", {"message": message})
 
 
 def _panels(request, client, template, status=200, **extra):
@@ -74,7 +80,8 @@ def call_create(request, pk):
             **data,
         )
         if request.htmx:
-            return _panels(request, client, "clients/partials/call_logged.html", call=call)
+            response = _panels(request, client, "clients/partials/call_logged.html", call=call)
+            return _announce(response, "Call logged.")
         messages.success(request, "Call logged.")
         return redirect("clients:call_detail", pk=client.pk, call_pk=call.pk)
     template = "clients/partials/call_form.html" if request.htmx else "clients/call_form.html"
@@ -157,7 +164,8 @@ def action_create(request, pk):
     if request.method == "POST" and form.is_valid():
         svc.action_add(client=client, by=request.user, call=call, flag=flag, **form.cleaned_data)
         if request.htmx:
-            return _panels(request, client, "clients/partials/actions_refresh.html")
+            response = _panels(request, client, "clients/partials/actions_refresh.html")
+            return _announce(response, "Action added.")
         messages.success(request, "Action added.")
         return _back(request, client)
     if request.htmx:
@@ -187,13 +195,15 @@ def action_toggle(request, pk, action_pk):
         raise PermissionDenied("Only the action's owner or the account team can tick it off.")
     svc.action_set_done(action=action, by=request.user, done=request.POST.get("done", "1") == "1")
     if request.htmx:
+        said = "Action done." if action.status == "done" else "Action re-opened."
         if request.POST.get("view") == "my_week":
-            return render(
+            response = render(
                 request,
                 "clients/partials/my_week_action.html",
                 {"action": action, "today": timezone.localdate()},
             )
-        return _panels(request, client, "clients/partials/actions_refresh.html")
+            return _announce(response, said)
+        return _announce(_panels(request, client, "clients/partials/actions_refresh.html"), said)
     messages.success(request, f"“{action.description}” {'done' if action.status == 'done' else 're-opened'}.")
     return _back(request, client)
 
@@ -294,12 +304,16 @@ def stakeholder_update(request, pk, contact_pk):
     elif not request.htmx:
         messages.error(request, "Choose a stance and a RAG from the lists.")
     if request.htmx:
-        return _panels(
+        response = _panels(
             request,
             client,
             "clients/partials/stakeholders_refresh.html",
             stance_errors={contact.pk: form.errors} if form.errors else {},
         )
+        if form.errors:
+            return _announce(response, "Not saved: choose a stance and a RAG from the lists.")
+        rag = contact.get_rag_display() if contact.rag else "no RAG"
+        return _announce(response, f"{contact.name} saved: {contact.get_stance_display()}, {rag}.")
     return redirect(reverse("clients:detail", args=[client.pk]) + "#stakeholder-map")
 
 

@@ -1,0 +1,310 @@
+"""Accessibility as a person with a screen reader or a keyboard meets it: axe-core in headless Chromium.
+
+axe-core is vendored (tests/vendor/axe-core, MPL-2.0, fetched once with `npm pack axe-core`), so the
+test needs no network. Every key page is opened as the role that uses it, and any critical or serious
+violation fails the test with a readable list: page, rule, what is wrong and where.
+"""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from reporting.models import quarter_start
+from reporting.services import survey_token
+
+from .factories import (
+    ActionFactory,
+    CallFactory,
+    CommsPlanFactory,
+    ContactFactory,
+    CsPriceFactory,
+    FlagFactory,
+    IndustryFactory,
+    MeetingFactory,
+    NotificationFactory,
+    NpsCheckInFactory,
+    PdpFactory,
+    PdpReviewFactory,
+    PdpTargetFactory,
+    SurveyInviteFactory,
+    SurveyResponseFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+BLOCKING = ("critical", "serious")
+# minor and moderate in axe, but the issue names them: a header cell a screen reader reads as nothing,
+# and a page with no level-one heading to jump to
+ALSO_BLOCKING = ("empty-table-header", "page-has-heading-one")
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # axe is injected as a script of the test's own; the app's Content-Security-Policy is not under test.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
+def page(page, live_server, settings):
+    settings.DEBUG = False
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    return page
+
+
+def log_in(page, username, password="pw-for-tests-1"):
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+def axe_violations(page, label):
+    """The critical and serious violations on the page now, as readable lines."""
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    lines = []
+    for v in result["violations"]:
+        if v["impact"] not in BLOCKING and v["id"] not in ALSO_BLOCKING:
+            continue
+        targets = [" ".join(map(str, node["target"])) for node in v["nodes"]]
+        shown = "; ".join(targets[:4]) + (f"; … {len(targets) - 4} more" if len(targets) > 4 else "")
+        lines.append(f"{label}: [{v['impact']}] {v['id']} ({len(targets)}×) {v['help']} — {shown}")
+    return lines
+
+
+def audit(page, pages):
+    """Open each (label, path) and collect every blocking violation, so one run lists them all."""
+    problems = []
+    for label, path in pages:
+        response = page.goto(f"{page.base_url}{path}")
+        assert response.status == 200, f"{label} ({path}) answered {response.status}"
+        problems += axe_violations(page, f"{label} ({path})")
+    return problems
+
+
+def fail_on(problems):
+    assert not problems, "accessibility violations (critical or serious):\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def lived_in(world):
+    """The world with something on every page: a call, a flag with an action, a plan, notifications…"""
+    today = timezone.localdate()
+    client = world.client
+    ContactFactory(client=client, name="Karen Wright", email="karen@northwind.example", stance="ally")
+    contact = ContactFactory(client=client, name="Raj Patel", stance="protester", rag="red")
+    call = CallFactory(client=client, author=world.team_am)
+    flag = FlagFactory(client=client, owner=world.team_am, severity="major")
+    ActionFactory(client=client, owner=world.team_am, flag=flag, due_date=today - datetime.timedelta(days=2))
+    CommsPlanFactory(client=client)
+    NotificationFactory(user=world.team_am, subject="Call tomorrow: Northwind Outdoor")
+    NotificationFactory(user=world.team_am, subject="Report overdue", read_at=timezone.now())
+    pdp = PdpFactory(staff=world.team_am)
+    PdpTargetFactory(pdp=pdp)
+    PdpReviewFactory(pdp=pdp, reviewer=world.head)
+    meeting = MeetingFactory(chair=world.head, held_on=today)
+    NpsCheckInFactory(client=client, sponsor=world.sponsor, quarter=quarter_start(today))
+    SurveyResponseFactory(invite__contact=contact, client=client, score=6)
+    invite = SurveyInviteFactory(contact=contact, created_by=world.team_am)
+    CsPriceFactory(industry=IndustryFactory(), client_size="small", service="seo")
+    CsPriceFactory(industry=None, client_size="medium", service="ppc")
+    return {"call": call, "flag": flag, "pdp": pdp, "meeting": meeting, "invite": invite}
+
+
+def test_an_account_managers_pages_have_no_serious_violations(page, world, lived_in):
+    c = world.client.pk
+    log_in(page, "team_am")
+    fail_on(
+        audit(
+            page,
+            [
+                ("my week", "/my-week/"),
+                ("client list", "/clients/"),
+                ("client detail", f"/clients/{c}/"),
+                ("call form", f"/clients/{c}/calls/new/"),
+                ("call detail", f"/clients/{c}/calls/{lived_in['call'].pk}/"),
+                ("flag detail", f"/clients/{c}/flags/{lived_in['flag'].pk}/"),
+                ("comms plan form", f"/reporting/clients/{c}/plan/"),
+                ("notifications", "/people/notifications/"),
+                ("PDP list", "/people/pdps/"),
+                ("PDP detail", f"/people/pdps/{lived_in['pdp'].pk}/"),
+            ],
+        )
+    )
+
+
+def test_the_head_of_cs_pages_have_no_serious_violations(page, world, lived_in):
+    log_in(page, "head")
+    fail_on(
+        audit(
+            page,
+            [
+                ("portfolio", "/reporting/portfolio/"),
+                ("meeting list", "/reporting/meetings/"),
+                ("the weekly meet", f"/reporting/meetings/{lived_in['meeting'].pk}/"),
+                ("NPS", "/reporting/nps/"),
+                ("satisfaction", "/reporting/satisfaction/"),
+                ("PDP form", f"/people/pdps/{lived_in['pdp'].pk}/edit/"),
+            ],
+        )
+    )
+
+
+def test_the_exec_sponsors_pages_have_no_serious_violations(page, world, lived_in):
+    log_in(page, "sponsor")
+    fail_on(
+        audit(
+            page,
+            [
+                ("sponsor home", "/reporting/sponsor/"),
+                ("check-in form", f"/reporting/clients/{world.client.pk}/checkin/"),
+            ],
+        )
+    )
+
+
+def test_the_matrix_screens_have_no_serious_violations(page, world, lived_in):
+    log_in(page, "admin")
+    fail_on(
+        audit(
+            page,
+            [
+                ("reporting matrix", "/reporting/matrix/"),
+                ("entertainment matrix", "/commercial/entertainment-matrix/"),
+                ("CS pricing matrix", "/onboarding/pricing-matrix/"),
+            ],
+        )
+    )
+
+
+def test_the_pages_without_a_login_have_no_serious_violations(page, world, lived_in):
+    fail_on(
+        audit(
+            page,
+            [
+                ("login", "/accounts/login/"),
+                ("password reset", "/accounts/password_reset/"),
+                ("survey", f"/survey/{survey_token(lived_in['invite'])}/"),
+            ],
+        )
+    )
+
+
+def test_a_form_with_errors_has_no_serious_violations(page, world, lived_in):
+    """The error state too: the summary and the fields' messages are part of the page."""
+    log_in(page, "team_am")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/flags/new/")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    fail_on(axe_violations(page, "raise a flag, with errors"))
+
+
+# --- Without JavaScript, and on a phone ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_js_page(browser, live_server, settings):
+    """A phone-sized browser with JavaScript off: the navigation must still reach every page."""
+    settings.DEBUG = False
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_without_javascript_the_navigation_reaches_nps_matrices_password_and_log_out(
+    no_js_page, world, width
+):
+    page = no_js_page
+    page.set_viewport_size({"width": width, "height": 844})
+    log_in(page, "head")
+    nav = page.get_by_role("navigation", name="Main")
+
+    def open_menu(name):
+        # a phone lists every menu's links; a wide screen opens a menu on hover or keyboard focus
+        if width > 390:
+            nav.get_by_role("button", name=name, exact=True).focus()
+
+    for menu, link, url in [
+        ("NPS", "NPS analytics", "**/reporting/nps/"),
+        ("NPS", "Monthly satisfaction report", "**/reporting/satisfaction/"),
+        ("Matrices", "Reporting matrix", "**/reporting/matrix/"),
+        ("Matrices", "CS pricing matrix", "**/onboarding/pricing-matrix/"),
+        ("Hannah Hughes", "Change password", "**/password_change/"),
+    ]:
+        open_menu(menu)
+        nav.get_by_role("link", name=link).click()
+        page.wait_for_url(url)
+    open_menu("Hannah Hughes")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # the menu fits
+    nav.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    page.goto(f"{page.base_url}/my-week/")
+    assert "/accounts/login/" in page.url
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    return page
+
+
+def scrolls_sideways(page):
+    return page.evaluate("() => document.documentElement.scrollWidth") > 390
+
+
+def test_at_390_pixels_the_dashboards_do_not_scroll_sideways(phone, world, lived_in):
+    page = phone
+    checks = {
+        "head": [
+            ("the weekly meet", f"/reporting/meetings/{lived_in['meeting'].pk}/"),
+            ("meeting list", "/reporting/meetings/"),
+            ("NPS", "/reporting/nps/"),
+            ("satisfaction", "/reporting/satisfaction/"),
+            ("portfolio", "/reporting/portfolio/"),
+        ],
+        "sponsor": [
+            ("sponsor home", "/reporting/sponsor/"),
+            ("check-in form", f"/reporting/clients/{world.client.pk}/checkin/"),
+        ],
+        "team_am": [("client detail", f"/clients/{world.client.pk}/"), ("my week", "/my-week/")],
+    }
+    wide, problems = [], []
+    for user, pages in checks.items():
+        log_in(page, user)
+        for label, path in pages:
+            page.goto(f"{page.base_url}{path}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 390:
+                wide.append(f"{label} ({path}) is {width}px wide")
+            # at this width too: e.g. a table scrolling in a box a keyboard cannot reach
+            problems += axe_violations(page, f"{label} at 390px")
+    assert not wide, "pages that scroll sideways at 390px:\n" + "\n".join(wide)
+    fail_on(problems)
+
+
+def test_on_a_phone_the_client_pages_primary_actions_come_before_the_side_panels(phone, world, lived_in):
+    page = phone
+    log_in(page, "team_am")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/")
+    log_call = page.get_by_role("link", name="Log a call")
+    raise_flag = page.get_by_role("link", name="Raise a flag")
+    commercials = page.get_by_role("heading", name="Commercials")
+    assert log_call.bounding_box()["y"] < commercials.bounding_box()["y"]
+    assert raise_flag.bounding_box()["y"] < commercials.bounding_box()["y"]
+    # and first for the keyboard and the screen reader too, not only to the eye
+    before = log_call.evaluate(
+        "(a, h) => !!(a.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        commercials.element_handle(),
+    )
+    assert before
