@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from csops.forms import SaneDatesMixin
+
 from .forms import DateInput
 from .models import Action, Call, Contact, EscalationRule, Flag, cs_team_users
 
@@ -28,7 +30,7 @@ class StaffChoiceMixin:
             field.label_from_instance = _name
 
 
-class CallForm(StaffChoiceMixin, forms.ModelForm):
+class CallForm(SaneDatesMixin, StaffChoiceMixin, forms.ModelForm):
     staff_fields = ("staff_attendees",)
 
     class Meta:
@@ -80,7 +82,7 @@ class CallForm(StaffChoiceMixin, forms.ModelForm):
         return data
 
 
-class ActionForm(StaffChoiceMixin, forms.ModelForm):
+class ActionForm(SaneDatesMixin, StaffChoiceMixin, forms.ModelForm):
     staff_fields = ("owner",)
 
     class Meta:

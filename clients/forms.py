@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.db.models.functions import Lower
 
+from csops.forms import SaneDatesMixin
+
 from .models import Client, Contact, EngagementType, cs_team_users, exec_sponsor_users
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
@@ -22,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = [

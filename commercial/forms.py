@@ -1,11 +1,12 @@
 from django import forms
 
 from clients.forms import DateInput
+from csops.forms import SaneDatesMixin
 
 from .models import Contract
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = [

@@ -55,9 +55,12 @@ def contract_document(request, contract_pk):
     perms.get_client_for(request.user, contract.client_id)
     if not contract.document:
         raise Http404("No document uploaded.")
-    return FileResponse(
-        contract.document.open("rb"), as_attachment=True, filename=contract.document.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = contract.document.open("rb")
+    except FileNotFoundError:
+        # the row outlived its file (a restore without media, a volume lost): say so, not 500
+        raise Http404("The document is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=contract.document.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.utils import timezone
 from clients.activity_forms import ActionForm, StaffChoiceMixin
 from clients.forms import DateInput
 from clients.models import Client, EngagementType, Flag
+from csops.forms import SaneDatesMixin
 
 from .models import Cadence, CommsPlan, Meeting, ReportingBand
 
@@ -186,7 +187,7 @@ class SurveyAnswerForm(forms.Form):
 # --- meetings ------------------------------------------------------------------------------------
 
 
-class MeetingOpenForm(forms.Form):
+class MeetingOpenForm(SaneDatesMixin, forms.Form):
     kind = forms.ChoiceField(choices=Meeting.Kind.choices, initial=Meeting.Kind.WEEKLY_MEET)
     held_on = forms.DateField(label="Date", widget=DateInput())
 

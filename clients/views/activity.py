@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from csops.params import id_param_or_404, safe_next
 from reporting.cache import cache_page_per_person
 
 from .. import activity_services as svc
@@ -35,12 +35,9 @@ def _client_with_contacts(user, pk, action):
     return perms.get_client_for(user, pk, action, queryset=Client.objects.prefetch_related("contacts"))
 
 
-def _back(request, client):
-    """Where a plain (non-htmx) form returns to: a safe `next`, else the client page."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("clients:detail", pk=client.pk)
+def _back_url(request, client) -> str:
+    """Where a plain (non-htmx) form returns to: a safe `next`, else the client page (read before writing)."""
+    return safe_next(request, reverse("clients:detail", args=[client.pk]))
 
 
 def _panels(request, client, template, status=200, **extra):
@@ -148,17 +145,18 @@ def action_create(request, pk):
     client = perms.get_client_for(request.user, pk, perms.LOG_CALL)
     call = flag = None
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("call"):
-        call = get_object_or_404(client.calls, pk=source["call"])
-    if source.get("flag"):
-        flag = get_object_or_404(client.flags, pk=source["flag"])
+    if call_id := id_param_or_404(source.get("call")):
+        call = get_object_or_404(client.calls, pk=call_id)
+    if flag_id := id_param_or_404(source.get("flag")):
+        flag = get_object_or_404(client.flags, pk=flag_id)
     form = ActionForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
+        back = _back_url(request, client)
         svc.action_add(client=client, by=request.user, call=call, flag=flag, **form.cleaned_data)
         if request.htmx:
             return _panels(request, client, "clients/partials/actions_refresh.html")
         messages.success(request, "Action added.")
-        return _back(request, client)
+        return redirect(back)
     if request.htmx:
         return _panels(request, client, "clients/partials/actions_card.html", action_form=form)
     return render(
@@ -184,6 +182,7 @@ def action_toggle(request, pk, action_pk):
     action = get_object_or_404(client.actions.select_related("owner", "client", "flag", "call"), pk=action_pk)
     if action.owner_id != request.user.id and not perms.may(request.user, perms.LOG_CALL, client):
         raise PermissionDenied("Only the action's owner or the account team can tick it off.")
+    back = _back_url(request, client)
     svc.action_set_done(action=action, by=request.user, done=request.POST.get("done", "1") == "1")
     if request.htmx:
         if request.POST.get("view") == "my_week":
@@ -194,7 +193,7 @@ def action_toggle(request, pk, action_pk):
             )
         return _panels(request, client, "clients/partials/actions_refresh.html")
     messages.success(request, f"“{action.description}” {'done' if action.status == 'done' else 're-opened'}.")
-    return _back(request, client)
+    return redirect(back)
 
 
 # --- flags -------------------------------------------------------------------------------------------
@@ -205,8 +204,8 @@ def flag_create(request, pk):
     client = perms.get_client_for(request.user, pk, perms.RAISE_FLAG)
     call = None
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("call"):
-        call = get_object_or_404(client.calls, pk=source["call"])
+    if call_id := id_param_or_404(source.get("call")):
+        call = get_object_or_404(client.calls, pk=call_id)
     lead = client.memberships.filter(is_lead=True).values_list("user", flat=True).first()
     initial = {"owner": lead or request.user.pk, "source": Flag.Source.WEEKLY_CALL if call else None}
     form = FlagForm(request.POST or None, initial=initial)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from csops.params import int_param
 from reporting.cache import cache_page_per_person
 from reporting.models import BandTable, CommsPlan
 
@@ -99,10 +100,8 @@ def open_flags_of(client):
 
 
 def timeline_page(request) -> int:
-    try:
-        return max(1, int(request.GET.get("tl", 1)))
-    except ValueError:
-        return 1
+    # a page past any client's history (or not a number) shows the first: a huge one overflows SQL
+    return int_param(request.GET.get("tl"), 1, maximum=100_000)
 
 
 def timeline_html(request, client) -> str:
