@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from .models import Notification
+from csops.versioning import version_claim
+
+from .models import Notification, Pdp
 from .tasks import send_email
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,13 @@ def add_months(day, months: int):
     import calendar
 
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def pdp_update(*, form, by) -> Pdp:
+    """Save the PDP form; StaleEdit when the PDP was saved (or reviewed) after the form was loaded."""
+    version_claim(form.instance, form.cleaned_data.get("version"))
+    return form.save()
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils import timezone
 from clients.activity_forms import ActionForm, StaffChoiceMixin
 from clients.forms import DateInput
 from clients.models import Client, EngagementType, Flag
-from csops.forms import SaneDatesMixin
+from csops.forms import SaneDatesMixin, VersionedFormMixin
 
 from .models import Cadence, CommsPlan, Meeting, ReportingBand
 
@@ -32,7 +32,7 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class CommsPlanForm(forms.ModelForm):
+class CommsPlanForm(VersionedFormMixin, forms.ModelForm):
     """The client's own plan: concrete cadences (a bespoke band is where the plan decides)."""
 
     report_cadence = forms.ChoiceField(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from clients.models import Flag
 from csops import permissions as perms
 from csops.params import int_param
+from people.submissions import submit_once
 
 from .. import meet, services
 from ..cache import cache_page_per_person, cached
@@ -162,7 +163,8 @@ def meeting_action_create(request, pk):
     form = MeetingActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create():
             action = services.meeting_action_add(
                 meeting=meeting,
                 by=request.user,
@@ -172,14 +174,18 @@ def meeting_action_create(request, pk):
                 client=data["client"],
                 flag=data.get("flag"),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(
                 request, f"Action recorded for {action.owner.get_full_name()}: {action.description}"
             )
             anchor = f"#flag-{action.flag_id}" if action.flag_id else "#agreed"
-            return redirect(reverse("reporting:meeting_detail", args=[meeting.pk]) + anchor)
+            return reverse("reporting:meeting_detail", args=[meeting.pk]) + anchor
+
+        try:
+            url, _ = submit_once(request, form, create)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(url or reverse("reporting:meeting_detail", args=[meeting.pk]))
     template = (
         "reporting/partials/meeting_action_form.html" if request.htmx else "reporting/meeting_action.html"
     )

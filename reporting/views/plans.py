@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
 from csops.params import safe_next
+from csops.versioning import StaleEdit
 
 from .. import services
 from ..forms import BandFormSet, CommsPlanForm
@@ -26,9 +27,13 @@ def plan_edit(request, pk):
     client, plan = _plan_for(request.user, pk)
     form = CommsPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
-        messages.success(request, "Comms plan saved.")
-        return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
+        try:
+            services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        else:
+            messages.success(request, "Comms plan saved.")
+            return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
     return render(
         request,
         "reporting/plan_form.html",

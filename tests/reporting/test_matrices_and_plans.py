@@ -207,6 +207,7 @@ def edit_client(c, client, **changes):
         "currency": "GBP",
         "tier": client.tier_id,
         "propensity": client.propensity,
+        "version": Client.objects.get(pk=client.pk).version,  # the form as loaded now
     }
     data.update(changes)
     return c.post(reverse("clients:edit", args=[client.pk]), data, follow=True)
@@ -235,6 +236,7 @@ def test_a_hand_edited_plan_is_not_overwritten_and_can_be_reset(world, login):
             "call_details": "Teams link in the invite",
             "feedback_cadence": "quarterly",
             "entertainment_budget": "80",
+            "version": str(CommsPlan.objects.get(client=world.client).version),
         },
     )
     plan = CommsPlan.objects.get(client=world.client)
@@ -268,6 +270,7 @@ def test_a_bespoke_band_needs_its_plan_filled_in(world, login):
             "call_time": "10:00",
             "feedback_cadence": "quarterly",
             "entertainment_budget": "100",
+            "version": str(plan.version),
         },
     )
     errors = response.context["form"].errors
@@ -282,6 +285,7 @@ def test_a_bespoke_band_needs_its_plan_filled_in(world, login):
             "call_time": "10:00",
             "feedback_cadence": "quarterly",
             "entertainment_budget": "100",
+            "version": str(plan.version),
         },
     )
     plan.refresh_from_db()
