@@ -1,6 +1,6 @@
 """Workflows of the account manager's day: calls, call reports, flags and actions.
 
-Each is one transaction; emails go out through the Celery email task after commit.
+Each is one transaction; emails are written to the outbox in it and go out after commit.
 """
 
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from people.tasks import send_email
+from people.outbox import email_enqueue
 
 from .models import Action, Call, Flag
 
@@ -67,7 +67,8 @@ def call_report_send(*, call: Call, by) -> list[str]:
     }
     subject = f"Call report: {call.client.name}, {timezone.localtime(call.held_at):%d %b %Y}"
     body = render_to_string("clients/email/call_report.txt", context)
-    transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=recipients))
+    message = email_enqueue(subject=subject, body=body, to=recipients)
+    Call.objects.filter(pk=call.pk).update(report_message=message)
     return recipients
 
 

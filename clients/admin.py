@@ -1,23 +1,26 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from csops.admin import NoDeleteMixin, NoDeleteTabularInline
+
 from .models import AccountTeamMembership, Client, Contact, Industry, Tier
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NoDeleteTabularInline):
     model = AccountTeamMembership
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(NoDeleteTabularInline):
     model = Contact
     extra = 0
     fields = ["name", "title", "email", "seniority", "decision_maker", "stance", "rag", "archived_at"]
 
 
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin):
+class ClientAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    # clients and contacts are archived, never deleted: set "archived at" instead
     list_display = [
         "name",
         "domain",
@@ -44,13 +47,9 @@ class ClientAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline, ContactInline]
     date_hierarchy = "created_at"
 
-    def has_delete_permission(self, request, obj=None):
-        # Clients are archived, never deleted (PRODUCT.md §6): set "archived at" instead.
-        return False
-
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "client", "title", "email", "seniority", "decision_maker", "stance", "rag"]
     list_filter = ["stance", "rag", "seniority", "decision_maker"]
     search_fields = ["name", "email", "title", "client__name"]
@@ -59,7 +58,7 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccountTeamMembership)
-class AccountTeamMembershipAdmin(SimpleHistoryAdmin):
+class AccountTeamMembershipAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ["client", "user", "responsibility", "is_lead"]
     list_filter = ["is_lead"]
     search_fields = [
@@ -74,11 +73,11 @@ class AccountTeamMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(SimpleHistoryAdmin):
+class TierAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ["rank", "name", "description"]
     search_fields = ["name"]
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(NoDeleteMixin, admin.ModelAdmin):
     search_fields = ["name"]

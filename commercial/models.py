@@ -1,4 +1,5 @@
 import datetime
+import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -35,16 +36,37 @@ class EntertainmentBudget(models.Model):
         return f"{self.band} × {self.propensity}: £{self.monthly_budget}"
 
 
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # a .doc: an OLE2 compound file
+
+
+def _is_docx(upload) -> bool:
+    """A .docx is a ZIP holding word/document.xml (only its directory is read, nothing unpacked)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def validate_contract_file(upload):
-    if Path(upload.name).suffix.lower() not in CONTRACT_TYPES:
+    """By name and by content: a file is what its first bytes say, whatever it is called."""
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in CONTRACT_TYPES:
         raise ValidationError("Upload the signed contract as a PDF or Word document (.pdf, .doc, .docx).")
     if upload.size > CONTRACT_MAX_BYTES:
         raise ValidationError("The file is larger than 10 MB: upload a smaller scan or a PDF.")
-    if Path(upload.name).suffix.lower() == ".pdf":
-        head = upload.read(5)
+    upload.seek(0)
+    head = upload.read(8)
+    if suffix == ".pdf":
+        ok, kind = head[:5] == b"%PDF-", "a PDF"
+    elif suffix == ".doc":
+        ok, kind = head == OLE2_MAGIC, "a Word document"
+    else:
         upload.seek(0)
-        if head != b"%PDF-":
-            raise ValidationError("This file is not a PDF, whatever its name says.")
+        ok, kind = head[:4] == b"PK\x03\x04" and _is_docx(upload), "a Word document"
+    upload.seek(0)
+    if not ok:
+        raise ValidationError(f"This file is not {kind}, whatever its name says.")
 
 
 def contract_upload_to(instance, filename):

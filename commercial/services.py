@@ -1,15 +1,12 @@
-import logging
-
 from django.db import transaction
 from django.urls import reverse
 
-from clients.models import heads_of_cs
+from clients.models import heads_of_cs, leads_prefetch
+from csops.rows import BATCH_SIZE, RunReport
 from csops.versioning import version_claim
-from people.services import notify
+from people.services import Notice, notify_each
 
 from .models import Contract
-
-log = logging.getLogger(__name__)
 
 RENEWAL_STAGES = (90, 60, 30)
 
@@ -32,30 +29,38 @@ def renewal_stage(days_left: int) -> int | None:
     return None
 
 
-def contract_renewal_reminders(*, today) -> int:
+def contract_renewal_reminders(*, today) -> RunReport:
     """Lead AM and heads of CS hear 90, 60 and 30 days before a live contract ends."""
     contracts = (
         Contract.objects.ending(today, max(RENEWAL_STAGES))
         .select_related("client")
-        .prefetch_related("client__memberships__user")
+        .prefetch_related(leads_prefetch("client__"))
     )
     heads = list(heads_of_cs())
-    sent = 0
-    for contract in contracts:
-        days_left = (contract.end_date - today).days
-        stage = renewal_stage(days_left)
-        leads = [m.user for m in contract.client.memberships.all() if m.is_lead]
-        for user in {*leads, *heads}:
-            sent += notify(
-                user=user,
-                key=f"contract-{contract.pk}-renewal-{stage}",
-                url=reverse("clients:detail", args=[contract.client_id]),
-                subject=f"Renewal in {stage} days: {contract.client.name} ends {contract.end_date:%d %b %Y}",
-                body=(
-                    f"{contract.title} ends on {contract.end_date:%A %d %B %Y} ({days_left} days). "
-                    f"Notice date: {contract.notice_date:%d %B %Y}. "
-                    "Agree the renewal actions in the weekly meet."
-                ),
-            )
-    log.info("contracts: %d renewal reminders", sent)
-    return sent
+    return notify_each(
+        (
+            notice
+            for contract in contracts.iterator(chunk_size=BATCH_SIZE)
+            for notice in _renewal_notices(contract, today, heads)
+        ),
+        task="contract renewal reminders",
+    )
+
+
+def _renewal_notices(contract, today, heads) -> list[Notice]:
+    days_left = (contract.end_date - today).days
+    stage = renewal_stage(days_left)
+    return [
+        Notice(
+            user=user,
+            key=f"contract-{contract.pk}-renewal-{stage}",
+            url=reverse("clients:detail", args=[contract.client_id]),
+            subject=f"Renewal in {stage} days: {contract.client.name} ends {contract.end_date:%d %b %Y}",
+            body=(
+                f"{contract.title} ends on {contract.end_date:%A %d %B %Y} ({days_left} days). "
+                f"Notice date: {contract.notice_date:%d %B %Y}. "
+                "Agree the renewal actions in the weekly meet."
+            ),
+        )
+        for user in {*(m.user for m in contract.client.leads), *heads}
+    ]

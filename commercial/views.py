@@ -12,7 +12,7 @@ from csops.forms import integrity_error_on_form
 from csops.versioning import StaleEdit
 from people.submissions import submit_once
 from reporting.models import ReportingBand
-from reporting.tasks import refresh_all_plans
+from reporting.services import comms_plans_refresh_later
 
 from . import services
 from .forms import ContractForm, EntertainmentMatrixForm
@@ -98,7 +98,7 @@ def entertainment_matrix(request):
                     EntertainmentBudget.objects.update_or_create(
                         band_id=band_id, propensity=propensity, defaults={"monthly_budget": amount}
                     )
-            transaction.on_commit(lambda: refresh_all_plans.delay())
+            comms_plans_refresh_later()
         messages.success(request, "Entertainment matrix saved.")
         return redirect("commercial:entertainment_matrix")
     return render(

@@ -7,6 +7,7 @@ Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) an
 from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_htmx",
+    "csp",  # its system checks catch a pre-4.0 CSP_* setting
     "people",
     "clients",
     "onboarding",
@@ -76,11 +78,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a logged-in person's pages are theirs: Cache-Control: private
+    "csops.middleware.PrivateWhenLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,9 +151,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Behind BEHIND_TLS_PROXY (production only) the client's address is the entry the trusted proxy
+# appended to X-Forwarded-For, TRUSTED_PROXY_COUNT proxies deep; otherwise REMOTE_ADDR, and the
+# header (which anyone can write) is ignored (people/lockout.py).
+BEHIND_TLS_PROXY = not DEBUG and envbool("BEHIND_TLS_PROXY", True)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) if BEHIND_TLS_PROXY else 0
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "people.lockout.client_address"
+# Locked per username and address (someone else's wrong guesses never lock you out), and per
+# address across usernames at a higher limit (people.lockout.AddressLimitHandler).
+AXES_HANDLER = "people.lockout.AddressLimitHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password-reset emails an hour: to one email address, and requests from one client address.
+CSOPS_PASSWORD_RESETS_PER_EMAIL = env.int("CSOPS_PASSWORD_RESETS_PER_EMAIL", default=3)
+CSOPS_PASSWORD_RESETS_PER_ADDRESS = env.int("CSOPS_PASSWORD_RESETS_PER_ADDRESS", default=10)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
@@ -190,7 +210,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # a Redis outage is a cache miss, logged once a minute: pages slower, never down
+            "BACKEND": "csops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "csops",
         }
@@ -203,7 +224,13 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     # acks late means an unacked task is redelivered after the visibility timeout: keep it well
     # above the longest task's hard time limit so a slow task is never run twice concurrently.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # a Redis that is down must fail a publish at once (the outbox keeps the message), not hold a
+        # web request for many seconds
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     # A broker that needs no server: messages are files under var/broker (kombu's filesystem transport).
     _broker = VAR_DIR / "broker"
@@ -229,9 +256,13 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# publishing is off the request thread (people/outbox.py), but a dead broker should still fail fast
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat holds a small fixed set of periodic tasks; per-client cadences live in the database.
 CELERY_BEAT_SCHEDULE = {
+    # the outbox: emails and follow-up tasks whose after-commit hand-off missed the broker
+    "deliver-outbox": {"task": "people.tasks.deliver_outbox", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
@@ -270,9 +301,24 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Everything from our own origin, nothing inline: no inline script, handler or style attribute
+# (tests/test_security.py checks the templates; tests/test_browser.py that pages report no
+# violation). htmx's own indicator styles are off (base.html's htmx-config) and live in csops.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],  # Bootstrap's form controls draw with data: SVGs
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-    if envbool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

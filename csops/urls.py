@@ -1,11 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clients.views import my_week
-from people.forms import QueuedPasswordResetForm
-from people.views import calendar_feed, home
+from people.views import PasswordResetView, calendar_feed, home
 from reporting.views import survey
 
 from .views import bench_bare
@@ -15,11 +12,8 @@ admin.site.site_title = "CS Ops admin"
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-        name="password_reset",
-    ),
+    # before django.contrib.auth.urls: the reset page with its hourly limits
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-week/", my_week, name="my_week"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
@@ -34,8 +28,5 @@ urlpatterns = [
     # `make bench` compares every key page with this bare view (same middleware, same login)
     path("bench/bare/", bench_bare, name="bench_bare"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_URL, in any mode: uploads (signed contracts) go out only through views that
+# check who may see them (commercial:contract_document).

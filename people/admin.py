@@ -3,15 +3,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from csops.admin import NoDeleteMixin, NoDeleteStackedInline
+
 from .models import Role, StaffProfile
 
 User = get_user_model()
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(NoDeleteStackedInline):
     model = StaffProfile
     fk_name = "user"
-    can_delete = False
     filter_horizontal = ["roles"]
     autocomplete_fields = ["line_manager"]
 
@@ -20,13 +21,14 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(NoDeleteMixin, UserAdmin):
+    # someone who leaves is deactivated (untick "active"): their calls, flags and history stay theirs
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(SimpleHistoryAdmin):
+class StaffProfileAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "job_title", "level", "line_manager", "capacity_hours"]
     list_filter = ["roles", "level"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "job_title"]
@@ -36,9 +38,7 @@ class StaffProfileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(NoDeleteMixin, admin.ModelAdmin):
+    # the code relies on each role's code existing
     list_display = ["name", "code", "rank"]
     readonly_fields = ["code"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the code relies on each role's code existing

@@ -1,12 +1,12 @@
 from django.contrib.auth.forms import PasswordResetForm
-from django.db import transaction
 from django.template import loader
 
-from .tasks import send_email
+from .outbox import email_enqueue
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset mail goes through the Celery email task, so a slow SMTP server never blocks the page."""
+    """Password reset mail goes through the outbox: a slow SMTP server or a broker outage never
+    blocks the page or loses the email."""
 
     def send_mail(
         self,
@@ -19,4 +19,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[to_email]))
+        email_enqueue(subject=subject, body=body, to=[to_email])

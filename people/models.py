@@ -180,6 +180,77 @@ class PdpReview(models.Model):
         return f"Review of {self.pdp} on {self.held_on}"
 
 
+class OutboxMessage(models.Model):
+    """An email to send or a task to start, written in the transaction that caused it (an outbox).
+
+    The row commits with the state change it reports, so a broker outage or a worker killed after the
+    commit delays the message and loses nothing: `people.outbox.outbox_deliver` (run after each commit
+    and every minute by beat) sends whatever is still pending, claiming each row so two workers never
+    send it twice.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        TASK = "task", "Task"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"  # gave up after MAX_ATTEMPTS; an admin can set it back to pending
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # what it is, for the admin and the logs: an email's subject, a task's name
+    summary = models.CharField(max_length=200)
+    payload = models.JSONField()
+    # one message per event however often the cause is replayed (e.g. "notification-12"); null: no such rule
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    available_at = models.DateTimeField(db_index=False)  # not before: backoff after a failed attempt
+    # a worker's lease while it sends: who holds it and until when (then another may take it over)
+    claimed_by = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            # the delivery sweep reads only what is pending, oldest first
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+
+class Throttle(models.Model):
+    """How many times something was done in one fixed window (password-reset emails per address and
+    per email address an hour). One row per key and window, claimed with a conditional UPDATE so two
+    requests at once cannot both take the last slot. Expired rows are swept daily."""
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # throttle_claim's get_or_create relies on it: one counter per key and window
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_one_per_window")
+        ]
+        # the daily sweep (people.tasks.clear_expired_sessions)
+        indexes = [models.Index(fields=["expires_at"], name="throttle_expiry")]
+
+    def __str__(self):
+        return f"{self.key} since {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
 class FormSubmission(models.Model):
     """A create form, sent: its one-time token is unique here, so it creates once (people/submissions.py).
 

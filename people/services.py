@@ -1,17 +1,33 @@
 """Notifications: in the app and by email, once per person and event."""
 
+import calendar
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from csops.rows import RunReport, run_in_batches
+from csops.text import clip_to_field
 from csops.versioning import version_claim
 
-from .models import Notification, Pdp
-from .tasks import send_email
+from .models import Notification, Pdp, PdpReview
+from .outbox import email_message, messages_enqueue
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell one person about one event; `key` names the event (e.g. "contract-12-renewal-60")."""
+
+    user: object
+    key: str
+    subject: str
+    body: str = ""
+    url: str = ""
 
 
 def notify(*, user, key: str, subject: str, body: str = "", url: str = "") -> bool:
@@ -20,33 +36,80 @@ def notify(*, user, key: str, subject: str, body: str = "", url: str = "") -> bo
     The unique (user, key) constraint decides: a task run twice, or on two workers at once, notifies
     once and emails once.
     """
-    if user is None or not user.is_active:
-        return False
-    try:
-        with transaction.atomic():
-            note, created = Notification.objects.get_or_create(
-                user=user, key=key, defaults={"subject": subject, "body": body, "url": url}
-            )
-    except IntegrityError:  # the other worker won the race
-        return False
-    if created and user.email:
-        text = render_to_string(
-            "people/email/notification.txt",
-            {
-                "user": user,
-                "note": note,
-                "link": f"{settings.SITE_URL}{url}" if url else "",
-            },
+    return notify_many([Notice(user=user, key=key, subject=subject, body=body, url=url)]) == 1
+
+
+def _email_text(notice: Notice, note: Notification) -> str:
+    return render_to_string(
+        "people/email/notification.txt",
+        {"user": notice.user, "note": note, "link": f"{settings.SITE_URL}{note.url}" if note.url else ""},
+    )
+
+
+@transaction.atomic
+def notify_many(notices) -> int:
+    """Create each notice once per (person, event), with its email in the outbox, in one transaction.
+
+    The notification and its email commit with whatever the caller changed, so a worker killed after
+    the commit loses neither; a rerun finds them there and adds nothing. Returns how many were new.
+    Subjects and links are clipped to their columns, so a long client name can never fail the row.
+    """
+    wanted = {}
+    for notice in notices:
+        if notice.user is not None and notice.user.is_active:
+            wanted.setdefault((notice.user.pk, notice.key), notice)
+    if not wanted:
+        return 0
+    known = set(
+        Notification.objects.filter(
+            user_id__in={user_id for user_id, _ in wanted}, key__in={key for _, key in wanted}
+        ).values_list("user_id", "key")
+    )
+    fresh = [notice for pair, notice in wanted.items() if pair not in known]
+    rows = [
+        Notification(
+            user=notice.user,
+            key=notice.key,
+            subject=clip_to_field(Notification, "subject", notice.subject),
+            body=notice.body,
+            url=clip_to_field(Notification, "url", notice.url),
         )
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=text, to=[user.email]))
-    if created:
-        log.info("notified %s: %s", user.username, key)
-    return created
+        for notice in fresh
+    ]
+    # ignore_conflicts: a second worker racing this one loses quietly; the email's dedupe key below
+    # makes sure the person hears once even then
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    messages_enqueue(
+        [
+            email_message(
+                subject=note.subject,
+                body=_email_text(notice, note),
+                to=[notice.user.email],
+                dedupe_key=f"notification:{notice.user.pk}:{notice.key}",
+            )
+            for notice, note in zip(fresh, rows, strict=True)
+            if notice.user.email
+        ]
+    )
+    for notice in fresh:
+        log.info("notified %s: %s", notice.user.username, notice.key)
+    return len(fresh)
+
+
+def notify_each(notices, *, task: str) -> RunReport:
+    """A recurring task's notices (any iterable, e.g. a generator over a queryset), in batches.
+
+    Each batch commits on its own; a notice that cannot be created is logged with its event and
+    person and skipped, and the rest go out. Its report's `done` counts the new notices.
+    """
+    report = run_in_batches(
+        notices, notify_many, report=RunReport(task), describe=lambda n: f"notice {n.key} for {n.user}"
+    )
+    log.info("%s", report)
+    return report
 
 
 def notifications_mark_read(*, user, pk=None) -> int:
-    from django.utils import timezone
-
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:
         qs = qs.filter(pk=pk)
@@ -56,8 +119,6 @@ def notifications_mark_read(*, user, pk=None) -> int:
 def add_months(day, months: int):
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    import calendar
-
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -71,8 +132,6 @@ def pdp_update(*, form, by) -> Pdp:
 @transaction.atomic
 def pdp_review_record(*, pdp, by, held_on, notes: str, target_progress: str = ""):
     """Record the quarterly review; the next one falls three months on (seed 000)."""
-    from .models import PdpReview
-
     review = PdpReview.objects.create(
         pdp=pdp, reviewer=by, held_on=held_on, notes=notes, target_progress=target_progress
     )

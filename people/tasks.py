@@ -1,79 +1,88 @@
+import datetime
 import logging
 
 from celery import shared_task
 from django.contrib.sessions.models import Session
-from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 from django.utils import timezone
+
+from csops.rows import BATCH_SIZE, RunReport
+
+from .models import Pdp, Throttle
+from .outbox import outbox_deliver
+from .selectors import heads_of_cs
+from .services import Notice, notify_each
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(
-    autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=30 * 60, retry_jitter=True, max_retries=8
-)
-def send_email(*, subject: str, body: str, to: list[str], html: str = "") -> int:
-    """Send one email; a refused or unreachable SMTP server is retried with exponential backoff."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    sent = message.send()
-    log.info("sent email %r to %d recipient(s)", subject, len(to))
-    return sent
+@shared_task
+def deliver_outbox() -> dict:
+    """Send the emails and start the tasks waiting in the outbox (after each commit, and every minute)."""
+    report = outbox_deliver()
+    return {"sent": report.sent, "failed": len(report.failed)}
 
 
 @shared_task
 def clear_expired_sessions() -> int:
-    """Daily housekeeping: what `manage.py clearsessions` does. Idempotent by nature."""
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    log.info("cleared %d expired session(s)", deleted)
+    """Daily housekeeping: what `manage.py clearsessions` does, and the throttles' past windows.
+    Idempotent by nature."""
+    now = timezone.now()
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    throttles, _ = Throttle.objects.filter(expires_at__lt=now).delete()
+    log.info("cleared %d expired session(s) and %d past throttle window(s)", deleted, throttles)
     return deleted
 
 
-def pdp_reviews_due_run(*, today) -> int:
+def pdp_reviews_due_run(*, today) -> RunReport:
     """Quarterly PDP reviews due within a week, and annual salary reviews within a fortnight."""
-    import datetime
-
-    from django.urls import reverse
-
-    from clients.models import heads_of_cs
-
-    from .models import Pdp
-    from .services import notify
-
     heads = list(heads_of_cs())
-    sent = 0
     pdps = Pdp.objects.filter(year__gte=today.year - 1).select_related(
         "staff__profile__line_manager", "staff"
     )
-    for pdp in pdps:
-        profile = getattr(pdp.staff, "profile", None)
-        managers = [profile.line_manager] if profile and profile.line_manager else heads
-        name = pdp.staff.get_full_name() or pdp.staff.username
-        url = reverse("people:pdp_detail", args=[pdp.pk])
-        if pdp.next_review_date <= today + datetime.timedelta(days=7):
-            for manager in managers:
-                sent += notify(
-                    user=manager,
-                    key=f"pdp-{pdp.pk}-review-{pdp.next_review_date}",
-                    url=url,
-                    subject=f"PDP review due {pdp.next_review_date:%d %b}: {name}",
-                    body="Quarterly PDP review: progress against each target, and what happens next.",
-                )
-        if pdp.salary_reviewed_at is None and pdp.salary_review_date <= today + datetime.timedelta(days=14):
-            for manager in managers:
-                sent += notify(
-                    user=manager,
-                    key=f"pdp-{pdp.pk}-salary-{pdp.salary_review_date}",
-                    url=url,
-                    subject=f"Annual salary and promotion review due {pdp.salary_review_date:%d %b}: {name}",
-                    body="Salary, promotion and a pathway reset, as part of the PDP review.",
-                )
-    log.info("pdps: %d review reminders", sent)
-    return sent
+    return notify_each(
+        (
+            notice
+            for pdp in pdps.iterator(chunk_size=BATCH_SIZE)
+            for notice in _pdp_notices(pdp, today, heads)
+        ),
+        task="PDP review reminders",
+    )
+
+
+def _pdp_notices(pdp, today, heads) -> list[Notice]:
+    profile = getattr(pdp.staff, "profile", None)
+    managers = [profile.line_manager] if profile and profile.line_manager else heads
+    name = pdp.staff.get_full_name() or pdp.staff.username
+    url = reverse("people:pdp_detail", args=[pdp.pk])
+    notices = []
+    if pdp.next_review_date <= today + datetime.timedelta(days=7):
+        notices += [
+            Notice(
+                user=manager,
+                key=f"pdp-{pdp.pk}-review-{pdp.next_review_date}",
+                url=url,
+                subject=f"PDP review due {pdp.next_review_date:%d %b}: {name}",
+                body="Quarterly PDP review: progress against each target, and what happens next.",
+            )
+            for manager in managers
+        ]
+    if pdp.salary_reviewed_at is None and pdp.salary_review_date <= today + datetime.timedelta(days=14):
+        notices += [
+            Notice(
+                user=manager,
+                key=f"pdp-{pdp.pk}-salary-{pdp.salary_review_date}",
+                url=url,
+                subject=f"Annual salary and promotion review due {pdp.salary_review_date:%d %b}: {name}",
+                body="Salary, promotion and a pathway reset, as part of the PDP review.",
+            )
+            for manager in managers
+        ]
+    return notices
 
 
 @shared_task
-def pdp_reviews_due(today: str | None = None) -> int:
-    import datetime
-
-    return pdp_reviews_due_run(today=datetime.date.fromisoformat(today) if today else timezone.localdate())
+def pdp_reviews_due(today: str | None = None) -> dict:
+    return pdp_reviews_due_run(
+        today=datetime.date.fromisoformat(today) if today else timezone.localdate()
+    ).as_dict()

@@ -1,10 +1,13 @@
+import logging
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,10 +17,30 @@ from csops.forms import integrity_error_on_form, submitted
 from csops.versioning import StaleEdit
 
 from . import calendar as cal
+from .forms import QueuedPasswordResetForm
 from .forms_pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
+from .lockout import client_address
 from .models import CalendarFeed, Notification, Pdp, StaffProfile
 from .services import notifications_mark_read, pdp_review_record, pdp_update
 from .submissions import submit_once, submitted_before
+from .throttle import password_reset_allowed
+
+log = logging.getLogger(__name__)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with at most CSOPS_PASSWORD_RESETS_PER_EMAIL emails an hour to one address
+    and CSOPS_PASSWORD_RESETS_PER_ADDRESS requests an hour from one client. Over the limit nothing is
+    sent and the answer is the same "check your email" page, so the limit discloses nothing."""
+
+    form_class = QueuedPasswordResetForm
+
+    def form_valid(self, form):
+        address = client_address(self.request)
+        if password_reset_allowed(email=form.cleaned_data["email"], address=address):
+            return super().form_valid(form)
+        log.warning("password reset request from %s over the hourly limit: no email sent", address)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required
@@ -90,10 +113,14 @@ def calendar_feed(request, token):
 # --- PDPs ----------------------------------------------------------------------------------------------
 
 
+# A PDP (salary outcome included) is for the person, their line manager and the head of CS. Admins
+# configure the system and see none unless they also hold one of those roles.
+
+
 def _pdps_visible_to(user):
-    """Your own PDP; those of the people you line-manage; all of them for the head of CS and admins."""
+    """Your own PDP; those of the people you line-manage; all of them for the head of CS."""
     qs = Pdp.objects.select_related("staff", "staff__profile__line_manager")
-    if perms.is_head_of_cs(user) or perms.is_admin(user):
+    if perms.is_head_of_cs(user):
         return qs
     return qs.filter(Q(staff=user) | Q(staff__profile__line_manager=user))
 
@@ -109,11 +136,11 @@ def _pdp_for(user, pk, manage=False):
 
 def _may_manage_pdp(user, pdp):
     manager = getattr(getattr(pdp.staff, "profile", None), "line_manager_id", None)
-    return perms.is_head_of_cs(user) or perms.is_admin(user) or manager == user.id
+    return perms.is_head_of_cs(user) or manager == user.id
 
 
 def _managed_staff(user):
-    if perms.is_head_of_cs(user) or perms.is_admin(user):
+    if perms.is_head_of_cs(user):
         return staff_users()
     return staff_users().filter(profile__line_manager=user)
 

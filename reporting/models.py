@@ -342,6 +342,32 @@ class SurveyResponse(models.Model):
         return f"{self.client}: {self.score}"
 
 
+class MeetingPack(models.Model):
+    """A meeting's agenda/minutes PDF as the data stood at one data version, rendered by a worker.
+
+    Rendering a large agenda takes seconds; a web request never does it. The page asks for the pack
+    of the current version (one row per meeting and version: a hundred clicks render once) and a worker
+    renders it; until then the page says "preparing" and offers the last pack that is ready.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    data_version = models.BigIntegerField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="meeting-packs/", blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-data_version"]
+        constraints = [
+            # one render per meeting and data version however many people ask at once
+            models.UniqueConstraint(fields=["meeting", "data_version"], name="meetingpack_once_per_version")
+        ]
+
+    def __str__(self):
+        return f"Pack of {self.meeting} at version {self.data_version}"
+
+
 class DataVersion(models.Model):
     """A counter that moves whenever anything is written (reporting/cache.py).
 

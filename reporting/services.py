@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Call, Client, cs_team_users, heads_of_cs, leads_prefetch
+from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.versioning import version_claim
-from people.services import notify
+from people.outbox import email_enqueue, task_enqueue
+from people.services import Notice, notify, notify_each, notify_many
 
 from .models import (
     BandTable,
@@ -172,6 +174,24 @@ def comms_plan_reset(*, plan, by) -> CommsPlan:
     return plan
 
 
+def comms_plans_refresh_later():
+    """A matrix changed: re-derive the plans in a worker, once this transaction commits (through the
+    outbox, so a broker outage delays the refresh and never loses it)."""
+    task_enqueue("reporting.tasks.refresh_all_plans")
+
+
+def comms_plans_refresh_all() -> RunReport:
+    """After a matrix change: re-derive every current client's plan, each client in its own savepoint."""
+    clients = Client.objects.active().filter(comms_plan__isnull=False)
+    return run_in_batches(
+        clients.iterator(chunk_size=BATCH_SIZE),
+        lambda batch: sum(bool(comms_plan_refresh(client=c, reason="Matrix changed")) for c in batch),
+        report=RunReport("comms plans refreshed"),
+        describe=lambda client: f"client {client.pk}",
+        size=50,
+    )
+
+
 # --- occurrences -------------------------------------------------------------------------------------
 
 
@@ -222,33 +242,45 @@ def plans_in_play():
     )
 
 
-def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> int:
+def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
     """Create the calls and reports due from today to the horizon; existing rows are left alone."""
     end = today + datetime.timedelta(days=horizon_days)
-    rows = []
-    for plan in plans_in_play():
-        assignee = plan.client.leads[0].user_id if plan.client.leads else None
-        rows += [
-            Occurrence(
-                client_id=plan.client_id,
-                kind=Occurrence.Kind.CALL,
-                due_date=d,
-                due_time=plan.call_time,
-                assignee_id=assignee,
-            )
-            for d in call_dates(plan, today, end)
-        ]
-        rows += [
-            Occurrence(
-                client_id=plan.client_id, kind=Occurrence.Kind.REPORT, due_date=d, assignee_id=assignee
-            )
-            for d in report_dates(plan, today, end)
-        ]
-    before = Occurrence.objects.count()
-    Occurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    created = Occurrence.objects.count() - before
-    log.info("occurrences: %d new of %d due by %s", created, len(rows), end)
-    return created
+
+    def generate(plans) -> int:
+        rows = []
+        for plan in plans:
+            assignee = plan.client.leads[0].user_id if plan.client.leads else None
+            rows += [
+                Occurrence(
+                    client_id=plan.client_id,
+                    kind=Occurrence.Kind.CALL,
+                    due_date=d,
+                    due_time=plan.call_time,
+                    assignee_id=assignee,
+                )
+                for d in call_dates(plan, today, end)
+            ]
+            rows += [
+                Occurrence(
+                    client_id=plan.client_id, kind=Occurrence.Kind.REPORT, due_date=d, assignee_id=assignee
+                )
+                for d in report_dates(plan, today, end)
+            ]
+        window = Occurrence.objects.filter(
+            client_id__in=[plan.client_id for plan in plans], due_date__range=(today, end)
+        )
+        before = window.count()
+        Occurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        return window.count() - before
+
+    report = run_in_batches(
+        plans_in_play().iterator(chunk_size=BATCH_SIZE),
+        generate,
+        report=RunReport("occurrences generated"),
+        describe=lambda plan: f"comms plan of client {plan.client_id}",
+    )
+    log.info("%s, due by %s", report, end)
+    return report
 
 
 def occurrence_fulfil_by_call(call: Call):
@@ -282,68 +314,98 @@ def _client_url(client_id):
     return reverse("clients:detail", args=[client_id])
 
 
-def occurrences_mark_missed(*, today) -> int:
+def _missed_notice(occ) -> Notice:
+    what = "call" if occ.kind == Occurrence.Kind.CALL else "report"
+    return Notice(
+        user=occ.assignee,
+        key=f"occ-{occ.pk}-missed",
+        url=_client_url(occ.client_id),
+        subject=f"Missed {what}: {occ.client.name}, due {occ.due_date:%a %d %b}",
+        body=f"The {what} due {occ.due_date:%A %d %B} has not been logged. Log it, or agree a new date.",
+    )
+
+
+def occurrences_mark_missed(*, today) -> RunReport:
     """Calls not held within the grace days, and reports past their date, become missed.
 
-    The assignee hears at once; the heads of CS hear when one is still missed a week on.
+    The assignee hears at once; the heads of CS hear when one is still missed a week on. Each batch
+    marks its rows and creates their notices (with their emails, in the outbox) in one transaction, so a
+    worker killed mid-run leaves every row either untouched (the redelivered task does it) or marked
+    with its notice: never marked and unannounced.
     """
     late = Q(kind=Occurrence.Kind.CALL, due_date__lt=today - datetime.timedelta(days=CALL_GRACE_DAYS)) | Q(
         kind=Occurrence.Kind.REPORT, due_date__lt=today
     )
-    ids = list(Occurrence.objects.filter(late, status=Occurrence.Status.DUE).values_list("pk", flat=True))
-    marked = Occurrence.objects.filter(pk__in=ids, status=Occurrence.Status.DUE).update(
-        status=Occurrence.Status.MISSED
-    )
-    for occ in Occurrence.objects.filter(pk__in=ids).select_related("client", "assignee"):
-        what = "call" if occ.kind == Occurrence.Kind.CALL else "report"
-        notify(
-            user=occ.assignee,
-            key=f"occ-{occ.pk}-missed",
-            url=_client_url(occ.client_id),
-            subject=f"Missed {what}: {occ.client.name}, due {occ.due_date:%a %d %b}",
-            body=f"The {what} due {occ.due_date:%A %d %B} has not been logged. Log it, or agree a new date.",
+
+    def mark(ids) -> int:
+        # the row lock makes a second worker wait, then skip what this one marked
+        due = list(
+            Occurrence.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status=Occurrence.Status.DUE)
+            .select_related("client", "assignee")
         )
-    escalate = Occurrence.objects.filter(
+        Occurrence.objects.filter(pk__in=[occ.pk for occ in due]).update(status=Occurrence.Status.MISSED)
+        notify_many([_missed_notice(occ) for occ in due])
+        return len(due)
+
+    ids = Occurrence.objects.filter(late, status=Occurrence.Status.DUE).values_list("pk", flat=True)
+    report = run_in_batches(
+        ids.iterator(),
+        mark,
+        report=RunReport("occurrences marked missed"),
+        describe=lambda pk: f"occurrence {pk}",
+    )
+    log.info("%s", report)
+
+    heads = list(heads_of_cs())
+    still_missed = Occurrence.objects.filter(
         status=Occurrence.Status.MISSED,
         due_date__gte=today - datetime.timedelta(days=30),
         due_date__lte=today - datetime.timedelta(days=ESCALATE_AFTER_DAYS),
     ).select_related("client", "assignee")
-    heads = list(heads_of_cs())
-    for occ in escalate:
-        who = occ.assignee.get_full_name() if occ.assignee else "nobody (no lead AM)"
-        for head in heads:
-            notify(
+    escalated = notify_each(
+        (
+            Notice(
                 user=head,
                 key=f"occ-{occ.pk}-escalated",
                 url=_client_url(occ.client_id),
                 subject=f"Still missed after a week: {occ.get_kind_display().lower()} with {occ.client.name}",
-                body=f"Due {occ.due_date:%d %b}, assigned to {who}.",
+                body=f"Due {occ.due_date:%d %b}, assigned to "
+                f"{occ.assignee.get_full_name() if occ.assignee else 'nobody (no lead AM)'}.",
             )
-    log.info("occurrences: %d marked missed", marked)
-    return marked
+            for occ in still_missed.iterator(chunk_size=BATCH_SIZE)
+            for head in heads
+        ),
+        task="missed escalations",
+    )
+    report.failed += escalated.failed
+    return report
 
 
-def calls_remind_tomorrow(*, today) -> int:
+def calls_remind_tomorrow(*, today) -> RunReport:
     """The day before each call: a reminder to its AM with the call details."""
     tomorrow = today + datetime.timedelta(days=1)
-    sent = 0
     due = Occurrence.objects.filter(
         kind=Occurrence.Kind.CALL, status=Occurrence.Status.DUE, due_date=tomorrow
+    ).select_related("client__comms_plan", "assignee")
+    return notify_each(
+        (_reminder_notice(occ) for occ in due.iterator(chunk_size=BATCH_SIZE)), task="call reminders"
     )
-    for occ in due.select_related("client__comms_plan", "assignee"):
-        plan = getattr(occ.client, "comms_plan", None)
-        details = plan.call_details if plan else ""
-        sent += notify(
-            user=occ.assignee,
-            key=f"occ-{occ.pk}-reminder",
-            url=_client_url(occ.client_id),
-            subject=f"Call tomorrow: {occ.client.name} at {occ.due_time:%H:%M}"
-            if occ.due_time
-            else f"Call tomorrow: {occ.client.name}",
-            body="Rapport, delivery, strategy, commercial discovery."
-            + (f"\nCall details: {details}" if details else ""),
-        )
-    return sent
+
+
+def _reminder_notice(occ) -> Notice:
+    plan = getattr(occ.client, "comms_plan", None)
+    details = plan.call_details if plan else ""
+    return Notice(
+        user=occ.assignee,
+        key=f"occ-{occ.pk}-reminder",
+        url=_client_url(occ.client_id),
+        subject=f"Call tomorrow: {occ.client.name} at {occ.due_time:%H:%M}"
+        if occ.due_time
+        else f"Call tomorrow: {occ.client.name}",
+        body="Rapport, delivery, strategy, commercial discovery."
+        + (f"\nCall details: {details}" if details else ""),
+    )
 
 
 def _settled_calls(today, days):
@@ -403,7 +465,7 @@ def percent(pair) -> int | None:
 # --- NPS check-ins -----------------------------------------------------------------------------------
 
 
-def nps_checkins_run(*, today) -> int:
+def nps_checkins_run(*, today) -> RunReport:
     """Open this quarter's check-ins for sponsored clients, remind at +3 weeks, escalate at quarter end."""
     start = quarter_start(today)
     label = quarter_label(start)
@@ -415,10 +477,22 @@ def nps_checkins_run(*, today) -> int:
     )
     if not half_year:
         clients = clients.exclude(comms_plan__feedback_cadence=FeedbackCadence.HALF_YEARLY)
-    rows = [NpsCheckIn(client_id=c.pk, quarter=start, sponsor_id=c.exec_sponsor_id) for c in clients]
-    before = NpsCheckIn.objects.filter(quarter=start).count()
-    NpsCheckIn.objects.bulk_create(rows, ignore_conflicts=True)
-    created = NpsCheckIn.objects.filter(quarter=start).count() - before
+
+    def open_checkins(batch) -> int:
+        this_quarter = NpsCheckIn.objects.filter(quarter=start, client_id__in=[pk for pk, _ in batch])
+        before = this_quarter.count()
+        NpsCheckIn.objects.bulk_create(
+            [NpsCheckIn(client_id=pk, quarter=start, sponsor_id=sponsor) for pk, sponsor in batch],
+            ignore_conflicts=True,
+        )
+        return this_quarter.count() - before
+
+    report = run_in_batches(
+        clients.values_list("pk", "exec_sponsor_id").iterator(),
+        open_checkins,
+        report=RunReport("NPS check-ins opened"),
+        describe=lambda row: f"check-in of client {row[0]}",
+    )
 
     due = list(
         NpsCheckIn.objects.filter(quarter=start, status=NpsCheckIn.Status.DUE).select_related(
@@ -428,36 +502,46 @@ def nps_checkins_run(*, today) -> int:
     by_sponsor = defaultdict(list)
     for checkin in due:
         by_sponsor[checkin.sponsor].append(checkin)
+
+    notices = []
     for sponsor, checkins in by_sponsor.items():
         names = ", ".join(c.client.name for c in checkins)
-        notify(
-            user=sponsor,
-            key=f"nps-{start}-due",
-            url=reverse("reporting:sponsor_home"),
-            subject=f"{label}: your quarterly NPS calls are due ({len(checkins)})",
-            body=f"Call each client, ask how likely they are to recommend us (0–10) and why: {names}.",
+        notices.append(
+            Notice(
+                user=sponsor,
+                key=f"nps-{start}-due",
+                url=reverse("reporting:sponsor_home"),
+                subject=f"{label}: your quarterly NPS calls are due ({len(checkins)})",
+                body=f"Call each client, ask how likely they are to recommend us (0–10) and why: {names}.",
+            )
         )
         if today >= start + datetime.timedelta(weeks=3):
-            notify(
-                user=sponsor,
-                key=f"nps-{start}-reminder",
-                url=reverse("reporting:sponsor_home"),
-                subject=f"Reminder: {len(checkins)} NPS calls still to make this quarter",
-                body=f"Still to call: {names}.",
+            notices.append(
+                Notice(
+                    user=sponsor,
+                    key=f"nps-{start}-reminder",
+                    url=reverse("reporting:sponsor_home"),
+                    subject=f"Reminder: {len(checkins)} NPS calls still to make this quarter",
+                    body=f"Still to call: {names}.",
+                )
             )
     if today >= quarter_end(start) and due:
         names = "; ".join(
             f"{c.client.name} ({c.sponsor.get_full_name() if c.sponsor else 'no sponsor'})" for c in due
         )
-        for head in heads_of_cs():
-            notify(
+        notices += [
+            Notice(
                 user=head,
                 key=f"nps-{start}-escalated",
                 url=reverse("reporting:nps"),
                 subject=f"{label} ends with {len(due)} NPS check-ins not done",
                 body=names,
             )
-    return created
+            for head in heads_of_cs()
+        ]
+    report.failed += notify_each(notices, task="NPS notices").failed
+    log.info("%s", report)
+    return report
 
 
 @transaction.atomic
@@ -541,8 +625,6 @@ def survey_invite_create(*, contact, by) -> tuple[SurveyInvite, str]:
     invite = SurveyInvite.objects.create(contact=contact, created_by=by)
     token = survey_token(invite)
     if contact.email:
-        from people.tasks import send_email
-
         url = settings.SITE_URL.rstrip("/") + reverse("survey", args=[token])
         body = render_to_string(
             "reporting/email/survey_invite.txt",
@@ -555,7 +637,7 @@ def survey_invite_create(*, contact, by) -> tuple[SurveyInvite, str]:
             },
         )
         subject = f"How are we doing? A one-question survey from {settings.SITE_NAME}"
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[contact.email]))
+        email_enqueue(subject=subject, body=body, to=[contact.email])
     return invite, token
 
 
@@ -660,7 +742,7 @@ def meeting_action_add(*, meeting, by, description: str, owner, due_date, client
 # --- the head of CS's weekly pack and monthly report ---------------------------------------------------
 
 
-def meet_pack_notify(*, today) -> int:
+def meet_pack_notify(*, today) -> RunReport:
     """Monday morning: the head of CS hears the week's agenda is ready, with what is on it.
 
     Keyed by the week, so a run later in the week (beat was down on Monday) still tells them once.
@@ -674,23 +756,26 @@ def meet_pack_notify(*, today) -> int:
     outstanding = Action.objects.open().filter(meeting__isnull=False).count()
     flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).count()
     due = Contract.objects.ending(today, RENEWAL_WINDOW_DAYS).filter(client__archived_at__isnull=True).count()
-    sent = 0
-    for head in heads_of_cs():
-        sent += notify(
-            user=head,
-            key=f"meet-pack-{monday}",
-            url=reverse("reporting:meetings"),
-            subject=f"Weekly CS meet, w/c {monday:%d %b}: the agenda pack is ready",
-            body=(
-                f"{outstanding} actions outstanding from earlier meets, {flags} open flags, "
-                f"{due} contracts up for renewal in the next 90 days. Open the meet to run it and "
-                "download the PDF pack."
-            ),
-        )
-    return sent
+    return notify_each(
+        (
+            Notice(
+                user=head,
+                key=f"meet-pack-{monday}",
+                url=reverse("reporting:meetings"),
+                subject=f"Weekly CS meet, w/c {monday:%d %b}: the agenda pack is ready",
+                body=(
+                    f"{outstanding} actions outstanding from earlier meets, {flags} open flags, "
+                    f"{due} contracts up for renewal in the next 90 days. Open the meet to run it and "
+                    "download the PDF pack."
+                ),
+            )
+            for head in heads_of_cs()
+        ),
+        task="weekly meet pack notices",
+    )
 
 
-def satisfaction_report_notify(*, today) -> int:
+def satisfaction_report_notify(*, today) -> RunReport:
     """The 1st of the month: last month's client satisfaction report, to the head of CS (seed 001)."""
     from people.services import add_months
 
@@ -698,18 +783,22 @@ def satisfaction_report_notify(*, today) -> int:
 
     month = add_months(month_start(today), -1)
     data = report(month)
+    counts = f"{data['rated']} of {data['active']} accounts rated; {data['below_target']} below target."
     verdict = (
         "no ratings yet"
         if data["score"] is None
         else f"{data['score']} against the {settings.CSOPS_SATISFACTION_TARGET}+ target"
     )
-    sent = 0
-    for head in heads_of_cs():
-        sent += notify(
-            user=head,
-            key=f"satisfaction-{month:%Y-%m}",
-            url=reverse("reporting:satisfaction") + f"?month={month:%Y-%m}",
-            subject=f"Client satisfaction, {month:%B %Y}: {verdict}",
-            body=f"{data['rated']} of {data['active']} accounts rated; {data['below_target']} below target.",
-        )
-    return sent
+    return notify_each(
+        (
+            Notice(
+                user=head,
+                key=f"satisfaction-{month:%Y-%m}",
+                url=reverse("reporting:satisfaction") + f"?month={month:%Y-%m}",
+                subject=f"Client satisfaction, {month:%B %Y}: {verdict}",
+                body=counts,
+            )
+            for head in heads_of_cs()
+        ),
+        task="satisfaction report notices",
+    )

@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import packs, services
 
 
 def _day(today):
@@ -13,41 +13,42 @@ def _day(today):
 
 
 @shared_task
-def generate_occurrences(today: str | None = None) -> int:
-    return services.occurrences_generate(today=_day(today))
+def generate_occurrences(today: str | None = None) -> dict:
+    return services.occurrences_generate(today=_day(today)).as_dict()
 
 
 @shared_task
-def mark_missed_occurrences(today: str | None = None) -> int:
-    return services.occurrences_mark_missed(today=_day(today))
+def mark_missed_occurrences(today: str | None = None) -> dict:
+    return services.occurrences_mark_missed(today=_day(today)).as_dict()
 
 
 @shared_task
-def remind_upcoming_calls(today: str | None = None) -> int:
-    return services.calls_remind_tomorrow(today=_day(today))
+def remind_upcoming_calls(today: str | None = None) -> dict:
+    return services.calls_remind_tomorrow(today=_day(today)).as_dict()
 
 
 @shared_task
-def nps_checkins(today: str | None = None) -> int:
-    return services.nps_checkins_run(today=_day(today))
+def nps_checkins(today: str | None = None) -> dict:
+    return services.nps_checkins_run(today=_day(today)).as_dict()
 
 
 @shared_task
-def refresh_all_plans() -> int:
+def refresh_all_plans() -> dict:
     """After a matrix change: re-derive every plan that follows the matrix (hand-edited ones get a note)."""
-    from clients.models import Client
-
-    changed = 0
-    for client in Client.objects.active().filter(comms_plan__isnull=False).iterator():
-        changed += bool(services.comms_plan_refresh(client=client, reason="Matrix changed"))
-    return changed
+    return services.comms_plans_refresh_all().as_dict()
 
 
 @shared_task
-def meet_pack(today: str | None = None) -> int:
-    return services.meet_pack_notify(today=_day(today))
+def meet_pack(today: str | None = None) -> dict:
+    return services.meet_pack_notify(today=_day(today)).as_dict()
 
 
 @shared_task
-def satisfaction_report(today: str | None = None) -> int:
-    return services.satisfaction_report_notify(today=_day(today))
+def satisfaction_report(today: str | None = None) -> dict:
+    return services.satisfaction_report_notify(today=_day(today)).as_dict()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=10, max_retries=3)
+def render_meeting_pack(pack_id: int) -> bool:
+    pack = packs.meeting_pack_render(pack_id=pack_id)
+    return bool(pack and pack.rendered_at)

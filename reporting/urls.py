@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/actions/new/", views.meeting_action_create, name="meeting_action_create"),
     path("meetings/<int:pk>/pack.pdf", views.meeting_pdf, name="meeting_pdf"),
+    path("meetings/<int:pk>/packs/<int:pack_pk>.pdf", views.meeting_pack_file, name="meeting_pack_file"),
     # NPS: the sponsors' check-ins, client surveys, analytics, the monthly satisfaction report
     path("sponsor/", views.sponsor_home, name="sponsor_home"),
     path("clients/<int:pk>/checkin/", views.checkin, name="checkin"),

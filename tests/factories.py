@@ -295,6 +295,16 @@ class PdpReviewFactory(factory.django.DjangoModelFactory):
     notes = "On track; two contacts still to meet."
 
 
+class ThrottleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Throttle"
+
+    key = factory.Sequence(lambda n: f"reset-address:192.0.2.{n % 250}")
+    window_start = factory.LazyFunction(lambda: timezone.now().replace(minute=0, second=0, microsecond=0))
+    expires_at = factory.LazyAttribute(lambda t: t.window_start + datetime.timedelta(hours=1))
+    count = 1
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "reporting.Meeting"

@@ -163,3 +163,47 @@ def test_with_the_caches_on_forms_on_a_kept_page_still_post(page, world, setting
     page.get_by_role("button", name=world.team_am.get_full_name()).click()
     page.get_by_role("button", name="Log out").click()  # a plain form post from a kept page
     page.wait_for_url("**/accounts/login/**")
+
+
+def test_the_pages_and_htmx_work_under_the_content_security_policy(page, world):
+    """No CSP violation reported while a person uses the key pages and an htmx action."""
+    from .factories import ActionFactory, MeetingFactory, PdpFactory, PdpTargetFactory, UserFactory
+
+    violations = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    ActionFactory(client=world.client, owner=world.team_am, description="Chase the signed SOW")
+    pdp = PdpFactory(staff=world.team_am)
+    PdpTargetFactory(pdp=pdp)
+
+    log_in(page, "team_am")
+    page.wait_for_url("**/my-week/")
+    assert page.evaluate("typeof htmx") == "object"
+    page.get_by_role("button", name="Tick off: Chase the signed SOW").click()  # htmx
+    page.get_by_role("button", name="Re-open: Chase the signed SOW").wait_for()
+    page.goto(f"{page.base_url}/clients/")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/")
+    page.get_by_role("link", name="Log a call").click()  # htmx loads the form into the page
+    page.locator("form.call-form").wait_for()
+    page.goto(f"{page.base_url}/people/pdps/{pdp.pk}/")  # a target's progress bar
+    page.goto(f"{page.base_url}/reporting/nps/")
+    assert page.locator("select#quarter option").count() > 1
+    with page.expect_navigation():  # choosing a quarter reloads the page: a static script, no handler
+        page.locator("select#quarter").select_option(index=1)
+    assert "quarter=" in page.url
+
+    page.context.clear_cookies()
+    log_in(page, "head")
+    page.wait_for_url("**/reporting/portfolio/")
+    page.goto(f"{page.base_url}/reporting/meetings/{MeetingFactory(chair=world.head).pk}/")
+    page.goto(f"{page.base_url}/reporting/satisfaction/")
+
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    page.context.clear_cookies()
+    log_in(page, "root")
+    page.goto(f"{page.base_url}/admin/clients/client/{world.client.pk}/change/")  # the admin's own JS
+    page.get_by_role("button", name="Save", exact=True).wait_for()
+    assert violations == []

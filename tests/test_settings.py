@@ -69,3 +69,29 @@ def test_the_embedded_default_and_the_services(env, engine, broker):
     result = run_manage("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == [f"django.db.backends.{engine}", broker, "True"]
+
+
+def test_with_redis_the_cache_is_the_one_whose_outage_is_a_miss():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
+    result = run_manage("shell", "-c", code, REDIS_URL="redis://cache:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == [
+        "csops.cache.ResilientRedisCache",
+        "django.contrib.sessions.backends.db",  # sessions never depend on the cache
+    ]
+
+
+@pytest.mark.parametrize(
+    "env, count",
+    [
+        ({}, "0"),  # development: no proxy, X-Forwarded-For ignored
+        (PRODUCTION, "1"),  # production behind the documented TLS proxy
+        ({**PRODUCTION, "TRUSTED_PROXY_COUNT": "2"}, "2"),
+        ({**PRODUCTION, "BEHIND_TLS_PROXY": "0"}, "0"),  # served directly: the header is anyone's
+    ],
+)
+def test_the_client_address_is_read_from_the_proxy_only_behind_one(env, count):
+    code = "from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT)"
+    result = run_manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == count

@@ -110,6 +110,17 @@ def meeting_kwargs(w):
     return {"pk": MeetingFactory(chair=w.head).pk}
 
 
+def meeting_pack_kwargs(w):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(chair=w.head)
+    pack = meeting.packs.create(data_version=0, rendered_at=meeting.created_at)
+    pack.file.save("pack.pdf", ContentFile(b"%PDF-1.4 test"))
+    return {"pk": meeting.pk, "pack_pk": pack.pk}
+
+
 def survey_invite_kwargs(w):
     from tests.factories import ContactFactory, SurveyInviteFactory
 
@@ -190,11 +201,12 @@ MATRIX = {
     # the secret token is the credential: calendar apps cannot log in
     "calendar_feed": ("get", feed_kwargs, expect(200)),
     "people:pdp_list": ("get", None, expect(200, anon=LOGIN)),
-    "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
-    "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200, admin=200)),
-    "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
-    "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
-    "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200, admin=200)),
+    # PDPs: the person, their line manager and the head of CS; admins configure and see none
+    "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200)),
+    "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200)),
+    "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
+    "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
+    "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
     "reporting:matrix": ("get", None, MATRIX_SCREEN),
     "reporting:plan_edit": ("get", client_kwargs, TEAM_WRITE),
     "reporting:plan_reset": ("post", client_kwargs, TEAM_WRITE_POST),
@@ -213,6 +225,7 @@ MATRIX = {
     "reporting:meeting_edit": ("post", meeting_kwargs, expect(403, anon=LOGIN, head=302)),
     "reporting:meeting_action_create": ("get", meeting_kwargs, HEAD_ONLY),
     "reporting:meeting_pdf": ("get", meeting_kwargs, CS_TEAM_READ),
+    "reporting:meeting_pack_file": ("get", meeting_pack_kwargs, CS_TEAM_READ),
     # NPS: the client's sponsor (or the head of CS for them) enters the check-in
     "reporting:sponsor_home": ("get", None, expect(403, anon=LOGIN, sponsor=200, other_sponsor=200)),
     "reporting:checkin": (

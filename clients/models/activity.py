@@ -58,7 +58,12 @@ class Call(models.Model):
         default=True,
         help_text="Calls about decisions, budgets or next steps need a written report within 48 hours.",
     )
+    # when the author sent the report (what the 48-hour window measures); the email itself may still be
+    # waiting in the outbox (report_message), and the page says "queued" until it has gone out
     report_sent_at = models.DateTimeField(null=True, blank=True)
+    report_message = models.ForeignKey(
+        "people.OutboxMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[staff_attendees, contact_attendees])
@@ -89,10 +94,12 @@ class Call(models.Model):
         return self.held_at + REPORT_WINDOW
 
     def report_state(self, now=None) -> str:
-        """'not_needed', 'sent', 'sent_late', 'pending' (inside the window) or 'late'."""
+        """'not_needed', 'queued', 'sent', 'sent_late', 'pending' (inside the window) or 'late'."""
         if not self.report_required or not self.held:
             return "not_needed"
         if self.report_sent_at:
+            if self.report_message_id and self.report_message.status != "sent":
+                return "queued"
             return "sent_late" if self.report_sent_at > self.report_due_at else "sent"
         return "late" if (now or timezone.now()) > self.report_due_at else "pending"
 

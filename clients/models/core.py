@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from csops.versioning import Versioned
 from people.models import Role
+from people.selectors import heads_of_cs  # noqa: F401 - kept importable from here
 
 
 class EngagementType(models.TextChoices):
@@ -304,13 +305,4 @@ def exec_sponsor_users():
         .objects.filter(is_active=True, profile__roles__code=Role.EXEC_SPONSOR)
         .distinct()
         .order_by("first_name", "last_name")
-    )
-
-
-def heads_of_cs():
-    """The second step of every client's escalation path (AM → head of CS → exec sponsor)."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).order_by("id")
     )

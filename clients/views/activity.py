@@ -147,7 +147,8 @@ def call_send_report(request, pk, call_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Call report emailed to {', '.join(recipients)}.")
+        # queued, not "sent": the email is in the outbox and the call page says when it has gone out
+        messages.success(request, f"Call report queued for {', '.join(recipients)}: it goes out in a moment.")
     return redirect("clients:call_detail", pk=client.pk, call_pk=call.pk)
 
 

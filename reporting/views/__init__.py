@@ -11,7 +11,15 @@ from .feedback import (
     survey_create,
     survey_invite,
 )
-from .meet import meeting_action_create, meeting_detail, meeting_edit, meeting_list, meeting_open, meeting_pdf
+from .meet import (
+    meeting_action_create,
+    meeting_detail,
+    meeting_edit,
+    meeting_list,
+    meeting_open,
+    meeting_pack_file,
+    meeting_pdf,
+)
 from .plans import matrix, occurrence_done, plan_edit, plan_reset
 
 __all__ = [
@@ -23,6 +31,7 @@ __all__ = [
     "meeting_list",
     "meeting_open",
     "meeting_pdf",
+    "meeting_pack_file",
     "nps_analytics",
     "occurrence_done",
     "plan_edit",

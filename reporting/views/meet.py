@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,11 +18,10 @@ from csops import permissions as perms
 from csops.params import int_param
 from people.submissions import submit_once
 
-from .. import meet, services
-from ..cache import cache_page_per_person, cached
+from .. import meet, packs, services
+from ..cache import cache_page_per_person, cached, data_version
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
-from ..pdf import pdf_response
 
 
 def _require_view(user):
@@ -199,15 +199,31 @@ def meeting_action_create(request, pk):
 
 @login_required
 def meeting_pdf(request, pk):
+    """The PDF pack as the data stands now: served when a worker has rendered it, else "preparing"."""
     meeting = _meeting(request.user, pk)
-    today = timezone.localdate()
-    context = {
-        "meeting": meeting,
-        "agenda": meet.agenda(meeting, today, everything=True),
-        "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
-        "today": today,
-        "generated_at": timezone.localtime(),
-    }
-    return pdf_response(
-        "reporting/pdf/meeting.html", context, f"{meeting.get_kind_display()} {meeting.held_on}"
-    )
+    pack = packs.meeting_pack_request(meeting=meeting, version=data_version(request))
+    pack.refresh_from_db()  # where tasks run in place (tests, a worker-less shell) it is ready already
+    if pack.rendered_at and not request.htmx:
+        try:
+            return FileResponse(
+                pack.file.open("rb"), content_type="application/pdf", filename=packs.pack_filename(meeting)
+            )
+        except FileNotFoundError:
+            raise Http404("That PDF is no longer on the server: ask for it again.") from None
+    context = {"meeting": meeting, "pack": pack, "latest": packs.meeting_pack_latest_ready(meeting)}
+    if request.htmx:
+        return render(request, "reporting/partials/meeting_pack_status.html", context)
+    return render(request, "reporting/meeting_pack.html", context)
+
+
+@login_required
+def meeting_pack_file(request, pk, pack_pk):
+    """A pack that was ready earlier, offered while the current one renders."""
+    meeting = _meeting(request.user, pk)
+    pack = get_object_or_404(meeting.packs.exclude(file=""), pk=pack_pk, rendered_at__isnull=False)
+    try:
+        return FileResponse(
+            pack.file.open("rb"), content_type="application/pdf", filename=packs.pack_filename(meeting)
+        )
+    except FileNotFoundError:
+        raise Http404("That PDF is no longer on the server.") from None

@@ -13,7 +13,6 @@ from csops.versioning import StaleEdit
 from .. import services
 from ..forms import BandFormSet, CommsPlanForm
 from ..models import CommsPlan, Occurrence, ReportingBand
-from ..tasks import refresh_all_plans
 
 
 def _plan_for(user, pk):
@@ -67,7 +66,7 @@ def matrix(request):
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             formset.save()
-            transaction.on_commit(lambda: refresh_all_plans.delay())
+            services.comms_plans_refresh_later()
         messages.success(request, "Reporting matrix saved. Comms plans that follow it are being updated.")
         return redirect("reporting:matrix")
     return render(request, "reporting/matrix.html", {"formset": formset, "editable": editable})

@@ -11,6 +11,21 @@ from ..factories import ContractFactory
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # a .doc is an OLE2 compound file
+
+
+def zip_of(*names):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<xml/>")
+    return buffer.getvalue()
+
+
+DOCX = zip_of("[Content_Types].xml", "word/document.xml")
 
 
 def contract_post(**overrides):
@@ -65,6 +80,21 @@ def test_the_lead_records_a_signed_contract_and_it_shows_on_the_page_and_timelin
             "document",
             "larger than 10 MB",
         ),
+        (
+            {"document": SimpleUploadedFile("fake.docx", b"<html>", content_type="application/msword")},
+            "document",
+            "not a Word document",
+        ),
+        (
+            {"document": SimpleUploadedFile("sheet.docx", zip_of("xl/workbook.xml"))},
+            "document",
+            "not a Word document",
+        ),
+        (
+            {"document": SimpleUploadedFile("fake.doc", b"MZ\x90\x00" * 4)},
+            "document",
+            "not a Word document",
+        ),
         ({"document": ""}, "document", "Upload the signed document to mark the contract signed."),
         ({"end_date": "2025-12-31"}, "end_date", "must end after it starts"),
         ({"notice_period_days": "400"}, "notice_period_days", "longer than the contract"),
@@ -105,3 +135,47 @@ def test_contract_changes_are_kept_in_history(world, login):
     )
     statuses = list(contract.history.order_by("history_date").values_list("status", "history_user__username"))
     assert statuses == [("sent", None), ("signed", "head")]
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """The URLs as `make run` (DEBUG=1) builds them."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import csops.urls
+
+    settings.DEBUG = True
+    importlib.reload(csops.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(csops.urls)
+    clear_url_caches()
+
+
+def test_media_is_never_served_unauthenticated_not_even_under_debug(world, client, debug_urls, settings):
+    contract = ContractFactory(client=world.client)
+    contract.document.save("signed.pdf", SimpleUploadedFile("signed.pdf", PDF))
+    direct = f"/{settings.MEDIA_URL.strip('/')}/{contract.document.name}"
+    assert client.get(direct).status_code == 404
+    assert login_as(client, world.other_sponsor).get(direct).status_code == 404
+    # the permission-checked view is the only way to the file
+    download = reverse("commercial:contract_document", args=[contract.pk])
+    assert login_as(client, world.team_am).get(download).status_code == 200
+
+
+def login_as(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name, content", [("signed.docx", DOCX), ("signed.doc", OLE2 + b"\x00" * 504)])
+def test_a_real_word_document_is_accepted(world, login, name, content):
+    response = login(world.team_am).post(
+        reverse("commercial:contract_create", args=[world.client.pk]),
+        contract_post(document=SimpleUploadedFile(name, content, content_type="application/msword")),
+    )
+    assert response.status_code == 302
+    assert Contract.objects.get().document.name.endswith(name)

@@ -117,3 +117,25 @@ def test_the_person_reads_their_pdp_but_only_their_manager_changes_it(world, log
     assert c.get(reverse("people:pdp_detail", args=[pdp.pk])).status_code == 200
     assert c.get(reverse("people:pdp_edit", args=[pdp.pk])).status_code == 403
     assert login(world.other_am).get(reverse("people:pdp_detail", args=[pdp.pk])).status_code == 404
+
+
+def test_an_admin_configures_the_system_and_does_not_see_pdps(world, login):
+    pdp = PdpFactory(staff=world.team_am, salary_outcome="Promoted to senior AM, +8%")
+    c = login(world.admin)
+    for name in ("people:pdp_detail", "people:pdp_edit", "people:pdp_target_add", "people:pdp_review_add"):
+        assert c.get(reverse(name, args=[pdp.pk])).status_code == 404, name
+    assert c.post(reverse("people:pdp_edit", args=[pdp.pk]), {"salary_outcome": "x"}).status_code == 404
+    listing = c.get(reverse("people:pdp_list")).content.decode()
+    assert "Amy Mills" not in listing and "Promoted" not in listing
+    assert c.get(reverse("people:pdp_create")).status_code == 403
+    pdp.refresh_from_db()
+    assert pdp.salary_outcome == "Promoted to senior AM, +8%"
+
+
+def test_an_admin_who_line_manages_someone_manages_their_pdp_only(world, login):
+    world.team_am.profile.line_manager = world.admin
+    world.team_am.profile.save()
+    managed, other = PdpFactory(staff=world.team_am), PdpFactory(staff=world.other_am)
+    c = login(world.admin)
+    assert c.get(reverse("people:pdp_edit", args=[managed.pk])).status_code == 200
+    assert c.get(reverse("people:pdp_detail", args=[other.pk])).status_code == 404

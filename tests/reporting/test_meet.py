@@ -283,16 +283,31 @@ def test_a_wash_up_prompts_with_the_months_losses_and_serious_flags(world, login
 
 def pdf_text(response):
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_the_pdf_pack_renders_the_agenda_and_the_minutes(world, login):
+@pytest.fixture
+def get_pack(django_capture_on_commit_callbacks):
+    """The pack as a person gets it: "preparing" while a worker renders it, then the PDF."""
+
+    def _get(c, meeting):
+        url = reverse("reporting:meeting_pdf", args=[meeting.pk])
+        with django_capture_on_commit_callbacks(execute=True):  # the worker (eager in tests) renders
+            first = c.get(url)
+        assert first.status_code == 200 and "Preparing the PDF" in first.content.decode()
+        return c.get(url)
+
+    return _get
+
+
+def test_the_pdf_pack_renders_the_agenda_and_the_minutes(world, login, get_pack):
     meeting = MeetingFactory(held_on=TODAY, chair=world.head, notes="Renewals assigned to AMs.")
     meeting.attendees.set([world.head, world.team_am])
     FlagFactory(client=world.client, owner=world.team_am, severity="major", title="Reports late")
     ContractFactory(client=world.client, end_date=TODAY + datetime.timedelta(days=30))
-    response = login(world.team_am).get(reverse("reporting:meeting_pdf", args=[meeting.pk]))
+    response = get_pack(login(world.team_am), meeting)
     assert response.status_code == 200
     text = pdf_text(response)
     for heading in (
@@ -310,9 +325,9 @@ def test_the_pdf_pack_renders_the_agenda_and_the_minutes(world, login):
     assert "Amy Mills" in text
 
 
-def test_a_wash_up_pack_has_issues_and_lessons(world, login):
+def test_a_wash_up_pack_has_issues_and_lessons(world, login, get_pack):
     wash_up = MeetingFactory(kind="wash_up", held_on=TODAY, chair=world.head, lessons="Listen earlier.")
-    text = pdf_text(login(world.head).get(reverse("reporting:meeting_pdf", args=[wash_up.pk])))
+    text = pdf_text(get_pack(login(world.head), wash_up))
     assert "Significant issues and client losses" in text and "Lessons learned" in text
     assert "Listen earlier." in text
 

@@ -56,8 +56,8 @@ def planned(world):
 
 
 def test_generation_makes_four_weeks_of_calls_and_reports_once(world, planned):
-    assert occurrences_generate(today=MONDAY) == 5
-    assert occurrences_generate(today=MONDAY) == 0  # beat fired twice: nothing new
+    assert occurrences_generate(today=MONDAY).done == 5
+    assert occurrences_generate(today=MONDAY).done == 0  # beat fired twice: nothing new
     rows = list(Occurrence.objects.values_list("kind", "due_date", "assignee__username"))
     assert rows == [
         ("call", dt.date(2026, 11, 24), "team_am"),
@@ -98,9 +98,9 @@ def test_archived_paused_and_lost_clients_get_no_occurrences(world, planned):
 
 def test_a_missed_call_tells_the_am_then_the_head_of_cs_a_week_on(world, planned):
     occurrences_generate(today=MONDAY)
-    assert occurrences_mark_missed(today=dt.date(2026, 11, 26)) == 0  # within the two grace days
-    assert occurrences_mark_missed(today=dt.date(2026, 11, 27)) == 1
-    assert occurrences_mark_missed(today=dt.date(2026, 11, 27)) == 0
+    assert occurrences_mark_missed(today=dt.date(2026, 11, 26)).done == 0  # within the two grace days
+    assert occurrences_mark_missed(today=dt.date(2026, 11, 27)).done == 1
+    assert occurrences_mark_missed(today=dt.date(2026, 11, 27)).done == 0
     assert subjects(world.team_am) == ["Missed call: Northwind Outdoor, due Tue 24 Nov"]
     assert subjects(world.head) == []
     for day in (dt.date(2026, 12, 1), dt.date(2026, 12, 2)):
@@ -127,8 +127,8 @@ def test_the_am_hears_the_day_before_a_call_with_its_details(
 ):
     occurrences_generate(today=MONDAY)
     with django_capture_on_commit_callbacks(execute=True):
-        assert calls_remind_tomorrow(today=MONDAY) == 1
-        assert calls_remind_tomorrow(today=MONDAY) == 0
+        assert calls_remind_tomorrow(today=MONDAY).done == 1
+        assert calls_remind_tomorrow(today=MONDAY).done == 0
     assert [m.subject for m in mailoutbox] == ["Call tomorrow: Northwind Outdoor at 10:00"]
     assert "Teams: https://teams.example/northwind" in mailoutbox[0].body
 
@@ -136,8 +136,8 @@ def test_the_am_hears_the_day_before_a_call_with_its_details(
 def test_nps_check_ins_open_each_quarter_remind_at_three_weeks_and_escalate_at_quarter_end(world):
     comms_plan_create(client=world.client)
     start = dt.date(2026, 10, 1)
-    assert nps_checkins_run(today=start) == 2  # both sponsored clients
-    assert nps_checkins_run(today=start + dt.timedelta(days=1)) == 0
+    assert nps_checkins_run(today=start).done == 2  # both sponsored clients
+    assert nps_checkins_run(today=start + dt.timedelta(days=1)).done == 0
     assert subjects(world.sponsor) == ["Q4 2026: your quarterly NPS calls are due (1)"]
     nps_checkins_run(today=start + dt.timedelta(days=21))
     assert "Reminder: 1 NPS calls still to make this quarter" in subjects(world.sponsor)
@@ -150,13 +150,13 @@ def test_nps_check_ins_open_each_quarter_remind_at_three_weeks_and_escalate_at_q
 def test_renewal_reminders_at_90_60_and_30_days_once_each(world):
     ContractFactory(client=world.client, end_date=dt.date(2027, 3, 1))
     days = [dt.date(2027, 3, 1) - dt.timedelta(days=n) for n in (100, 90, 89, 60, 45, 30, 29)]
-    sent = [contract_renewal_reminders(today=d) for d in days]
+    sent = [contract_renewal_reminders(today=d).done for d in days]
     assert sent == [0, 2, 0, 2, 0, 2, 0]  # lead AM and head of CS at each stage
     assert subjects(world.team_am) == [
         f"Renewal in {n} days: Northwind Outdoor ends 01 Mar 2027" for n in (30, 60, 90)
     ]
     ContractFactory(client=world.other_client, status="draft", end_date=dt.date(2027, 3, 1))
-    assert contract_renewal_reminders(today=days[1]) == 0  # drafts are not renewals
+    assert contract_renewal_reminders(today=days[1]).done == 0  # drafts are not renewals
 
 
 def test_pdp_and_salary_reviews_remind_the_line_manager(world):
@@ -167,19 +167,19 @@ def test_pdp_and_salary_reviews_remind_the_line_manager(world):
         next_review_date=dt.date(2026, 12, 3),
         salary_review_date=dt.date(2026, 12, 20),
     )
-    assert pdp_reviews_due_run(today=dt.date(2026, 11, 25)) == 0
-    assert pdp_reviews_due_run(today=dt.date(2026, 11, 26)) == 1
-    assert pdp_reviews_due_run(today=dt.date(2026, 12, 6)) == 1  # the salary review, a fortnight ahead
-    assert pdp_reviews_due_run(today=dt.date(2026, 12, 6)) == 0
+    assert pdp_reviews_due_run(today=dt.date(2026, 11, 25)).done == 0
+    assert pdp_reviews_due_run(today=dt.date(2026, 11, 26)).done == 1
+    assert pdp_reviews_due_run(today=dt.date(2026, 12, 6)).done == 1  # the salary review, a fortnight ahead
+    assert pdp_reviews_due_run(today=dt.date(2026, 12, 6)).done == 0
     assert len(subjects(world.head)) == 2
 
 
 def test_a_late_call_report_reminds_its_author_once(world):
     held = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
     CallFactory(client=world.client, author=world.team_am, held_at=held)
-    assert call_reports_overdue_run(now=held + dt.timedelta(hours=47)) == 0
-    assert call_reports_overdue_run(now=held + dt.timedelta(hours=49)) == 1
-    assert call_reports_overdue_run(now=held + dt.timedelta(hours=50)) == 0
+    assert call_reports_overdue_run(now=held + dt.timedelta(hours=47)).done == 0
+    assert call_reports_overdue_run(now=held + dt.timedelta(hours=49)).done == 1
+    assert call_reports_overdue_run(now=held + dt.timedelta(hours=50)).done == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clients.tasks import call_reports_overdue_run
 from commercial.services import contract_renewal_reminders
+from people.outbox import outbox_deliver
 from people.tasks import pdp_reviews_due_run
 from reporting import services
 from reporting.cache import bump
@@ -41,7 +42,18 @@ class Command(BaseCommand):
             ("weekly meet pack notices", lambda: services.meet_pack_notify(today=day)),
             ("satisfaction report notices", lambda: services.satisfaction_report_notify(today=day)),
         ]
+        failed = 0
         for label, step in steps:
-            self.stdout.write(f"{day} {label}: {step()}")
+            report = step()
+            failed += len(report.failed)
+            self.stdout.write(f"{day} {label}: {report.done}")
+            for what in report.failed:
+                self.stdout.write(self.style.ERROR(f"  failed, retried on the next run: {what}"))
         bump()  # cached dashboards must show what the tasks changed
-        self.stdout.write(self.style.SUCCESS(f"Recurring tasks run for {day}."))
+        self.stdout.write(f"{day} outbox: {outbox_deliver()}")
+        if failed:
+            self.stdout.write(
+                self.style.WARNING(f"Recurring tasks run for {day}, {failed} row(s) failed (see above).")
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Recurring tasks run for {day}."))

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_notifications_calendar_pdps'),
+        ('people', '0005_password_reset_throttle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

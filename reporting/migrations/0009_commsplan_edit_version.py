@@ -6,17 +6,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0009_call_planned_index'),
+        ('reporting', '0008_meeting_packs'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on every save: edit forms are refused when it moved.'),
-        ),
-        migrations.AddField(
-            model_name='contact',
+            model_name='commsplan',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on every save: edit forms are refused when it moved.'),
         ),

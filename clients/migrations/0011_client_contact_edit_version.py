@@ -6,12 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0007_occurrence_adherence_index'),
+        ('clients', '0010_call_report_message'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commsplan',
+            model_name='client',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on every save: edit forms are refused when it moved.'),
+        ),
+        migrations.AddField(
+            model_name='contact',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on every save: edit forms are refused when it moved.'),
         ),
