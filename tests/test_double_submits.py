@@ -6,6 +6,7 @@ A clash with a row someone saved at the same moment is a form error, never a 500
 """
 
 import contextlib
+import datetime as dt
 import threading
 
 import pytest
@@ -17,7 +18,8 @@ from django.utils import timezone
 
 from clients.models import Action, Call, Client, Contact, EscalationRule, Flag, Tier
 from commercial.models import Contract
-from people.models import Pdp, PdpReview, PdpTarget
+from people.models import FormSubmission, Pdp, PdpReview, PdpTarget
+from people.tasks import clear_expired_sessions
 
 from .conftest import service_missing
 from .factories import MeetingFactory, PdpFactory, StaffProfileFactory
@@ -354,3 +356,11 @@ def test_a_clash_saved_at_the_same_moment_is_a_form_error_not_a_500(
     refused = next(r for r in responses if r.status_code == 200)
     assert message in " ".join(refused.context["form"].errors[field])
     assert model.objects.count() == before + 1
+
+
+def test_form_submissions_are_kept_a_week(world):
+    old = FormSubmission.objects.create(key="a" * 64, user=world.team_am)
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    recent = FormSubmission.objects.create(key="b" * 64, user=world.team_am)
+    clear_expired_sessions()
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
