@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails, survey links and the iCal feed start with SITE_URL: by default the address served.
+# Passed to every process, because honcho gives each its own PORT (the worker's is PORT+100).
+RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 
 .PHONY: install run test lint check-migrations bench clean
 
@@ -19,11 +22,11 @@ run: install
 	mkdir -p var/broker/queue var/broker/processed var/broker/control
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py run_beat_tasks
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py run_beat_tasks
 	@echo
 	@echo "  CS Ops is starting on http://127.0.0.1:$(PORT)/  (web + Celery worker + beat; Ctrl-C stops all)"
 	@echo
-	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start
+	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) SITE_URL=$(RUN_SITE_URL) $(BIN)/honcho start
 
 test: install
 	$(BIN)/pytest

@@ -7,11 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from people.outbox import email_enqueue
+from people.services import notify
 
-from .models import Action, Call, Flag
+from .models import Action, Call, Flag, heads_of_cs
+
+# a flag this severe is the head of CS's business the moment it is raised, not at the next meet
+HEADS_HEAR_OF = (Flag.Severity.MAJOR, Flag.Severity.CRITICAL)
 
 
 @transaction.atomic
@@ -121,6 +126,19 @@ def flag_raise(
     )
     flag.full_clean()
     flag.save()
+    if severity in HEADS_HEAR_OF:
+        raiser = by.get_full_name() or by.username
+        for head in heads_of_cs():
+            if head.pk == by.pk:
+                continue
+            notify(
+                user=head,
+                # the NPS check-in tells heads of its flag under the same key: they hear once
+                key=f"flag-{flag.pk}-raised",
+                url=reverse("clients:flag_detail", args=[client.pk, flag.pk]),
+                subject=f"{flag.get_severity_display()} — {client.name}: {title}",
+                body=f"Raised by {raiser}, owner {owner.get_full_name() or owner.username}.\n\n{description}",
+            )
     return flag
 
 

@@ -22,7 +22,7 @@ def week_bounds(today):
     return monday, monday + timedelta(days=6)
 
 
-def my_week(user, today=None, all_overdue=False):
+def my_week(user, today=None, all_overdue=False, show_later=False):
     today = today or timezone.localdate()
     monday, sunday = week_bounds(today)
     client_ids = list(Client.objects.active().filter(memberships__user=user).values_list("pk", flat=True))
@@ -46,6 +46,41 @@ def my_week(user, today=None, all_overdue=False):
         .order_by("due_date", "pk")
     )
     overdue = [a for a in actions if a.due_date < today]
+    later = Action.objects.open().filter(owner=user, due_date__gt=sunday)
+    later_actions = (
+        list(
+            later.select_related("client", "owner", "flag")
+            .only(
+                "client_id",
+                "flag_id",
+                "owner_id",
+                "description",
+                "due_date",
+                "status",
+                "done_at",
+                "client__name",
+                "flag__title",
+                *(f"owner__{f}" for f in PERSON),
+            )
+            .order_by("due_date", "pk")
+        )
+        if show_later
+        else None
+    )
+    open_flags = (
+        Flag.objects.filter(client_id__in=client_ids)
+        .filter(status__in=Flag.OPEN_STATUSES)
+        .select_related("client", "owner")
+        .only(
+            "client_id",
+            "title",
+            "severity",
+            "status",
+            "raised_at",
+            "client__name",
+            *(f"owner__{f}" for f in PERSON),
+        )
+    )
     occurrences = list(
         Occurrence.objects.filter(
             mine,
@@ -74,22 +109,10 @@ def my_week(user, today=None, all_overdue=False):
         "overdue_actions": overdue if all_overdue else overdue[:OVERDUE_SHOWN],
         "overdue_count": len(overdue),
         "week_actions": [a for a in actions if a.due_date >= today],
-        "later_actions_count": Action.objects.open().filter(owner=user, due_date__gt=sunday).count(),
-        "open_flags": list(
-            Flag.objects.filter(client_id__in=client_ids)
-            .filter(status__in=Flag.OPEN_STATUSES)
-            .select_related("client", "owner")
-            .only(
-                "client_id",
-                "title",
-                "severity",
-                "status",
-                "raised_at",
-                "client__name",
-                *(f"owner__{f}" for f in PERSON),
-            )
-            .order_by("raised_at")
-        ),
+        "later_actions": later_actions,
+        "later_actions_count": len(later_actions) if show_later else later.count(),
+        # most severe first (critical, major, serious), then the longest open
+        "open_flags": sorted(open_flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at)),
         "reports_unsent": list(
             Call.objects.filter(
                 Q(author=user) | Q(client_id__in=client_ids),

@@ -1,7 +1,7 @@
 """CS Ops settings: one module, every value from the environment with an explicit default.
 
 Embedded default (no services needed): SQLite in var/ and a filesystem Celery broker in var/broker/.
-Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
+Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
 from datetime import timedelta
@@ -41,7 +41,16 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SITE_NAME = env.str("SITE_NAME", default="CS Ops")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address links in emails, survey links and the iCal feed start with. In development it follows
+# the port being served (`make run PORT=8001` passes SITE_URL; PORT alone is read too); in production
+# there is no sensible guess, so a missing SITE_URL stops the process as a missing SECRET_KEY does.
+if DEBUG:
+    SITE_URL = env.str("SITE_URL", default="") or f"http://127.0.0.1:{env.str('PORT', default='') or 8000}"
+else:
+    SITE_URL = env.str("SITE_URL")
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
 # Dashboards (weekly meet agenda, portfolio, NPS) cache what they read under the data version;
 # 0 turns it off. The cache is Redis when REDIS_URL is set, else each process's memory.
 CSOPS_DASHBOARD_CACHE_SECONDS = env.int("CSOPS_DASHBOARD_CACHE_SECONDS", default=300)
@@ -202,6 +211,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ----------------------------------------------------------------------------------------
 # EMAIL_URL like smtp+tls://user:password@smtp.example.com:587 ; console in development.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set just above)
+    # filemail:// (make run's worker, see Procfile): each email to a file under var/mail/, one log line
+    EMAIL_BACKEND = "csops.mail.LoggedFileBackend"
+    EMAIL_FILE_PATH = EMAIL_FILE_PATH or str(VAR_DIR / "mail")  # noqa: F821
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CS Ops <csops@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -234,7 +247,9 @@ if REDIS_URL:
 else:
     # A broker that needs no server: messages are files under var/broker (kombu's filesystem transport).
     _broker = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    # kombu warns "No hostname was supplied" on every connection it makes without one; the filesystem
+    # transport ignores the host, so name the default and the warning goes
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker / "queue"),
         "data_folder_out": str(_broker / "queue"),
@@ -330,9 +345,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_errors_on_one_line": {"()": "csops.log_filters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_on_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default handlers printed each of its records a second time beside ours
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO

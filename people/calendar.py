@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
 from reporting.models import Cadence, CommsPlan, NpsCheckIn, quarter_end
+from reporting.schedule import first_call_date
 
 from .models import CalendarFeed, Pdp
 
@@ -58,18 +59,21 @@ def build_calendar(user) -> bytes:
     )
     for plan in plans:
         rule = _recurrence(plan)
-        if rule is None:
+        # the first call of the same calendar as the occurrences, so DTSTART is an instance of the rule
+        first = first_call_date(plan)
+        if first is None or (rule is None and plan.call_cadence != Cadence.INITIAL_ONLY):
             continue
-        anchor = plan.anchor_date
-        first = anchor + datetime.timedelta(days=(plan.call_weekday - anchor.weekday()) % 7)
         start = timezone.make_aware(datetime.datetime.combine(first, plan.call_time), tz)
         event = Event()
         event.add("uid", f"plan-{plan.pk}-calls@csops")
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("duration", datetime.timedelta(minutes=30))
-        event.add("rrule", rule)
-        event.add("summary", f"{plan.get_call_cadence_display()} call: {plan.client.name}")
+        if rule is not None:
+            event.add("rrule", rule)
+            event.add("summary", f"{plan.get_call_cadence_display()} call: {plan.client.name}")
+        else:  # "initial call only": one diary entry
+            event.add("summary", f"Initial call: {plan.client.name}")
         details = plan.call_details or "Call details: add them to the comms plan."
         event.add(
             "description",
@@ -103,4 +107,7 @@ def build_calendar(user) -> bytes:
         event.add("dtend", pdp.next_review_date + datetime.timedelta(days=1))
         event.add("summary", f"PDP review: {pdp.staff.get_full_name() or pdp.staff.username}")
         cal.add_component(event)
+    # a VTIMEZONE for every TZID used (RFC 5545 §3.6.5): clients that cannot resolve "Europe/London"
+    # themselves would otherwise read the times as floating or UTC
+    cal.add_missing_timezones()
     return cal.to_ical()

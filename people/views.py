@@ -93,8 +93,12 @@ def notification_read(request, pk=None):
 def calendar_settings(request):
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
+        had_one = feed is not None
         feed = cal.feed_for(request.user, rotate=True)
-        messages.success(request, "New calendar address made: the old one no longer works.")
+        if had_one:
+            messages.success(request, "New calendar address made: the old one no longer works.")
+        else:
+            messages.success(request, "Calendar address made: add it to your calendar app.")
         return redirect("people:calendar")
     url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else None
     return render(request, "people/calendar.html", {"feed_url": url})

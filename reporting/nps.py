@@ -17,6 +17,8 @@ from .services import percent
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
+# below this many answers a quarter's NPS swings 20+ points on one answer: the page says so
+FEW_ANSWERS = 5
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class Tally:
     @property
     def nps(self) -> int | None:
         return nps(self.promoters, self.passives, self.detractors)
+
+    @property
+    def too_few(self) -> bool:
+        return 0 < self.responses < FEW_ANSWERS
 
     def __add__(self, other: "Tally") -> "Tally":
         return Tally(
@@ -205,18 +211,27 @@ def client_scores(client, limit: int = 8) -> list[dict]:
 
 
 def trend_svg_points(values: list[int | None], labels: list[str], width=640, height=200, pad=34) -> dict:
-    """Coordinates for a server-rendered line chart of NPS (−100…100) over quarters; gaps stay gaps."""
+    """Coordinates for a server-rendered line chart of NPS (−100…100) over quarters; gaps stay gaps.
+
+    The value axis's labels sit right-aligned in a gutter of `pad` on the left; the first and last
+    quarters are inset by half a label's width, so the centred quarter and value labels never run
+    into the axis labels or off the edge. A value at the top of the chart is labelled below its dot.
+    """
     n = len(values)
-    step = (width - 2 * pad) / max(n - 1, 1)
+    inset = 30  # about half the width of "Q4 2026" or "-100" at the chart's 11 px
+    left, right = pad + inset, width - inset
+    step = (right - left) / max(n - 1, 1)
 
     def x(i):
-        return round(pad + i * step, 1)
+        return round(left + i * step, 1)
 
     def y(v):
         return round(pad / 2 + (100 - v) * (height - 1.5 * pad) / 200, 1)
 
     points = [
-        {"x": x(i), "y": y(v), "value": v, "label_y": y(v) - 8} for i, v in enumerate(values) if v is not None
+        {"x": x(i), "y": y(v), "value": v, "label_y": y(v) - 8 if y(v) - 8 >= 12 else y(v) + 16}
+        for i, v in enumerate(values)
+        if v is not None
     ]
     return {
         "width": width,
@@ -226,5 +241,6 @@ def trend_svg_points(values: list[int | None], labels: list[str], width=640, hei
         "ticks": [{"x": x(i), "label": label} for i, label in enumerate(labels)],
         "gridlines": [{"value": v, "y": y(v), "text_y": y(v) + 4} for v in (100, 50, 0, -50, -100)],
         "pad": pad,
+        "label_x": pad - 6,  # the value axis's labels end here (text-anchor: end)
         "axis_y": height - 6,
     }

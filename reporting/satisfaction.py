@@ -132,6 +132,10 @@ def report(month: datetime.date) -> dict:
         "rated": len(current),
         "active": len(clients),
         "unrated": len(clients) - len(current),
+        # the accounts to chase for a rating, by name
+        "unrated_accounts": sorted(
+            (c for pk, c in clients.items() if pk not in current), key=lambda c: c.name
+        ),
         "below_target": sum(1 for a in accounts if a["score"] * 10 < target),
         "trend": trend,
         "accounts": accounts,

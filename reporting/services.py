@@ -7,6 +7,7 @@ Every function that a beat task calls is idempotent: rows are created with uniqu
 import datetime
 import logging
 from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
@@ -37,6 +38,7 @@ from .models import (
     quarter_label,
     quarter_start,
 )
+from .schedule import call_dates, report_dates
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,11 @@ PLAN_FIELDS = {
     "live_dashboard": "live dashboard",
     "entertainment_budget": "entertainment budget",
 }
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 action", "2 actions": a count people read in a notification."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # --- comms plans -------------------------------------------------------------------------------------
@@ -93,14 +100,69 @@ def _display(field, value):
     return dict(Cadence.choices).get(value, "to be set").lower() if value else "to be set"
 
 
+def _same(field, a, b) -> bool:
+    """Whether a plan's value and the matrix's agree: as values, never as their text.
+
+    A budget read back from the database is Decimal("0.00") where the matrix says 0; compared as
+    strings they differed, so plans were falsely "edited by hand" and got "£0 → £0" notes.
+    """
+    if field == "entertainment_budget":
+        return Decimal(str(a or 0)) == Decimal(str(b or 0))
+    if field == "live_dashboard":
+        return bool(a) == bool(b)
+    return (a or "") == (b or "")
+
+
+def _departures(plan, matrix) -> list[str]:
+    """The matrix-derived fields (never the notes or call details) where the plan differs."""
+    return [f for f in PLAN_FIELDS if not _same(f, getattr(plan, f), matrix[f])]
+
+
 def plan_differences(plan) -> list[tuple[str, str, str]]:
     """(what, the plan's value, the matrix's value) wherever a hand-edited plan departs from the matrix."""
     matrix = matrix_values(plan.client)
     return [
-        (label, _display(f, getattr(plan, f)), _display(f, matrix[f]))
-        for f, label in PLAN_FIELDS.items()
-        if str(getattr(plan, f)) != str(matrix[f])
+        (PLAN_FIELDS[f], _display(f, getattr(plan, f)), _display(f, matrix[f]))
+        for f in _departures(plan, matrix)
     ]
+
+
+def plan_occurrences_sync(*, plan, today=None) -> None:
+    """Bring a client's future due occurrences into line with its plan, at once.
+
+    Beat generates occurrences each morning and leaves existing rows alone, so a cadence change
+    showed the old schedule under "Coming up" until the next run. Due rows from today on that the
+    plan no longer makes are removed, those it now makes (to the usual horizon) created, and call
+    times follow the plan. Done and missed rows are history and stay. A client beat does not plan
+    for (paused, lost, archived) is left with no future due rows, as beat would leave it.
+    """
+    today = today or timezone.localdate()
+    end = today + datetime.timedelta(days=HORIZON_DAYS)
+    client = plan.client
+    in_play = client.archived_at is None and client.status in (Client.Status.ACTIVE, Client.Status.ONBOARDING)
+    wanted = {
+        Occurrence.Kind.CALL: set(call_dates(plan, today, end)) if in_play else set(),
+        Occurrence.Kind.REPORT: set(report_dates(plan, today, end)) if in_play else set(),
+    }
+    future = Occurrence.objects.filter(client=client, status=Occurrence.Status.DUE, due_date__gte=today)
+    for kind, dates in wanted.items():
+        future.filter(kind=kind).exclude(due_date__in=dates).delete()
+    future.filter(kind=Occurrence.Kind.CALL).exclude(due_time=plan.call_time).update(due_time=plan.call_time)
+    lead = client.memberships.filter(is_lead=True).values_list("user_id", flat=True).first()
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                client=client,
+                kind=kind,
+                due_date=day,
+                due_time=plan.call_time if kind == Occurrence.Kind.CALL else None,
+                assignee_id=lead,
+            )
+            for kind, dates in wanted.items()
+            for day in sorted(dates)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
@@ -124,9 +186,8 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
         return "Comms plan created from the matrix."
     matrix = matrix_values(client)
     changes = [
-        f"{label} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
-        for f, label in PLAN_FIELDS.items()
-        if str(getattr(plan, f)) != str(matrix[f])
+        f"{PLAN_FIELDS[f]} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
+        for f in _departures(plan, matrix)
     ]
     if not changes:
         return ""
@@ -144,6 +205,7 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
     plan.last_change_note = f"{prefix}{'; '.join(changes)}."
     plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
     plan.save()
+    plan_occurrences_sync(plan=plan)
     return plan.last_change_note
 
 
@@ -155,10 +217,11 @@ def comms_plan_update(*, plan, by, version: int | None = None, **fields) -> Comm
     for name, value in fields.items():
         setattr(plan, name, value)
     matrix = matrix_values(plan.client)
-    plan.customised = any(str(getattr(plan, f)) != str(matrix[f]) for f in PLAN_FIELDS)
+    plan.customised = bool(_departures(plan, matrix))
     plan.last_change_note = f"Edited by {by.get_full_name() or by.username}."
     plan.full_clean()
     plan.save()
+    plan_occurrences_sync(plan=plan)
     return plan
 
 
@@ -171,6 +234,7 @@ def comms_plan_reset(*, plan, by) -> CommsPlan:
     plan.customised = False
     plan.last_change_note = f"Reset to the matrix by {by.get_full_name() or by.username}."
     plan.save()
+    plan_occurrences_sync(plan=plan)
     return plan
 
 
@@ -193,42 +257,6 @@ def comms_plans_refresh_all() -> RunReport:
 
 
 # --- occurrences -------------------------------------------------------------------------------------
-
-
-def _first_weekday_of_month(year, month, weekday):
-    day = datetime.date(year, month, 1)
-    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
-
-
-def _working_day(day):
-    """Reports due on a weekend are due the Monday after."""
-    return day + datetime.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
-
-
-def call_dates(plan, start, end):
-    cadence, weekday = plan.call_cadence, plan.call_weekday
-    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    if cadence == Cadence.WEEKLY:
-        return [d for d in days if d.weekday() == weekday]
-    if cadence == Cadence.FORTNIGHTLY:
-        anchor = plan.anchor_date - datetime.timedelta(days=plan.anchor_date.weekday())
-        return [d for d in days if d.weekday() == weekday and ((d - anchor).days // 7) % 2 == 0]
-    if cadence == Cadence.MONTHLY:
-        return [d for d in days if d == _first_weekday_of_month(d.year, d.month, weekday)]
-    if cadence == Cadence.INITIAL_ONLY:
-        first = plan.anchor_date + datetime.timedelta(days=(weekday - plan.anchor_date.weekday()) % 7)
-        return [first] if start <= first <= end else []
-    return []
-
-
-def report_dates(plan, start, end):
-    cadence = plan.report_cadence
-    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    if cadence == Cadence.WEEKLY:  # weekly reports go out on Fridays
-        return [d for d in days if d.weekday() == 4]
-    if cadence in (Cadence.MONTHLY, Cadence.FORTNIGHTLY):  # monthly reports by the 5th (a working day)
-        return sorted({_working_day(datetime.date(d.year, d.month, 5)) for d in days} & set(days))
-    return []
 
 
 def plans_in_play():
@@ -521,7 +549,7 @@ def nps_checkins_run(*, today) -> RunReport:
                     user=sponsor,
                     key=f"nps-{start}-reminder",
                     url=reverse("reporting:sponsor_home"),
-                    subject=f"Reminder: {len(checkins)} NPS calls still to make this quarter",
+                    subject=f"Reminder: {counted(len(checkins), 'NPS call')} still to make this quarter",
                     body=f"Still to call: {names}.",
                 )
             )
@@ -534,7 +562,7 @@ def nps_checkins_run(*, today) -> RunReport:
                 user=head,
                 key=f"nps-{start}-escalated",
                 url=reverse("reporting:nps"),
-                subject=f"{label} ends with {len(due)} NPS check-ins not done",
+                subject=f"{label} ends with {counted(len(due), 'NPS check-in')} not done",
                 body=names,
             )
             for head in heads_of_cs()
@@ -764,9 +792,9 @@ def meet_pack_notify(*, today) -> RunReport:
                 url=reverse("reporting:meetings"),
                 subject=f"Weekly CS meet, w/c {monday:%d %b}: the agenda pack is ready",
                 body=(
-                    f"{outstanding} actions outstanding from earlier meets, {flags} open flags, "
-                    f"{due} contracts up for renewal in the next 90 days. Open the meet to run it and "
-                    "download the PDF pack."
+                    f"{counted(outstanding, 'action')} outstanding from earlier meets, "
+                    f"{counted(flags, 'open flag')}, {counted(due, 'contract')} up for renewal in the next "
+                    "90 days. Open the meet to run it and download the PDF pack."
                 ),
             )
             for head in heads_of_cs()
@@ -783,7 +811,9 @@ def satisfaction_report_notify(*, today) -> RunReport:
 
     month = add_months(month_start(today), -1)
     data = report(month)
-    counts = f"{data['rated']} of {data['active']} accounts rated; {data['below_target']} below target."
+    counts = (
+        f"{data['rated']} of {counted(data['active'], 'account')} rated; {data['below_target']} below target."
+    )
     verdict = (
         "no ratings yet"
         if data["score"] is None

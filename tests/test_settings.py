@@ -28,6 +28,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "x9!f3kL0-prod-secret-for-the-check-only-7b2c1e0d9a8f6e5d4c3b2a1f0e9d8c7b",
     "ALLOWED_HOSTS": "csops.example.com",
+    "SITE_URL": "https://csops.example.com",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/csops",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
@@ -45,6 +46,42 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_site_url():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0 and "SITE_URL" in result.stderr
+
+
+def site_url(**env):
+    env = {"SITE_URL": "", "PORT": "", **env}  # not whatever the calling shell has set
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1]
+
+
+def test_in_development_site_url_follows_the_port_served():
+    assert site_url() == "http://127.0.0.1:8000"
+    assert site_url(PORT="8001") == "http://127.0.0.1:8001"
+    assert site_url(PORT="8001", SITE_URL="http://cs.local:9000/") == "http://cs.local:9000"
+
+
+def test_make_run_passes_its_port_to_every_process_as_site_url():
+    # honcho gives each process its own PORT (the worker's is PORT+100), so make run passes SITE_URL
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8001"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    commands = [line for line in result.stdout.splitlines() if "run_beat_tasks" in line or "honcho" in line]
+    assert len(commands) == 2
+    assert all("SITE_URL=http://127.0.0.1:8001 " in line for line in commands)
+
+
+def test_a_site_url_without_a_scheme_fails_loudly():
+    result = run_manage("check", SITE_URL="csops.example.com")
+    assert result.returncode != 0 and "must start with http:// or https://" in result.stderr
+
+
 def test_a_misspelt_boolean_fails_loudly():
     result = run_manage("check", DEBUG="flase")
     assert result.returncode != 0 and "DEBUG='flase' is not a boolean" in result.stderr
@@ -53,7 +90,7 @@ def test_a_misspelt_boolean_fails_loudly():
 @pytest.mark.parametrize(
     "env, engine, broker",
     [
-        ({}, "sqlite3", "filesystem://"),
+        ({}, "sqlite3", "filesystem://localhost/"),
         (
             {"DATABASE_URL": "postgres://u@db:5432/csops", "REDIS_URL": "redis://cache:6379/0"},
             "postgresql",

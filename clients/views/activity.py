@@ -374,6 +374,9 @@ def my_week(request):
     if not perms.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")
     all_overdue = request.GET.get("overdue") == "all"
+    show_later = request.GET.get("later") == "all"
     return render(
-        request, "clients/my_week.html", my_week_reads.my_week(request.user, all_overdue=all_overdue)
+        request,
+        "clients/my_week.html",
+        my_week_reads.my_week(request.user, all_overdue=all_overdue, show_later=show_later),
     )

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,7 @@ from .. import services
 from ..activity_forms import ActionForm
 from ..filters import ClientFilter
 from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
-from ..models import AccountTeamMembership, Client, Contact, EscalationRule, Flag, heads_of_cs
+from ..models import AccountTeamMembership, Action, Client, Contact, EscalationRule, Flag, heads_of_cs
 from ..timeline import client_timeline
 
 PAGE_SIZE = 25
@@ -139,6 +141,13 @@ def client_panels(request, client, timeline=True):
     """What the client page's live panels (flags, actions, stakeholder map, timeline) show."""
     page = timeline_page(request)
     contacts = [c for c in client.contacts.all() if c.archived_at is None]
+    # actions ticked off today stay in view, done, with an undo (one query for both lists)
+    start_of_today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    actions = list(
+        client.actions.filter(
+            Q(status=Action.Status.OPEN) | Q(status=Action.Status.DONE, done_at__gte=start_of_today)
+        ).select_related("owner", "flag", "call")
+    )
     return {
         "client": client,
         "contacts": contacts,
@@ -146,7 +155,10 @@ def client_panels(request, client, timeline=True):
         "stance_choices": Contact.Stance.choices,
         "rag_choices": Contact.Rag.choices,
         "open_flags": open_flags_of(client),
-        "open_actions": list(client.actions.open().select_related("owner", "flag", "call")),
+        "open_actions": [a for a in actions if a.status == Action.Status.OPEN],
+        "done_today_actions": sorted(
+            (a for a in actions if a.status == Action.Status.DONE), key=lambda a: a.done_at, reverse=True
+        ),
         "timeline": client_timeline(client, page) if timeline else None,
         "action_form": ActionForm(initial={"owner": request.user.pk}),
         "today": timezone.localdate(),

@@ -12,7 +12,7 @@ from csops.versioning import StaleEdit
 
 from .. import services
 from ..forms import BandFormSet, CommsPlanForm
-from ..models import CommsPlan, Occurrence, ReportingBand
+from ..models import Cadence, CommsPlan, Occurrence, ReportingBand
 
 
 def _plan_for(user, pk):
@@ -25,6 +25,7 @@ def _plan_for(user, pk):
 def plan_edit(request, pk):
     client, plan = _plan_for(request.user, pk)
     form = CommsPlanForm(request.POST or None, instance=plan)
+    matrix = services.matrix_values(client)
     if request.method == "POST" and form.is_valid():
         try:
             services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
@@ -40,7 +41,11 @@ def plan_edit(request, pk):
             "client": client,
             "form": form,
             "plan": plan,
-            "matrix": services.matrix_values(client),
+            "matrix": matrix,
+            # "reports at the end, calls initial call only", not the stored codes
+            "matrix_labels": {
+                f: Cadence(matrix[f]).label for f in ("report_cadence", "call_cadence") if matrix[f]
+            },
             "differences": services.plan_differences(plan),
         },
     )

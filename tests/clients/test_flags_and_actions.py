@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Action, Flag
+from people.models import Notification
 
 from ..factories import ActionFactory, CallFactory, FlagFactory
 
@@ -238,3 +239,71 @@ def test_the_tick_button_shows_only_to_those_who_may_tick(world, login):
     url = reverse("clients:detail", args=[world.client.pk])
     assert "Tick off: Book the venue" in login(world.team_am).get(url).content.decode()
     assert "Tick off: Book the venue" not in login(world.other_am).get(url).content.decode()
+
+
+@pytest.mark.parametrize("severity, heard", [("serious", False), ("major", True), ("critical", True)])
+def test_the_head_of_cs_hears_at_once_of_a_major_or_critical_flag(
+    world, login, mailoutbox, django_capture_on_commit_callbacks, severity, heard
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(world.team_am).post(
+            reverse("clients:flag_create", args=[world.client.pk]), flag_post(world, severity=severity)
+        )
+    flag = Flag.objects.get()
+    notes = list(Notification.objects.filter(user=world.head))
+    assert bool(notes) == heard
+    if heard:
+        (note,) = notes
+        assert note.subject.startswith(f"{flag.get_severity_display()} — Northwind Outdoor: Traffic down 30%")
+        assert note.url == reverse("clients:flag_detail", args=[world.client.pk, flag.pk])
+        assert "Raised by Amy Mills" in note.body
+        assert [m.to for m in mailoutbox] == [[world.head.email]]
+    assert not Notification.objects.filter(user=world.team_am).exists()  # not told of their own flag
+
+
+def test_a_head_of_cs_raising_a_critical_flag_is_not_told_of_it(world, login):
+    login(world.head).post(
+        reverse("clients:flag_create", args=[world.client.pk]), flag_post(world, severity="critical")
+    )
+    assert not Notification.objects.filter(user=world.head).exists()
+
+
+def test_a_ticked_action_stays_on_the_client_page_with_an_undo(world, login):
+    action = ActionFactory(client=world.client, owner=world.team_am, description="Book the QBR room")
+    c = login(world.team_am)
+    page = c.post(
+        reverse("clients:action_toggle", args=[world.client.pk, action.pk]), {"done": "1"}, follow=True
+    ).content.decode()
+    done = page.split('id="done-today-actions"')[1].split("</ul>")[0]
+    assert "Book the QBR room" in done and ">Undo</button>" in done and 'value="0"' in done
+    c.post(reverse("clients:action_toggle", args=[world.client.pk, action.pk]), {"done": "0"})
+    action.refresh_from_db()
+    assert action.status == "open"
+    assert (
+        'id="done-today-actions"'
+        not in c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    )
+
+
+def test_with_htmx_a_ticked_action_comes_back_done_with_an_undo(world, login):
+    action = ActionFactory(client=world.client, owner=world.team_am, description="Book the QBR room")
+    ticked = login(world.team_am).post(
+        reverse("clients:action_toggle", args=[world.client.pk, action.pk]),
+        {"done": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = ticked.content.decode()
+    assert "Nothing outstanding." in html  # the open list is empty …
+    assert "Book the QBR room" in html.split('id="done-today-actions"')[1] and ">Undo</button>" in html
+
+
+def test_an_action_done_yesterday_is_not_in_the_done_today_list(world, login):
+    ActionFactory(
+        client=world.client,
+        owner=world.team_am,
+        description="Old news",
+        status="done",
+        done_at=timezone.now() - dt.timedelta(days=2),
+    )
+    page = login(world.team_am).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "Old news" not in page.split('id="open-actions"')[1].split('id="timeline"')[0]

@@ -165,3 +165,42 @@ def test_a_monthly_report_due_shows_on_its_week_and_can_be_marked_sent(world, lo
         assert [o.due_date for o in reports] == [dt.date(2026, 12, 7)]
         c.post(reverse("reporting:occurrence_done", args=[reports[0].pk]))
         assert c.get(reverse("my_week")).context["reports_due"] == []
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_actions_due_later_are_a_link_that_shows_them_without_javascript(world, login):
+    for day in (10, 20):
+        ActionFactory(
+            client=world.client,
+            owner=world.team_am,
+            description=f"Later {day}",
+            due_date=dt.date(2026, 12, day),
+        )
+    c = login(world.team_am)
+    html = c.get(reverse("my_week")).content.decode()
+    assert '<a href="?later=all#later-actions">2 more due later</a>' in html
+    assert "Later 10" not in html
+    html = c.get(reverse("my_week") + "?later=all").content.decode()
+    later = html.split('id="later-actions"')[1]
+    assert "Due later (2)" in later and later.index("Later 10") < later.index("Later 20")
+    assert "more due later</a>" not in html
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_my_week_lists_flags_most_severe_first(world, login):
+    for title, severity, days_ago in (
+        ("Serious, oldest", "serious", 9),
+        ("Major, newer", "major", 2),
+        ("Critical, newest", "critical", 1),
+        ("Major, older", "major", 5),
+    ):
+        FlagFactory(
+            client=world.client,
+            owner=world.team_am,
+            title=title,
+            severity=severity,
+            raised_at=WEDNESDAY - dt.timedelta(days=days_ago),
+        )
+    html = login(world.team_am).get(reverse("my_week")).content.decode().split('id="my-flags"')[1]
+    order = [html.index(t) for t in ("Critical, newest", "Major, older", "Major, newer", "Serious, oldest")]
+    assert order == sorted(order)

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -139,3 +140,22 @@ def test_an_admin_who_line_manages_someone_manages_their_pdp_only(world, login):
     c = login(world.admin)
     assert c.get(reverse("people:pdp_edit", args=[managed.pk])).status_code == 200
     assert c.get(reverse("people:pdp_detail", args=[other.pk])).status_code == 404
+
+
+def test_the_team_menu_is_highlighted_on_the_team_page_only(world, login):
+    c = login(world.head)
+    team = 'class="nav-link active" href="{}">Team</a>'.format(reverse("people:staff_list"))
+    assert team in c.get(reverse("people:staff_list")).content.decode()
+    page = c.get(reverse("people:notifications")).content.decode()
+    assert team not in page
+    assert 'class="nav-link active" href="{}"'.format(reverse("people:notifications")) in page
+
+
+def test_every_page_links_a_favicon_that_is_served(world, login):
+    from django.contrib.staticfiles import finders
+
+    html = login(world.team_am).get(reverse("my_week")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.ico" sizes="32x32">' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    ico = Path(finders.find("favicon.ico")).read_bytes()
+    assert ico[:4] == b"\x00\x00\x01\x00"  # an ICO header

@@ -141,7 +141,7 @@ def test_an_smtp_outage_is_retried_with_backoff_and_sends_once(world, settings, 
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_sweeping_at_once_send_each_email_once(mailoutbox):
     for n in range(40):
         email_enqueue(subject=f"Notice {n}", body="", to=[f"p{n}@agency.example"])

@@ -51,7 +51,7 @@ def wait_for(predicate, timeout, what):
 
 
 @pytest.mark.real_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_while_marking_missed_calls_loses_no_notice(world, redis_url, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs a database server it can share with the test")

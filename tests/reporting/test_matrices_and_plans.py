@@ -1,12 +1,15 @@
+import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from clients.models import Client
 from commercial.models import EntertainmentBudget
 from onboarding.models import CsPrice
-from reporting.models import CommsPlan, ReportingBand
+from reporting.models import CommsPlan, Occurrence, ReportingBand
 from reporting.services import comms_plan_create
 
 from ..factories import ClientFactory, ProjectClientFactory
@@ -307,3 +310,137 @@ def test_a_new_client_gets_its_plan(world, login):
     )
     plan = Client.objects.get(name="Kestrel Cycles").comms_plan
     assert (plan.report_cadence, plan.call_cadence) == ("monthly", "fortnightly")
+
+
+PLAN_FORM = {
+    "report_cadence": "monthly",
+    "call_cadence": "weekly",
+    "call_weekday": "1",
+    "call_time": "10:00",
+    "live_dashboard": "on",
+    "feedback_cadence": "quarterly",
+    "entertainment_budget": "0.00",
+}
+
+
+@pytest.fixture
+def low_spender(world):
+    """Northwind at low propensity: the entertainment matrix gives it £0/month."""
+    world.client.propensity = "low"
+    world.client.save()
+    comms_plan_create(client=world.client)
+    return CommsPlan.objects.get(client=world.client)  # as read back: Decimal("0.00")
+
+
+def test_editing_only_the_surprise_and_delight_note_leaves_the_plan_following_the_matrix(
+    world, login, low_spender
+):
+    assert low_spender.entertainment_budget == 0 and not low_spender.customised
+    c = login(world.team_am)
+    c.post(
+        reverse("reporting:plan_edit", args=[world.client.pk]),
+        {**PLAN_FORM, "surprise_delight_notes": "Flowers for Jo's new baby"},
+    )
+    low_spender.refresh_from_db()
+    assert low_spender.surprise_delight_notes == "Flowers for Jo's new baby"
+    assert not low_spender.customised
+    page = c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "differs from the matrix" not in page
+
+
+def test_a_hand_edited_plan_lists_only_real_differences(world, login, low_spender):
+    c = login(world.team_am)
+    c.post(
+        reverse("reporting:plan_edit", args=[world.client.pk]), {**PLAN_FORM, "call_cadence": "fortnightly"}
+    )
+    low_spender.refresh_from_db()
+    assert low_spender.customised
+    page = c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "calls: fortnightly (matrix: weekly)" in page
+    assert "entertainment budget" not in page.split("differs from the matrix")[1].split("</ul>")[0]
+
+
+def test_a_matrix_save_that_changes_nothing_for_a_plan_leaves_no_note(
+    world, login, low_spender, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(world.admin).post(reverse("reporting:matrix"), matrix_post())
+    assert response.status_code == 302
+    low_spender.refresh_from_db()
+    assert low_spender.last_change_note == "" and not low_spender.customised
+
+
+def test_the_repair_migration_clears_false_customisations_and_no_op_notes(world, low_spender):
+    from django.apps import apps
+
+    repair = importlib.import_module("reporting.migrations.0008_repair_plans_compared_by_value")
+    CommsPlan.objects.filter(pk=low_spender.pk).update(
+        customised=True, last_change_note="Matrix changed: entertainment budget £0/month → £0/month."
+    )
+    edited = comms_plan_create(client=ProjectClientFactory(propensity="low"))  # £8,000: weekly calls
+    CommsPlan.objects.filter(pk=edited.pk).update(
+        customised=True,
+        call_cadence="fortnightly",
+        last_change_note=(
+            "Spend changed £4,000 → £8,000: the matrix now gives calls fortnightly → weekly; "
+            "entertainment budget £0/month → £0/month; live dashboard no → no. This plan was edited by hand "
+            "and was left as it is."
+        ),
+    )
+    repair.repair(apps, None)
+    low_spender.refresh_from_db()
+    edited.refresh_from_db()
+    assert (low_spender.customised, low_spender.last_change_note) == (False, "")
+    assert edited.customised
+    assert edited.last_change_note == (
+        "Spend changed £4,000 → £8,000: the matrix now gives calls fortnightly → weekly. "
+        "This plan was edited by hand and was left as it is."
+    )
+    assert repair.clean_note("Edited by Amy Mills.") == "Edited by Amy Mills."
+    assert (
+        repair.clean_note("Matrix changed: reports monthly → weekly.")
+        == "Matrix changed: reports monthly → weekly."
+    )
+
+
+def test_the_plan_form_names_the_matrix_cadences_in_words(world, login):
+    small = ProjectClientFactory(project_value=Decimal("3000"))
+    from ..factories import MembershipFactory
+
+    MembershipFactory(client=small, user=world.team_am, is_lead=True)
+    html = login(world.team_am).get(reverse("reporting:plan_edit", args=[small.pk])).content.decode()
+    assert "reports at the end, calls initial call only" in html
+    assert "at_end" not in html.split("<form")[0] and "initial_only" not in html.split("<form")[0]
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_coming_up_follows_a_cadence_change_at_once(world, login):
+    from reporting.services import occurrences_generate
+
+    comms_plan_create(client=world.client)  # weekly calls on Tuesdays, monthly reports
+    CommsPlan.objects.filter(client=world.client).update(anchor_date=dt.date(2026, 11, 23))
+    occurrences_generate(today=dt.date(2026, 11, 23))
+    past = Occurrence.objects.create(
+        client=world.client, kind="call", due_date=dt.date(2026, 11, 17), status="missed"
+    )
+    c = login(world.team_am)
+    c.post(
+        reverse("reporting:plan_edit", args=[world.client.pk]),
+        {**PLAN_FORM, "call_cadence": "fortnightly", "call_weekday": "3", "call_time": "14:30"},
+    )
+    calls = list(
+        Occurrence.objects.filter(client=world.client, kind="call", status="due").values_list(
+            "due_date", "due_time"
+        )
+    )
+    # fortnightly Thursdays from the anchor's week, to the four-week horizon: no Tuesdays left over
+    assert calls == [(dt.date(2026, 11, 26), dt.time(14, 30)), (dt.date(2026, 12, 10), dt.time(14, 30))]
+    assert Occurrence.objects.filter(pk=past.pk, status="missed").exists()  # history stays
+    page = c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert "call Thu 26 Nov" in page and "call Tue 24 Nov" not in page
+    c.post(reverse("reporting:plan_reset", args=[world.client.pk]))  # weekly again, still on Thursdays
+    assert list(
+        Occurrence.objects.filter(client=world.client, kind="call", status="due").values_list(
+            "due_date", flat=True
+        )
+    ) == [dt.date(2026, 11, 26), dt.date(2026, 12, 3), dt.date(2026, 12, 10), dt.date(2026, 12, 17)]

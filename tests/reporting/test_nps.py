@@ -309,3 +309,28 @@ def test_the_client_page_shows_its_scores_and_the_timeline_has_them(world, login
 def test_quarters_back_ends_with_this_quarter():
     assert nps.quarters_back(TODAY, 3) == [datetime.date(2026, 4, 1), Q3, Q4]
     assert quarter_start(TODAY) == Q4
+
+
+def test_a_quarter_with_fewer_than_five_answers_says_so(world, login):
+    for client in (world.client, world.other_client, ClientFactory()):
+        done(client, Q4, 9)
+    html = login(world.head).get(reverse("reporting:nps")).content.decode()
+    assert "based on 3 answers — too few to read much into" in html
+    for _ in range(2):
+        done(ClientFactory(), Q4, 9)
+    html = login(world.head).get(reverse("reporting:nps")).content.decode()
+    assert "too few to read much into" not in html and "5 answers" in html
+
+
+def test_the_trend_charts_labels_keep_clear_of_the_value_axis():
+    labels = [f"Q{q} {y}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
+    chart = nps.trend_svg_points([100, -100, 0, None, -50, 20, -30, 100], labels)
+    char_width = 7  # generous for the chart's 11 px text
+    axis_labels_end = chart["label_x"]  # the value axis's labels end here (right-aligned)
+    for text, x in [(t["label"], t["x"]) for t in chart["ticks"]] + [
+        (str(p["value"]), p["x"]) for p in chart["points"]
+    ]:
+        assert x - len(text) * char_width / 2 > axis_labels_end, f"{text} at {x} runs into the axis labels"
+        assert x + len(text) * char_width / 2 < chart["width"], f"{text} at {x} runs off the chart"
+    for p in chart["points"]:
+        assert 11 <= p["label_y"] < chart["axis_y"] - 11  # on the chart, above the quarter labels

@@ -227,7 +227,7 @@ def test_the_weekly_pack_and_monthly_report_notices_go_once(world):
     assert services.meet_pack_notify(today=TODAY + datetime.timedelta(days=2)).done == 0  # same week
     assert services.meet_pack_notify(today=TODAY + datetime.timedelta(days=7)).done == 1
     note = Notification.objects.get(user=world.head, key="meet-pack-2026-11-16")
-    assert "1 open flags" in note.body
+    assert "0 actions outstanding from earlier meets, 1 open flag, 0 contracts" in note.body
     assert services.satisfaction_report_notify(today=datetime.date(2026, 12, 1)).done == 1
     assert services.satisfaction_report_notify(today=datetime.date(2026, 12, 1)).done == 0
     assert Notification.objects.get(key="satisfaction-2026-11").url.endswith("?month=2026-11")
@@ -236,3 +236,11 @@ def test_the_weekly_pack_and_monthly_report_notices_go_once(world):
 def test_plans_are_untouched_by_reading_the_portfolio(world, login):
     portfolio(login(world.head))
     assert not CommsPlan.objects.exists()
+
+
+def test_the_satisfaction_report_names_the_accounts_without_a_recent_rating(world, login):
+    rate(world.client, 9, datetime.date(2026, 10, 14))
+    html = login(world.head).get(reverse("reporting:satisfaction") + "?month=2026-10").content.decode()
+    unrated = html.split('id="unrated"')[1]
+    assert "Harbour Bank" in unrated and "Northwind Outdoor" not in unrated
+    assert '<a href="#unrated">1 without a recent rating</a>' in html

@@ -140,10 +140,10 @@ def test_nps_check_ins_open_each_quarter_remind_at_three_weeks_and_escalate_at_q
     assert nps_checkins_run(today=start + dt.timedelta(days=1)).done == 0
     assert subjects(world.sponsor) == ["Q4 2026: your quarterly NPS calls are due (1)"]
     nps_checkins_run(today=start + dt.timedelta(days=21))
-    assert "Reminder: 1 NPS calls still to make this quarter" in subjects(world.sponsor)
+    assert "Reminder: 1 NPS call still to make this quarter" in subjects(world.sponsor)
     NpsCheckIn.objects.filter(client=world.other_client).update(status="done", score=9)
     nps_checkins_run(today=dt.date(2026, 12, 31))
-    assert subjects(world.head) == ["Q4 2026 ends with 1 NPS check-ins not done"]
+    assert subjects(world.head) == ["Q4 2026 ends with 1 NPS check-in not done"]
     assert NpsCheckIn.objects.count() == 2
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0007_occurrence_adherence_index'),
+        ('reporting', '0008_repair_plans_compared_by_value'),
     ]
 
     operations = [
