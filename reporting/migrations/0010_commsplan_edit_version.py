@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0008_meeting_packs'),
+        ('reporting', '0009_meeting_packs'),
     ]
 
     operations = [
