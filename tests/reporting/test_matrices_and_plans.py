@@ -339,7 +339,7 @@ def test_editing_only_the_surprise_and_delight_note_leaves_the_plan_following_th
     c = login(world.team_am)
     c.post(
         reverse("reporting:plan_edit", args=[world.client.pk]),
-        {**PLAN_FORM, "surprise_delight_notes": "Flowers for Jo's new baby"},
+        {**PLAN_FORM, "surprise_delight_notes": "Flowers for Jo's new baby", "version": low_spender.version},
     )
     low_spender.refresh_from_db()
     assert low_spender.surprise_delight_notes == "Flowers for Jo's new baby"
@@ -351,7 +351,8 @@ def test_editing_only_the_surprise_and_delight_note_leaves_the_plan_following_th
 def test_a_hand_edited_plan_lists_only_real_differences(world, login, low_spender):
     c = login(world.team_am)
     c.post(
-        reverse("reporting:plan_edit", args=[world.client.pk]), {**PLAN_FORM, "call_cadence": "fortnightly"}
+        reverse("reporting:plan_edit", args=[world.client.pk]),
+        {**PLAN_FORM, "call_cadence": "fortnightly", "version": low_spender.version},
     )
     low_spender.refresh_from_db()
     assert low_spender.customised
@@ -426,7 +427,13 @@ def test_coming_up_follows_a_cadence_change_at_once(world, login):
     c = login(world.team_am)
     c.post(
         reverse("reporting:plan_edit", args=[world.client.pk]),
-        {**PLAN_FORM, "call_cadence": "fortnightly", "call_weekday": "3", "call_time": "14:30"},
+        {
+            **PLAN_FORM,
+            "call_cadence": "fortnightly",
+            "call_weekday": "3",
+            "call_time": "14:30",
+            "version": CommsPlan.objects.get(client=world.client).version,  # the form as loaded now
+        },
     )
     calls = list(
         Occurrence.objects.filter(client=world.client, kind="call", status="due").values_list(
