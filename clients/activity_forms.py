@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from csops.forms import SaneDatesMixin, SubmitOnceMixin
+
 from .forms import DateInput
 from .models import Action, Call, Contact, EscalationRule, Flag, cs_team_users
 
@@ -28,7 +30,7 @@ class StaffChoiceMixin:
             field.label_from_instance = _name
 
 
-class CallForm(StaffChoiceMixin, forms.ModelForm):
+class CallForm(SubmitOnceMixin, SaneDatesMixin, StaffChoiceMixin, forms.ModelForm):
     staff_fields = ("staff_attendees",)
 
     class Meta:
@@ -80,7 +82,7 @@ class CallForm(StaffChoiceMixin, forms.ModelForm):
         return data
 
 
-class ActionForm(StaffChoiceMixin, forms.ModelForm):
+class ActionForm(SubmitOnceMixin, SaneDatesMixin, StaffChoiceMixin, forms.ModelForm):
     staff_fields = ("owner",)
 
     class Meta:
@@ -110,6 +112,7 @@ class NextActionForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["form_token"]  # the call form's token covers its rows
         for field in self.fields.values():
             field.required = False
 
@@ -132,7 +135,7 @@ class NextActionForm(ActionForm):
 NextActionFormSet = forms.formset_factory(NextActionForm, extra=3, max_num=10)
 
 
-class FlagForm(StaffChoiceMixin, forms.ModelForm):
+class FlagForm(SubmitOnceMixin, StaffChoiceMixin, forms.ModelForm):
     staff_fields = ("owner",)
 
     class Meta:
@@ -172,7 +175,7 @@ class StanceForm(forms.ModelForm):
         fields = ["stance", "rag"]
 
 
-class EscalationRuleForm(forms.ModelForm):
+class EscalationRuleForm(SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = EscalationRule
         fields = ["matter", "person", "role", "up_to_amount", "notes"]

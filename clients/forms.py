@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.db.models.functions import Lower
 
+from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
+
 from .models import Client, Contact, EngagementType, cs_team_users, exec_sponsor_users
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
@@ -22,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = [
@@ -115,7 +117,7 @@ class ClientCreateForm(ClientForm):
         self.fields["lead"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "email", "phone", "seniority", "decision_maker", "stance", "rag"]

@@ -23,6 +23,7 @@ _SKIP = {
     "updated_at",
     "added_at",
     "client",
+    "version",  # the edit lock (csops/versioning.py), not a change anyone made
 }
 
 

@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
+from csops.versioning import version_claim
 from reporting.models import money
 
-from .models import AccountTeamMembership, Client
+from .models import AccountTeamMembership, Client, Contact
 
 
 @transaction.atomic
@@ -30,8 +31,10 @@ PLAN_INPUTS = ("engagement_type", "monthly_spend", "project_value", "currency", 
 def client_update(*, client, by, form) -> tuple[Client, str]:
     """Save the client form; a change to what the matrices read re-derives the comms plan.
 
-    Returns the client and what happened to its plan ("" when nothing did).
+    Returns the client and what happened to its plan ("" when nothing did). Raises StaleEdit when
+    someone saved the client after the form was loaded (nothing is written).
     """
+    version_claim(client, form.cleaned_data.get("version"))
     before = Client.objects.get(pk=client.pk)
     client = form.save()
     if not any(getattr(before, f) != getattr(client, f) for f in PLAN_INPUTS):
@@ -51,6 +54,21 @@ def _spend_reason(before, after) -> str:
     if before.propensity != after.propensity:
         return f"Propensity changed {before.get_propensity_display()} → {after.get_propensity_display()}"
     return "Bespoke override changed"
+
+
+@transaction.atomic
+def contact_create(*, client, by, form) -> Contact:
+    contact = form.save(commit=False)
+    contact.client = client
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, form, by) -> Contact:
+    """Save the contact form; StaleEdit when someone saved the contact after it was loaded."""
+    version_claim(form.instance, form.cleaned_data.get("version"))
+    return form.save()
 
 
 @transaction.atomic

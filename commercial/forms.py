@@ -1,11 +1,12 @@
 from django import forms
 
 from clients.forms import DateInput
+from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
 
 from .models import Contract
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = [

@@ -9,6 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client
+from csops.versioning import Versioned
 from reporting.models import ReportingBand
 
 CONTRACT_TYPES = {".pdf", ".doc", ".docx"}
@@ -90,7 +91,7 @@ class ContractQuerySet(models.QuerySet):
         )
 
 
-class Contract(models.Model):
+class Contract(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SENT = "sent", "Sent to client"
@@ -114,7 +115,7 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ContractQuerySet.as_manager()
 

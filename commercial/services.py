@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from clients.models import heads_of_cs, leads_prefetch
 from csops.rows import BATCH_SIZE, RunReport
+from csops.versioning import version_claim
 from people.services import Notice, notify_each
 
 from .models import Contract
@@ -11,7 +12,10 @@ RENEWAL_STAGES = (90, 60, 30)
 
 
 @transaction.atomic
-def contract_save(*, contract, by) -> Contract:
+def contract_save(*, contract, by, version: int | None = None) -> Contract:
+    """Create or edit; editing with the form's `version` raises StaleEdit if the contract moved meanwhile."""
+    if contract.pk is not None and version is not None:
+        version_claim(contract, version)
     contract.full_clean()
     contract.save()
     return contract

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from clients.models import Client
 from csops import permissions as perms
+from csops.forms import integrity_error_on_form
+from csops.versioning import StaleEdit
+from people.submissions import submit_once
 from reporting.models import ReportingBand
 from reporting.services import comms_plans_refresh_later
 
@@ -33,9 +36,22 @@ def _contract_form(request, pk, contract_pk):
     )
     form = ContractForm(request.POST or None, request.FILES or None, instance=contract)
     if request.method == "POST" and form.is_valid():
-        services.contract_save(contract=form.save(commit=False), by=request.user)
-        messages.success(request, "Contract saved.")
-        return redirect(reverse("clients:detail", args=[client.pk]) + "#contracts")
+
+        def save():
+            services.contract_save(
+                contract=form.save(commit=False), by=request.user, version=form.cleaned_data.get("version")
+            )
+            messages.success(request, "Contract saved.")
+            return reverse("clients:detail", args=[client.pk]) + "#contracts"
+
+        try:
+            url, _ = submit_once(request, form, save)  # a new contract has a token; an edit a version
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        except IntegrityError:
+            integrity_error_on_form(form)
+        else:
+            return redirect(url or reverse("clients:detail", args=[client.pk]))
     return render(
         request,
         "commercial/contract_form.html",
@@ -55,9 +71,12 @@ def contract_document(request, contract_pk):
     perms.get_client_for(request.user, contract.client_id)
     if not contract.document:
         raise Http404("No document uploaded.")
-    return FileResponse(
-        contract.document.open("rb"), as_attachment=True, filename=contract.document.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = contract.document.open("rb")
+    except FileNotFoundError:
+        # the row outlived its file (a restore without media, a volume lost): say so, not 500
+        raise Http404("The document is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=contract.document.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
+
 from .models import Pdp, PdpTarget
 
 
@@ -11,7 +13,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PdpForm(forms.ModelForm):
+class PdpForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = Pdp
         fields = [
@@ -57,7 +59,7 @@ class PdpForm(forms.ModelForm):
         pass  # checked in clean() with a clearer message; the constraint still guards the table
 
 
-class PdpTargetForm(forms.ModelForm):
+class PdpTargetForm(SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = PdpTarget
         fields = ["description", "measure", "reward", "progress", "achieved_on"]
@@ -70,7 +72,7 @@ class PdpTargetForm(forms.ModelForm):
         return progress
 
 
-class PdpReviewForm(forms.Form):
+class PdpReviewForm(SubmitOnceMixin, SaneDatesMixin, forms.Form):
     held_on = forms.DateField(widget=DateInput())
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     target_progress = forms.CharField(

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from csops.versioning import Versioned
+
 
 class Role(models.Model):
     """A role of PRODUCT.md §1. Rows are loaded by a data migration; a person may hold several."""
@@ -121,7 +123,7 @@ class CalendarFeed(models.Model):
         return f"Calendar of {self.user}"
 
 
-class Pdp(models.Model):
+class Pdp(Versioned):
     """A personal development plan for one person and year (seed 000, "Pathways and PDPs")."""
 
     class Pathway(models.TextChoices):
@@ -138,7 +140,7 @@ class Pdp(models.Model):
     salary_outcome = models.TextField("salary / promotion outcome", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-year", "staff__first_name"]
@@ -268,3 +270,20 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.key} since {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class FormSubmission(models.Model):
+    """A create form, sent: its one-time token is unique here, so it creates once (people/submissions.py).
+
+    `key` hashes the form's token with the person, the address and what was sent; a double click,
+    a retry or the back button sending the same form again finds its row taken and lands where
+    the first one did. The unique index decides, so two sent at the same moment also create once.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    landed_at = models.CharField(max_length=500, blank=True, help_text="Where the first one landed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"form sent by {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from csops.rows import RunReport, run_in_batches
 from csops.text import clip_to_field
+from csops.versioning import version_claim
 
-from .models import Notification, PdpReview
+from .models import Notification, Pdp, PdpReview
 from .outbox import email_message, messages_enqueue
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,13 @@ def add_months(day, months: int):
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def pdp_update(*, form, by) -> Pdp:
+    """Save the PDP form; StaleEdit when the PDP was saved (or reviewed) after the form was loaded."""
+    version_claim(form.instance, form.cleaned_data.get("version"))
+    return form.save()
 
 
 @transaction.atomic

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from csops.rows import BATCH_SIZE, RunReport
 
-from .models import Pdp, Throttle
+from .models import FormSubmission, Pdp, Throttle
 from .outbox import outbox_deliver
 from .selectors import heads_of_cs
 from .services import Notice, notify_each
 
 log = logging.getLogger(__name__)
+
+SUBMISSIONS_KEPT = datetime.timedelta(days=7)
 
 
 @shared_task
@@ -30,7 +32,14 @@ def clear_expired_sessions() -> int:
     now = timezone.now()
     deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
     throttles, _ = Throttle.objects.filter(expires_at__lt=now).delete()
-    log.info("cleared %d expired session(s) and %d past throttle window(s)", deleted, throttles)
+    # a form token guards against a repeat within minutes (a back button, hours): a week is plenty
+    forms_sent, _ = FormSubmission.objects.filter(created_at__lt=now - SUBMISSIONS_KEPT).delete()
+    log.info(
+        "cleared %d expired session(s), %d past throttle window(s), %d old form submission(s)",
+        deleted,
+        throttles,
+        forms_sent,
+    )
     return deleted
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,13 +13,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from csops.forms import integrity_error_on_form, submitted
+from csops.versioning import StaleEdit
 
 from . import calendar as cal
 from .forms import QueuedPasswordResetForm
 from .forms_pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
 from .lockout import client_address
 from .models import CalendarFeed, Notification, Pdp, StaffProfile
-from .services import notifications_mark_read, pdp_review_record
+from .services import notifications_mark_read, pdp_review_record, pdp_update
+from .submissions import submit_once, submitted_before
 from .throttle import password_reset_allowed
 
 log = logging.getLogger(__name__)
@@ -162,11 +166,22 @@ def pdp_create(request):
     staff = _managed_staff(request.user)
     if not staff.exists():
         raise PermissionDenied("PDPs are set up by a line manager or the head of CS.")
+    if landed := submitted_before(request):
+        return redirect(landed)
     form = PdpForm(request.POST or None, staff_choices=staff)
     if request.method == "POST" and form.is_valid():
-        pdp = form.save()
-        messages.success(request, "PDP created: now add its measurable targets.")
-        return redirect("people:pdp_detail", pk=pdp.pk)
+
+        def create():
+            pdp = form.save()
+            messages.success(request, "PDP created: now add its measurable targets.")
+            return reverse("people:pdp_detail", args=[pdp.pk])
+
+        try:
+            url, _ = submit_once(request, form, create)
+        except IntegrityError:  # the same person and year, created by someone else at the same moment
+            integrity_error_on_form(form)
+        else:
+            return redirect(url or "people:pdp_list")
     return render(request, "people/pdp_form.html", {"form": form, "title": "New PDP"})
 
 
@@ -175,9 +190,13 @@ def pdp_edit(request, pk):
     pdp = _pdp_for(request.user, pk, manage=True)
     form = PdpForm(request.POST or None, instance=pdp, staff_choices=staff_users())
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "PDP saved.")
-        return redirect("people:pdp_detail", pk=pdp.pk)
+        try:
+            pdp_update(form=form, by=request.user)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        else:
+            messages.success(request, "PDP saved.")
+            return redirect("people:pdp_detail", pk=pdp.pk)
     return render(request, "people/pdp_form.html", {"form": form, "title": f"Edit {pdp}", "pdp": pdp})
 
 
@@ -203,11 +222,16 @@ def pdp_target_add(request, pk):
     pdp = _pdp_for(request.user, pk, manage=True)
     form = PdpTargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = form.save(commit=False)
-        target.pdp = pdp
-        target.save()
-        messages.success(request, "Target added.")
-        return redirect("people:pdp_detail", pk=pdp.pk)
+
+        def create():
+            target = form.save(commit=False)
+            target.pdp = pdp
+            target.save()
+            messages.success(request, "Target added.")
+            return reverse("people:pdp_detail", args=[pdp.pk])
+
+        url, _ = submit_once(request, form, create)
+        return redirect(url or reverse("people:pdp_detail", args=[pdp.pk]))
     return render(
         request, "people/pdp_form.html", {"form": form, "title": f"New target for {pdp}", "pdp": pdp}
     )
@@ -218,9 +242,14 @@ def pdp_review_add(request, pk):
     pdp = _pdp_for(request.user, pk, manage=True)
     form = PdpReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        pdp_review_record(pdp=pdp, by=request.user, **form.cleaned_data)
-        messages.success(request, f"Review recorded. Next review: {pdp.next_review_date:%d %B %Y}.")
-        return redirect("people:pdp_detail", pk=pdp.pk)
+
+        def create():
+            pdp_review_record(pdp=pdp, by=request.user, **submitted(form))
+            messages.success(request, f"Review recorded. Next review: {pdp.next_review_date:%d %B %Y}.")
+            return reverse("people:pdp_detail", args=[pdp.pk])
+
+        url, _ = submit_once(request, form, create)
+        return redirect(url or reverse("people:pdp_detail", args=[pdp.pk]))
     return render(
         request, "people/pdp_form.html", {"form": form, "title": f"Record a review of {pdp}", "pdp": pdp}
     )

@@ -38,6 +38,7 @@ IGNORED_TABLES = frozenset(
         # derived artefacts and delivery bookkeeping: no page reads them as data
         "reporting_meetingpack",
         "people_outboxmessage",
+        "people_formsubmission",  # create-once bookkeeping (people/submissions.py)
     }
 )
 IGNORED_UPDATES = frozenset({("auth_user", "last_login")})

@@ -6,6 +6,7 @@ from django.utils import timezone
 from clients.activity_forms import ActionForm, StaffChoiceMixin
 from clients.forms import DateInput
 from clients.models import Client, EngagementType, Flag
+from csops.forms import SaneDatesMixin, VersionedFormMixin
 from csops.formsets import MatrixFormSetMixin
 
 from .models import Cadence, CommsPlan, Meeting, ReportingBand
@@ -32,7 +33,7 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class CommsPlanForm(forms.ModelForm):
+class CommsPlanForm(VersionedFormMixin, forms.ModelForm):
     """The client's own plan: concrete cadences (a bespoke band is where the plan decides)."""
 
     report_cadence = forms.ChoiceField(
@@ -215,7 +216,7 @@ class SurveyAnswerForm(forms.Form):
 # --- meetings ------------------------------------------------------------------------------------
 
 
-class MeetingOpenForm(forms.Form):
+class MeetingOpenForm(SaneDatesMixin, forms.Form):
     kind = forms.ChoiceField(choices=Meeting.Kind.choices, initial=Meeting.Kind.WEEKLY_MEET)
     held_on = forms.DateField(label="Date", widget=DateInput())
 

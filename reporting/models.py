@@ -9,6 +9,7 @@ from django.db.models.functions import Cast, Coalesce
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, EngagementType
+from csops.versioning import Versioned
 
 
 class Cadence(models.TextChoices):
@@ -200,7 +201,7 @@ class FeedbackCadence(models.TextChoices):
     NONE = "none", "None"
 
 
-class CommsPlan(models.Model):
+class CommsPlan(Versioned):
     """A client's comms plan (seed 000, "Comms Planning"): derived from the matrices, editable.
 
     `customised` is set when someone edits the plan by hand; a spend change then leaves the plan
@@ -240,7 +241,7 @@ class CommsPlan(models.Model):
     last_change_note = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         constraints = [

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from clients.models import Call, Client, cs_team_users, heads_of_cs, leads_prefetch
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
+from csops.versioning import version_claim
 from people.outbox import email_enqueue, task_enqueue
 from people.services import Notice, notify, notify_each, notify_many
 
@@ -209,7 +210,10 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
 
 
 @transaction.atomic
-def comms_plan_update(*, plan, by, **fields) -> CommsPlan:
+def comms_plan_update(*, plan, by, version: int | None = None, **fields) -> CommsPlan:
+    """Save the plan form. With `version` (the form's), StaleEdit when the plan moved since it was loaded."""
+    if version is not None:
+        version_claim(plan, version)
     for name, value in fields.items():
         setattr(plan, name, value)
     matrix = matrix_values(plan.client)

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from csops.versioning import Versioned
 from people.models import Role
 from people.selectors import heads_of_cs  # noqa: F401 - kept importable from here
 
@@ -72,7 +73,7 @@ class ClientQuerySet(models.QuerySet):
         return self.annotate(amount_sort=Coalesce("monthly_spend", "project_value"))
 
 
-class Client(models.Model):
+class Client(Versioned):
     class Status(models.TextChoices):
         PITCH = "pitch", "Pitch"
         ONBOARDING = "onboarding", "Onboarding"
@@ -138,7 +139,7 @@ class Client(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["name"]
@@ -251,7 +252,7 @@ class AccountTeamMembership(models.Model):
         return f"{self.user} on {self.client}"
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     class Seniority(models.TextChoices):
         JUNIOR = "junior", "Junior"
         MANAGER = "manager", "Manager"
@@ -285,7 +286,7 @@ class Contact(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]

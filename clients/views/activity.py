@@ -7,14 +7,18 @@ posts normally and redirects back (post/redirect/get).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from csops import permissions as perms
+from csops.forms import integrity_error_on_form, submitted
+from csops.params import id_param_or_404, safe_next
+from people.submissions import submit_once, submitted_before
 from reporting.cache import cache_page_per_person
 
 from .. import activity_services as svc
@@ -36,12 +40,9 @@ def _client_with_contacts(user, pk, action):
     return perms.get_client_for(user, pk, action, queryset=Client.objects.prefetch_related("contacts"))
 
 
-def _back(request, client):
-    """Where a plain (non-htmx) form returns to: a safe `next`, else the client page."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("clients:detail", pk=client.pk)
+def _back_url(request, client) -> str:
+    """Where a plain (non-htmx) form returns to: a safe `next`, else the client page (read before writing)."""
+    return safe_next(request, reverse("clients:detail", args=[client.pk]))
 
 
 def _announce(response, message):
@@ -64,26 +65,36 @@ def call_create(request, pk):
     for f in actions:
         f._setup_staff()
     if request.method == "POST" and form.is_valid() and actions.is_valid():
-        data = dict(form.cleaned_data)
+        data = submitted(form)
         staff, contacts = data.pop("staff_attendees"), data.pop("contact_attendees")
         next_actions = [
             (a.cleaned_data["description"], a.cleaned_data["owner"], a.cleaned_data["due_date"])
             for a in actions
             if a.has_changed()
         ]
-        call = svc.call_log(
-            client=client,
-            by=request.user,
-            staff_attendees=staff,
-            contact_attendees=contacts,
-            actions=next_actions,
-            **data,
-        )
+        logged = []
+
+        def create():
+            call = svc.call_log(
+                client=client,
+                by=request.user,
+                staff_attendees=staff,
+                contact_attendees=contacts,
+                actions=next_actions,
+                **data,
+            )
+            logged.append(call)
+            return reverse("clients:call_detail", args=[client.pk, call.pk])
+
+        url, _ = submit_once(request, form, create)
         if request.htmx:
-            response = _panels(request, client, "clients/partials/call_logged.html", call=call)
+            if not logged:  # sent twice: the first one's page
+                return HttpResponse(headers={"HX-Redirect": url})
+            response = _panels(request, client, "clients/partials/call_logged.html", call=logged[0])
             return _announce(response, "Call logged.")
-        messages.success(request, "Call logged.")
-        return redirect("clients:call_detail", pk=client.pk, call_pk=call.pk)
+        if logged:
+            messages.success(request, "Call logged.")
+        return redirect(url or reverse("clients:detail", args=[client.pk]))
     template = "clients/partials/call_form.html" if request.htmx else "clients/call_form.html"
     return render(
         request,
@@ -156,18 +167,25 @@ def action_create(request, pk):
     client = perms.get_client_for(request.user, pk, perms.LOG_CALL)
     call = flag = None
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("call"):
-        call = get_object_or_404(client.calls, pk=source["call"])
-    if source.get("flag"):
-        flag = get_object_or_404(client.flags, pk=source["flag"])
+    if call_id := id_param_or_404(source.get("call")):
+        call = get_object_or_404(client.calls, pk=call_id)
+    if flag_id := id_param_or_404(source.get("flag")):
+        flag = get_object_or_404(client.flags, pk=flag_id)
     form = ActionForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        svc.action_add(client=client, by=request.user, call=call, flag=flag, **form.cleaned_data)
+        back = _back_url(request, client)
+
+        def create():
+            svc.action_add(client=client, by=request.user, call=call, flag=flag, **submitted(form))
+            if not request.htmx:
+                messages.success(request, "Action added.")
+            return back
+
+        url, _ = submit_once(request, form, create)
         if request.htmx:
             response = _panels(request, client, "clients/partials/actions_refresh.html")
             return _announce(response, "Action added.")
-        messages.success(request, "Action added.")
-        return _back(request, client)
+        return redirect(url or back)
     if request.htmx:
         return _panels(request, client, "clients/partials/actions_card.html", action_form=form)
     return render(
@@ -193,6 +211,7 @@ def action_toggle(request, pk, action_pk):
     action = get_object_or_404(client.actions.select_related("owner", "client", "flag", "call"), pk=action_pk)
     if action.owner_id != request.user.id and not perms.may(request.user, perms.LOG_CALL, client):
         raise PermissionDenied("Only the action's owner or the account team can tick it off.")
+    back = _back_url(request, client)
     svc.action_set_done(action=action, by=request.user, done=request.POST.get("done", "1") == "1")
     if request.htmx:
         said = "Action done." if action.status == "done" else "Action re-opened."
@@ -205,7 +224,7 @@ def action_toggle(request, pk, action_pk):
             return _announce(response, said)
         return _announce(_panels(request, client, "clients/partials/actions_refresh.html"), said)
     messages.success(request, f"“{action.description}” {'done' if action.status == 'done' else 're-opened'}.")
-    return _back(request, client)
+    return redirect(back)
 
 
 # --- flags -------------------------------------------------------------------------------------------
@@ -216,15 +235,20 @@ def flag_create(request, pk):
     client = perms.get_client_for(request.user, pk, perms.RAISE_FLAG)
     call = None
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("call"):
-        call = get_object_or_404(client.calls, pk=source["call"])
+    if call_id := id_param_or_404(source.get("call")):
+        call = get_object_or_404(client.calls, pk=call_id)
     lead = client.memberships.filter(is_lead=True).values_list("user", flat=True).first()
     initial = {"owner": lead or request.user.pk, "source": Flag.Source.WEEKLY_CALL if call else None}
     form = FlagForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        flag = svc.flag_raise(client=client, by=request.user, call=call, **form.cleaned_data)
-        messages.success(request, "Flag raised: it is on the weekly meet's agenda.")
-        return redirect("clients:flag_detail", pk=client.pk, flag_pk=flag.pk)
+
+        def create():
+            flag = svc.flag_raise(client=client, by=request.user, call=call, **submitted(form))
+            messages.success(request, "Flag raised: it is on the weekly meet's agenda.")
+            return reverse("clients:flag_detail", args=[client.pk, flag.pk])
+
+        url, _ = submit_once(request, form, create)
+        return redirect(url or reverse("clients:detail", args=[client.pk]))
     return render(
         request,
         "clients/simple_form.html",
@@ -330,13 +354,24 @@ def escalation_edit(request, pk, rule_pk):
 def _escalation_form(request, pk, rule_pk):
     client = perms.get_client_for(request.user, pk, perms.MANAGE_ESCALATION)
     rule = get_object_or_404(EscalationRule, pk=rule_pk, client=client) if rule_pk else None
+    if landed := submitted_before(request):
+        return redirect(landed)
     form = EscalationRuleForm(request.POST or None, instance=rule, client=client)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.client = client
-        saved.save()
-        messages.success(request, "Escalation rule saved.")
-        return redirect(reverse("clients:detail", args=[client.pk]) + "#escalation")
+
+        def save():
+            saved = form.save(commit=False)
+            saved.client = client
+            saved.save()
+            messages.success(request, "Escalation rule saved.")
+            return reverse("clients:detail", args=[client.pk]) + "#escalation"
+
+        try:
+            url, _ = submit_once(request, form, save)  # a new rule has a token; an edit saves as it is
+        except IntegrityError:  # the same matter set by someone else at the same moment
+            integrity_error_on_form(form)
+        else:
+            return redirect(url or reverse("clients:detail", args=[client.pk]))
     return render(
         request,
         "clients/simple_form.html",

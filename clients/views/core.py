@@ -5,14 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from csops.forms import integrity_error_on_form, submitted
+from csops.params import int_param
+from csops.versioning import StaleEdit
+from people.submissions import submit_once, submitted_before
 from reporting.cache import cache_page_per_person
 from reporting.models import BandTable, CommsPlan
 
@@ -67,13 +73,24 @@ def client_list(request):
 def client_create(request):
     if not perms.can_create_client(request.user):
         raise PermissionDenied("Only the head of CS and admins add clients.")
+    if landed := submitted_before(request):
+        return redirect(landed)
     form = ClientCreateForm(request.POST or None, can_manage_team=True)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = submitted(form)
         lead = data.pop("lead")
-        client = services.client_create(by=request.user, lead=lead, **data)
-        messages.success(request, f"{client.name} added.")
-        return redirect("clients:detail", pk=client.pk)
+
+        def create():
+            client = services.client_create(by=request.user, lead=lead, **data)
+            messages.success(request, f"{client.name} added.")
+            return reverse("clients:detail", args=[client.pk])
+
+        try:
+            url, _ = submit_once(request, form, create)
+        except IntegrityError:
+            integrity_error_on_form(form)
+        else:
+            return redirect(url or "clients:list")
     return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
 
 
@@ -101,10 +118,8 @@ def open_flags_of(client):
 
 
 def timeline_page(request) -> int:
-    try:
-        return max(1, int(request.GET.get("tl", 1)))
-    except ValueError:
-        return 1
+    # a page past any client's history (or not a number) shows the first: a huge one overflows SQL
+    return int_param(request.GET.get("tl"), 1, maximum=100_000)
 
 
 def timeline_html(request, client) -> str:
@@ -211,11 +226,17 @@ def client_edit(request, pk):
         can_manage_team=perms.may(request.user, perms.MANAGE_TEAM, client),
     )
     if request.method == "POST" and form.is_valid():
-        client, plan_note = services.client_update(client=client, by=request.user, form=form)
-        messages.success(
-            request, f"{client.name} saved." + (f" Comms plan: {plan_note}" if plan_note else "")
-        )
-        return redirect("clients:detail", pk=client.pk)
+        try:
+            client, plan_note = services.client_update(client=client, by=request.user, form=form)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        except IntegrityError:
+            integrity_error_on_form(form)
+        else:
+            messages.success(
+                request, f"{client.name} saved." + (f" Comms plan: {plan_note}" if plan_note else "")
+            )
+            return redirect("clients:detail", pk=client.pk)
     return render(
         request, "clients/client_form.html", {"form": form, "client": client, "title": f"Edit {client.name}"}
     )
@@ -242,13 +263,22 @@ def client_unarchive(request, pk):
 @login_required
 def contact_create(request, pk):
     client = perms.get_client_for(request.user, pk, perms.EDIT_CONTACTS)
+    if landed := submitted_before(request):
+        return redirect(landed)
     form = ContactForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.client = client
-        contact.save()
-        messages.success(request, f"{contact.name} added.")
-        return redirect("clients:detail", pk=client.pk)
+
+        def create():
+            contact = services.contact_create(client=client, by=request.user, form=form)
+            messages.success(request, f"{contact.name} added.")
+            return reverse("clients:detail", args=[client.pk])
+
+        try:
+            url, _ = submit_once(request, form, create)
+        except IntegrityError:
+            integrity_error_on_form(form)
+        else:
+            return redirect(url or reverse("clients:detail", args=[client.pk]))
     return render(
         request,
         "clients/simple_form.html",
@@ -262,9 +292,15 @@ def contact_edit(request, pk, contact_pk):
     contact = get_object_or_404(client.contacts, pk=contact_pk)
     form = ContactForm(request.POST or None, instance=contact, client=client)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"{contact.name} saved.")
-        return redirect("clients:detail", pk=client.pk)
+        try:
+            services.contact_update(form=form, by=request.user)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        except IntegrityError:
+            integrity_error_on_form(form)
+        else:
+            messages.success(request, f"{contact.name} saved.")
+            return redirect("clients:detail", pk=client.pk)
     return render(
         request,
         "clients/simple_form.html",
@@ -287,9 +323,13 @@ def team_member_add(request, pk):
     client = perms.get_client_for(request.user, pk, perms.MANAGE_TEAM)
     form = TeamMemberForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
-        services.team_member_set(client=client, by=request.user, **form.cleaned_data)
-        messages.success(request, "Account team updated.")
-        return redirect("clients:detail", pk=client.pk)
+        try:
+            services.team_member_set(client=client, by=request.user, **form.cleaned_data)
+        except IntegrityError:  # two leads named at once: the second is told, not a 500
+            integrity_error_on_form(form)
+        else:
+            messages.success(request, "Account team updated.")
+            return redirect("clients:detail", pk=client.pk)
     return render(
         request,
         "clients/simple_form.html",
@@ -303,9 +343,13 @@ def team_member_edit(request, pk, member_pk):
     membership = get_object_or_404(client.memberships.select_related("user"), pk=member_pk)
     form = TeamMemberForm(request.POST or None, client=client, membership=membership)
     if request.method == "POST" and form.is_valid():
-        services.team_member_set(client=client, by=request.user, **form.cleaned_data)
-        messages.success(request, "Account team updated.")
-        return redirect("clients:detail", pk=client.pk)
+        try:
+            services.team_member_set(client=client, by=request.user, **form.cleaned_data)
+        except IntegrityError:
+            integrity_error_on_form(form)
+        else:
+            messages.success(request, "Account team updated.")
+            return redirect("clients:detail", pk=client.pk)
     return render(
         request,
         "clients/simple_form.html",

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Flag
 from csops import permissions as perms
+from csops.params import int_param
+from people.submissions import submit_once
 
 from .. import meet, packs, services
 from ..cache import cache_page_per_person, cached, data_version
@@ -83,8 +85,7 @@ def _meeting_context(request, meeting, form=None):
     today = timezone.localdate()
     can_run = perms.can_run_meetings(request.user)
     all_renewals = request.GET.get("renewals") == "all"
-    am = request.GET.get("am", "")
-    owner_id = int(am) if am.isdigit() else None
+    owner_id = int_param(request.GET.get("am"))
     previous = meet.previous_meeting(meeting)
 
     def render_agenda():
@@ -151,18 +152,19 @@ def meeting_action_create(request, pk):
     meeting = _meeting(request.user, pk)
     _require_run(request.user)
     flag = None
-    flag_id = request.GET.get("flag") or request.POST.get("flag")
-    if flag_id and str(flag_id).isdigit():
+    flag_id = int_param(request.GET.get("flag") or request.POST.get("flag"))
+    if flag_id:
         flag = Flag.objects.select_related("client", "owner").filter(pk=flag_id).first()
     initial = {"due_date": timezone.localdate() + datetime.timedelta(days=7), "owner": request.user.pk}
     if flag:
         initial.update(flag=flag.pk, client=flag.client_id, owner=flag.owner_id)
-    elif request.GET.get("client", "").isdigit():
-        initial["client"] = int(request.GET["client"])
+    elif client_id := int_param(request.GET.get("client")):
+        initial["client"] = client_id
     form = MeetingActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create():
             action = services.meeting_action_add(
                 meeting=meeting,
                 by=request.user,
@@ -172,14 +174,18 @@ def meeting_action_create(request, pk):
                 client=data["client"],
                 flag=data.get("flag"),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(
                 request, f"Action recorded for {action.owner.get_full_name()}: {action.description}"
             )
             anchor = f"#flag-{action.flag_id}" if action.flag_id else "#agreed"
-            return redirect(reverse("reporting:meeting_detail", args=[meeting.pk]) + anchor)
+            return reverse("reporting:meeting_detail", args=[meeting.pk]) + anchor
+
+        try:
+            url, _ = submit_once(request, form, create)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(url or reverse("reporting:meeting_detail", args=[meeting.pk]))
     template = (
         "reporting/partials/meeting_action_form.html" if request.htmx else "reporting/meeting_action.html"
     )

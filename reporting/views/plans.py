@@ -4,10 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from csops import permissions as perms
+from csops.params import safe_next
+from csops.versioning import StaleEdit
 
 from .. import services
 from ..forms import BandFormSet, CommsPlanForm
@@ -26,9 +27,13 @@ def plan_edit(request, pk):
     form = CommsPlanForm(request.POST or None, instance=plan)
     matrix = services.matrix_values(client)
     if request.method == "POST" and form.is_valid():
-        services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
-        messages.success(request, "Comms plan saved.")
-        return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
+        try:
+            services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        else:
+            messages.success(request, "Comms plan saved.")
+            return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
     return render(
         request,
         "reporting/plan_form.html",
@@ -78,9 +83,7 @@ def occurrence_done(request, pk):
     """A report sent (or a call held elsewhere): ticks the occurrence off."""
     occurrence = get_object_or_404(Occurrence.objects.select_related("client"), pk=pk)
     perms.get_client_for(request.user, occurrence.client_id, perms.LOG_CALL)
+    back = safe_next(request, reverse("my_week"))
     services.occurrence_complete(occurrence=occurrence, by=request.user)
     messages.success(request, f"{occurrence} marked done.")
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("my_week")
+    return redirect(back)

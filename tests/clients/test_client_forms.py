@@ -90,12 +90,25 @@ def test_editing_keeps_its_own_domain_and_rejects_a_project_spend(world, login):
     url = reverse("clients:edit", args=[world.client.pk])
     ok = c.post(
         url,
-        valid_post(name="Northwind Outdoor Ltd", domain="northwind.example", tier=str(world.client.tier_id)),
+        valid_post(
+            name="Northwind Outdoor Ltd",
+            domain="northwind.example",
+            tier=str(world.client.tier_id),
+            version=str(world.client.version),
+        ),
     )
     assert ok.status_code == 302
     world.client.refresh_from_db()
     assert world.client.name == "Northwind Outdoor Ltd"
-    bad = c.post(url, valid_post(engagement_type="project", project_value="9000", domain="northwind.example"))
+    bad = c.post(
+        url,
+        valid_post(
+            engagement_type="project",
+            project_value="9000",
+            domain="northwind.example",
+            version=str(world.client.version),
+        ),
+    )
     assert bad.status_code == 200 and "monthly_spend" in bad.context["form"].errors
     world.client.refresh_from_db()
     assert world.client.engagement_type == "retained"
@@ -103,11 +116,15 @@ def test_editing_keeps_its_own_domain_and_rejects_a_project_spend(world, login):
 
 def test_only_the_head_of_cs_changes_the_exec_sponsor(world, login):
     url = reverse("clients:edit", args=[world.client.pk])
-    data = valid_post(domain="northwind.example", exec_sponsor=str(world.other_sponsor.pk))
+    data = valid_post(
+        domain="northwind.example",
+        exec_sponsor=str(world.other_sponsor.pk),
+        version=str(world.client.version),
+    )
     login(world.team_am).post(url, data)
     world.client.refresh_from_db()
     assert world.client.exec_sponsor == world.sponsor  # the field is disabled for the AM
-    login(world.head).post(url, data)
+    login(world.head).post(url, {**data, "version": str(world.client.version)})
     world.client.refresh_from_db()
     assert world.client.exec_sponsor == world.other_sponsor
 

@@ -152,6 +152,7 @@ def test_every_change_is_in_the_history_with_who_made_it(world, login):
             "currency": "GBP",
             "tier": str(world.client.tier_id),
             "propensity": "high",
+            "version": str(world.client.version),
         },
     )
     c.post(
@@ -161,7 +162,13 @@ def test_every_change_is_in_the_history_with_who_made_it(world, login):
     contact = world.client.contacts.get()
     c.post(
         reverse("clients:contact_edit", args=[world.client.pk, contact.pk]),
-        {"name": "Karen Wright", "seniority": "director", "stance": "ally", "rag": "orange"},
+        {
+            "name": "Karen Wright",
+            "seniority": "director",
+            "stance": "ally",
+            "rag": "orange",
+            "version": str(contact.version),
+        },
     )
     c.post(
         reverse("clients:team_add", args=[world.client.pk]),

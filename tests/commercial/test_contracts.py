@@ -126,7 +126,12 @@ def test_contract_changes_are_kept_in_history(world, login):
     c = login(world.head)
     c.post(
         reverse("commercial:contract_edit", args=[world.client.pk, contract.pk]),
-        contract_post(status="signed", start_date=str(contract.start_date), end_date=str(contract.end_date)),
+        contract_post(
+            status="signed",
+            start_date=str(contract.start_date),
+            end_date=str(contract.end_date),
+            version=str(contract.version),
+        ),
     )
     statuses = list(contract.history.order_by("history_date").values_list("status", "history_user__username"))
     assert statuses == [("sent", None), ("signed", "head")]

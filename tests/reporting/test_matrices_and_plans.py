@@ -210,6 +210,7 @@ def edit_client(c, client, **changes):
         "currency": "GBP",
         "tier": client.tier_id,
         "propensity": client.propensity,
+        "version": Client.objects.get(pk=client.pk).version,  # the form as loaded now
     }
     data.update(changes)
     return c.post(reverse("clients:edit", args=[client.pk]), data, follow=True)
@@ -238,6 +239,7 @@ def test_a_hand_edited_plan_is_not_overwritten_and_can_be_reset(world, login):
             "call_details": "Teams link in the invite",
             "feedback_cadence": "quarterly",
             "entertainment_budget": "80",
+            "version": str(CommsPlan.objects.get(client=world.client).version),
         },
     )
     plan = CommsPlan.objects.get(client=world.client)
@@ -271,6 +273,7 @@ def test_a_bespoke_band_needs_its_plan_filled_in(world, login):
             "call_time": "10:00",
             "feedback_cadence": "quarterly",
             "entertainment_budget": "100",
+            "version": str(plan.version),
         },
     )
     errors = response.context["form"].errors
@@ -285,6 +288,7 @@ def test_a_bespoke_band_needs_its_plan_filled_in(world, login):
             "call_time": "10:00",
             "feedback_cadence": "quarterly",
             "entertainment_budget": "100",
+            "version": str(plan.version),
         },
     )
     plan.refresh_from_db()
@@ -335,7 +339,7 @@ def test_editing_only_the_surprise_and_delight_note_leaves_the_plan_following_th
     c = login(world.team_am)
     c.post(
         reverse("reporting:plan_edit", args=[world.client.pk]),
-        {**PLAN_FORM, "surprise_delight_notes": "Flowers for Jo's new baby"},
+        {**PLAN_FORM, "surprise_delight_notes": "Flowers for Jo's new baby", "version": low_spender.version},
     )
     low_spender.refresh_from_db()
     assert low_spender.surprise_delight_notes == "Flowers for Jo's new baby"
@@ -347,7 +351,8 @@ def test_editing_only_the_surprise_and_delight_note_leaves_the_plan_following_th
 def test_a_hand_edited_plan_lists_only_real_differences(world, login, low_spender):
     c = login(world.team_am)
     c.post(
-        reverse("reporting:plan_edit", args=[world.client.pk]), {**PLAN_FORM, "call_cadence": "fortnightly"}
+        reverse("reporting:plan_edit", args=[world.client.pk]),
+        {**PLAN_FORM, "call_cadence": "fortnightly", "version": low_spender.version},
     )
     low_spender.refresh_from_db()
     assert low_spender.customised
@@ -422,7 +427,13 @@ def test_coming_up_follows_a_cadence_change_at_once(world, login):
     c = login(world.team_am)
     c.post(
         reverse("reporting:plan_edit", args=[world.client.pk]),
-        {**PLAN_FORM, "call_cadence": "fortnightly", "call_weekday": "3", "call_time": "14:30"},
+        {
+            **PLAN_FORM,
+            "call_cadence": "fortnightly",
+            "call_weekday": "3",
+            "call_time": "14:30",
+            "version": CommsPlan.objects.get(client=world.client).version,  # the form as loaded now
+        },
     )
     calls = list(
         Occurrence.objects.filter(client=world.client, kind="call", status="due").values_list(
