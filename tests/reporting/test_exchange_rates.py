@@ -115,12 +115,14 @@ def test_a_currency_change_re_derives_the_plan(world, login, euro_client):
         "currency": "EUR",
         "tier": gbp.tier_id,
         "propensity": gbp.propensity,
+        "version": Client.objects.get(pk=gbp.pk).version,  # the edit form sends what it was loaded at
     }
     login(world.team_am).post(reverse("clients:edit", args=[gbp.pk]), data)
     assert Client.objects.get(pk=gbp.pk).currency == "EUR"
     plan = CommsPlan.objects.get(client=gbp)
     assert plan.call_cadence == "monthly" and plan.last_change_note.startswith("Currency changed GBP → EUR")
     data["monthly_spend"] = "2000"
+    data["version"] = Client.objects.get(pk=gbp.pk).version  # the form as loaded again after the save
     login(world.team_am).post(reverse("clients:edit", args=[gbp.pk]), data)
     note = CommsPlan.objects.get(client=gbp).last_change_note
     assert note.startswith("Spend changed €1,100 → €2,000/month")
