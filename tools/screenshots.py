@@ -51,7 +51,7 @@ def main(base):
         shot(page, base, "/clients/", "client-list")
         shot(page, base, "/my-week/", "my-week")
         # a client of the AM's own, so the page shows what they act on (log a call, raise a flag)
-        client = first_link(page, base, "/my-week/", "a[href^='/clients/'][href$='/']:text('Northwind')")
+        client = first_link(page, base, "/my-week/", "a[href^='/clients/']:text-is('Northwind Outdoor')")
         shot(page, base, client, "client-detail")
         call = first_link(page, base, "/my-week/", "a[href*='/calls/'][href$='/']")
         if call:
