@@ -12,7 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
-from .models import NpsCheckIn, SurveyResponse, quarter_label, quarter_start
+from csops.dates import quarter_label, quarter_start
+
+from .models import NpsCheckIn, SurveyResponse
 from .services import percent
 
 PROMOTER_MIN = 9
@@ -91,8 +93,7 @@ def _merge(*maps) -> dict:
 
 def quarters_back(today: datetime.date, n: int) -> list[datetime.date]:
     """The first days of the last `n` quarters, oldest first, ending with today's quarter."""
-    start = quarter_start(today)
-    out = [start]
+    out = [quarter_start(today)]
     for _ in range(n - 1):
         out.append(quarter_start(out[-1] - datetime.timedelta(days=1)))
     return out[::-1]

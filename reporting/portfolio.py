@@ -12,9 +12,10 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef
 from django.db.models.functions import Coalesce
 
 from clients.models import AccountTeamMembership, Client, Flag, Tier
+from csops.dates import quarter_label, quarter_start
 
 from . import meet, nps, services
-from .models import AGENCY_CURRENCY, BandTable, ExchangeRate, quarter_label, quarter_start
+from .models import AGENCY_CURRENCY, BandTable, ExchangeRate
 
 EXCEPTION_LIMIT = 25
 RENEWAL_LIMIT = 15

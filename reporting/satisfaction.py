@@ -14,20 +14,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Client
-from people.services import add_months
+from csops.dates import add_months, month_end, month_start
 
 from .models import NpsCheckIn, SurveyResponse
 
 FRESH_MONTHS = 6  # a rating older than two quarters no longer speaks for the account
 TREND_MONTHS = 12
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(start: datetime.date) -> datetime.date:
-    return add_months(start, 1) - datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Call, Client, cs_team_users, heads_of_cs, leads_prefetch
+from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start, week_start
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.versioning import version_claim
 from people.outbox import email_enqueue, task_enqueue
@@ -34,9 +35,6 @@ from .models import (
     Occurrence,
     SurveyInvite,
     SurveyResponse,
-    quarter_end,
-    quarter_label,
-    quarter_start,
 )
 from .schedule import call_dates, report_dates
 
@@ -780,7 +778,7 @@ def meet_pack_notify(*, today) -> RunReport:
 
     from .meet import RENEWAL_WINDOW_DAYS
 
-    monday = today - datetime.timedelta(days=today.weekday())
+    monday = week_start(today)
     outstanding = Action.objects.open().filter(meeting__isnull=False).count()
     flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).count()
     due = Contract.objects.ending(today, RENEWAL_WINDOW_DAYS).filter(client__archived_at__isnull=True).count()
@@ -805,9 +803,7 @@ def meet_pack_notify(*, today) -> RunReport:
 
 def satisfaction_report_notify(*, today) -> RunReport:
     """The 1st of the month: last month's client satisfaction report, to the head of CS (seed 001)."""
-    from people.services import add_months
-
-    from .satisfaction import month_start, report
+    from .satisfaction import report
 
     month = add_months(month_start(today), -1)
     data = report(month)

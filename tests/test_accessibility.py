@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from reporting.models import quarter_start
+from csops.dates import quarter_start
 from reporting.services import survey_token
 
 from .factories import (

@@ -60,7 +60,8 @@ def test_dry_run_writes_nothing():
 
 def test_the_demo_looks_lived_in_the_first_time_someone_opens_it(client):
     """Ninety days of calls and reports (on time, late, missed) and this quarter's check-ins so far."""
-    from reporting.models import NpsCheckIn, Occurrence, quarter_start
+    from csops.dates import quarter_start
+    from reporting.models import NpsCheckIn, Occurrence
 
     call_command("seed_demo", verbosity=0)
     today = timezone.localdate()

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Client, Contact, leads_prefetch
 from csops import permissions as perms
-from people.services import add_months
+from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start
 
 from .. import nps, satisfaction, services
 from ..cache import cache_page_per_person, cached
 from ..forms import NpsCheckInForm, SurveyAnswerForm
-from ..models import NpsCheckIn, SurveyInvite, quarter_end, quarter_label, quarter_start
+from ..models import NpsCheckIn, SurveyInvite
 from ..pdf import pdf_response
 
 # --- the exec sponsor --------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def _month_param(request, today):
         month = datetime.date.fromisoformat(f"{value}-01") if value else None
     except ValueError:
         month = None
-    latest = satisfaction.month_start(today)
+    latest = month_start(today)
     if month is None or month > latest or month.year < today.year - 5:
         if value:
             messages.warning(request, "Choose a month in the last five years; showing this month.")
@@ -231,7 +231,7 @@ def satisfaction_report(request):
         "reporting/satisfaction.html",
         {
             "report": satisfaction.report(month),
-            "months": [add_months(satisfaction.month_start(today), -i) for i in range(12)],
+            "months": [add_months(month_start(today), -i) for i in range(12)],
         },
     )
 

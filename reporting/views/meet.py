@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Flag
 from csops import permissions as perms
+from csops.dates import week_start
 from csops.params import int_param
 from people.submissions import submit_once
 
@@ -43,9 +44,9 @@ def _meeting(user, pk):
 def meeting_list(request):
     _require_view(request.user)
     today = timezone.localdate()
-    week_start = today - datetime.timedelta(days=today.weekday())
+    monday = week_start(today)
     this_week = Meeting.objects.filter(
-        kind=Meeting.Kind.WEEKLY_MEET, held_on__range=(week_start, week_start + datetime.timedelta(days=6))
+        kind=Meeting.Kind.WEEKLY_MEET, held_on__range=(monday, monday + datetime.timedelta(days=6))
     ).first()
     meetings = Meeting.objects.select_related("chair").order_by("-held_on", "kind")
     kind = request.GET.get("kind")

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from csops.dates import quarter_start
 from reporting import nps, services
-from reporting.models import SurveyInvite, SurveyResponse, quarter_start
+from reporting.models import SurveyInvite, SurveyResponse
 
 from ..factories import ContactFactory, SurveyInviteFactory
 

@@ -15,7 +15,8 @@ import random
 from django.utils import timezone
 
 from clients.models import Call, Client
-from reporting.models import NpsCheckIn, Occurrence, quarter_start
+from csops.dates import quarter_start
+from reporting.models import NpsCheckIn, Occurrence
 from reporting.services import CALL_GRACE_DAYS, call_dates, plans_in_play, report_dates
 
 DAYS = 90

@@ -32,6 +32,7 @@ from clients.models import (
     Tier,
 )
 from commercial.models import Contract, EntertainmentBudget
+from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
 from reporting.cache import bump
 from reporting.models import (
@@ -42,7 +43,6 @@ from reporting.models import (
     Occurrence,
     SurveyInvite,
     SurveyResponse,
-    quarter_start,
 )
 from reporting.services import matrix_values, occurrences_generate
 
@@ -610,7 +610,7 @@ class Command(BaseCommand):
         """A weekly meet every Monday for a year, each agreeing a few actions; the last few still open."""
         rng, today = self.rng, self.today
         head = staff["head"]
-        monday = today - datetime.timedelta(days=today.weekday())
+        monday = week_start(today)
         # ignore_conflicts: a second set (another --tag) shares the agency's meetings
         Meeting.objects.bulk_create(
             ignore_conflicts=True,
