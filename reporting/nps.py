@@ -10,12 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
+from clients.models import Tier
 from csops.dates import quarter_label, quarter_start
 
 from .models import NpsCheckIn, SurveyResponse
-from .services import percent
+from .services.occurrences import percent
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -137,10 +139,6 @@ class Row:
 
 def breakdowns(quarter) -> dict:
     """Per tier, per sponsor and per lead AM for one quarter (a fixed number of queries)."""
-    from django.contrib.auth import get_user_model
-
-    from clients.models import Tier
-
     checkins = _answered_checkins().filter(quarter=quarter)
     surveys = SurveyResponse.objects.filter(quarter=quarter)
     tiers = {t.pk: str(t) for t in Tier.objects.all()}

@@ -5,7 +5,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import packs, services
+from . import packs, satisfaction
+from .services import feedback, meetings, occurrences, plans
 
 
 def _day(today):
@@ -14,38 +15,38 @@ def _day(today):
 
 @shared_task
 def generate_occurrences(today: str | None = None) -> dict:
-    return services.occurrences_generate(today=_day(today)).as_dict()
+    return occurrences.occurrences_generate(today=_day(today)).as_dict()
 
 
 @shared_task
 def mark_missed_occurrences(today: str | None = None) -> dict:
-    return services.occurrences_mark_missed(today=_day(today)).as_dict()
+    return occurrences.occurrences_mark_missed(today=_day(today)).as_dict()
 
 
 @shared_task
 def remind_upcoming_calls(today: str | None = None) -> dict:
-    return services.calls_remind_tomorrow(today=_day(today)).as_dict()
+    return occurrences.calls_remind_tomorrow(today=_day(today)).as_dict()
 
 
 @shared_task
 def nps_checkins(today: str | None = None) -> dict:
-    return services.nps_checkins_run(today=_day(today)).as_dict()
+    return feedback.nps_checkins_run(today=_day(today)).as_dict()
 
 
 @shared_task
 def refresh_all_plans() -> dict:
     """After a matrix change: re-derive every plan that follows the matrix (hand-edited ones get a note)."""
-    return services.comms_plans_refresh_all().as_dict()
+    return plans.comms_plans_refresh_all().as_dict()
 
 
 @shared_task
 def meet_pack(today: str | None = None) -> dict:
-    return services.meet_pack_notify(today=_day(today)).as_dict()
+    return meetings.meet_pack_notify(today=_day(today)).as_dict()
 
 
 @shared_task
 def satisfaction_report(today: str | None = None) -> dict:
-    return services.satisfaction_report_notify(today=_day(today)).as_dict()
+    return satisfaction.satisfaction_report_notify(today=_day(today)).as_dict()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=10, max_retries=3)

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from csops.dates import quarter_start
-from reporting.services import survey_token
+from reporting.services.feedback import survey_token
 
 from .factories import (
     ActionFactory,

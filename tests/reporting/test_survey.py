@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csops.dates import quarter_start
-from reporting import nps, services
+from reporting import nps
 from reporting.models import SurveyInvite, SurveyResponse
+from reporting.services import feedback as services
 
 from ..factories import ContactFactory, SurveyInviteFactory
 

@@ -44,7 +44,8 @@ from reporting.models import (
     SurveyInvite,
     SurveyResponse,
 )
-from reporting.services import matrix_values, occurrences_generate
+from reporting.services.occurrences import occurrences_generate
+from reporting.services.plans import matrix_values
 
 PASSWORD = "csops-scale-2026"
 YEARS = 5

@@ -15,8 +15,9 @@ from clients.tasks import call_reports_overdue_run
 from commercial.services import contract_renewal_reminders
 from people.outbox import outbox_deliver
 from people.tasks import pdp_reviews_due_run
-from reporting import services
+from reporting import satisfaction
 from reporting.cache import bump
+from reporting.services import feedback, meetings, occurrences
 
 
 class Command(BaseCommand):
@@ -32,15 +33,15 @@ class Command(BaseCommand):
             raise CommandError(f"--date must be YYYY-MM-DD: {exc}") from exc
         noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
         steps = [
-            ("occurrences generated", lambda: services.occurrences_generate(today=day)),
-            ("occurrences marked missed", lambda: services.occurrences_mark_missed(today=day)),
-            ("NPS check-ins opened", lambda: services.nps_checkins_run(today=day)),
+            ("occurrences generated", lambda: occurrences.occurrences_generate(today=day)),
+            ("occurrences marked missed", lambda: occurrences.occurrences_mark_missed(today=day)),
+            ("NPS check-ins opened", lambda: feedback.nps_checkins_run(today=day)),
             ("contract renewal reminders", lambda: contract_renewal_reminders(today=day)),
             ("PDP review reminders", lambda: pdp_reviews_due_run(today=day)),
-            ("call reminders for tomorrow", lambda: services.calls_remind_tomorrow(today=day)),
+            ("call reminders for tomorrow", lambda: occurrences.calls_remind_tomorrow(today=day)),
             ("overdue call report reminders", lambda: call_reports_overdue_run(now=noon)),
-            ("weekly meet pack notices", lambda: services.meet_pack_notify(today=day)),
-            ("satisfaction report notices", lambda: services.satisfaction_report_notify(today=day)),
+            ("weekly meet pack notices", lambda: meetings.meet_pack_notify(today=day)),
+            ("satisfaction report notices", lambda: satisfaction.satisfaction_report_notify(today=day)),
         ]
         failed = 0
         for label, step in steps:
