@@ -175,7 +175,8 @@ def calls_remind_tomorrow(*, today) -> RunReport:
         kind=Occurrence.Kind.CALL, status=Occurrence.Status.DUE, due_date=tomorrow
     ).select_related("client__comms_plan", "assignee")
     return notify_each(
-        (_reminder_notice(occ) for occ in due.iterator(chunk_size=BATCH_SIZE)), task="call reminders"
+        (_reminder_notice(occ) for occ in due.iterator(chunk_size=BATCH_SIZE)),
+        task="call reminders for tomorrow",
     )
 
 
