@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",  # its system checks catch a pre-4.0 CSP_* setting
+    "csops",  # no models: the project-wide commands (seed_demo, seed_scale, run_beat_tasks)
     "people",
     "clients",
     "onboarding",

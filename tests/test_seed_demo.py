@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from clients.models import AccountTeamMembership, Action, Call, Client, Contact, EngagementType, Flag
+from csops.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from people.models import Role
 from reporting.models import BandTable, ReportingBand
 
