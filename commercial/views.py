@@ -12,7 +12,7 @@ from csops.forms import integrity_error_on_form
 from csops.versioning import StaleEdit
 from people.submissions import submit_once
 from reporting.models import ReportingBand
-from reporting.services import comms_plans_refresh_later
+from reporting.services.plans import comms_plans_refresh_later
 
 from . import services
 from .forms import ContractForm, EntertainmentMatrixForm

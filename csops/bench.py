@@ -102,7 +102,7 @@ def key_pages(tag: str) -> list[tuple[str, str, object]]:
 
     from clients.models import Client, Tier
     from people.models import Role
-    from reporting.services import meeting_open
+    from reporting.services.meetings import meeting_open
 
     User = get_user_model()
     head = User.objects.get(username=f"{tag}-head")

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",  # its system checks catch a pre-4.0 CSP_* setting
+    "csops",  # no models: the project-wide commands (seed_demo, seed_scale, run_beat_tasks)
     "people",
     "clients",
     "onboarding",
@@ -274,7 +275,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # publishing is off the request thread (people/outbox.py), but a dead broker should still fail fast
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Beat holds a small fixed set of periodic tasks; per-client cadences live in the database.
+# Beat holds a small fixed set of periodic tasks; per-client cadences live in the database. This is the
+# one list of periodic work: `run_beat_tasks --date` runs, in this order, every task here that takes
+# the day (`today`, or `now` for the hourly one); the rest is housekeeping it leaves to beat.
 CELERY_BEAT_SCHEDULE = {
     # the outbox: emails and follow-up tasks whose after-commit hand-off missed the broker
     "deliver-outbox": {"task": "people.tasks.deliver_outbox", "schedule": 60.0},
@@ -284,28 +287,28 @@ CELERY_BEAT_SCHEDULE = {
     },
     # PRODUCT.md §3. Daily tasks check "is anything due today?", so a day beat was down is caught up.
     "generate-occurrences": {
-        "task": "reporting.tasks.generate_occurrences",
+        "task": "reporting.tasks.occurrences_generate",
         "schedule": crontab(hour=5, minute=0),
     },
-    "mark-missed": {"task": "reporting.tasks.mark_missed_occurrences", "schedule": crontab(hour=6, minute=0)},
-    "nps-checkins": {"task": "reporting.tasks.nps_checkins", "schedule": crontab(hour=6, minute=30)},
+    "mark-missed": {"task": "reporting.tasks.occurrences_mark_missed", "schedule": crontab(hour=6, minute=0)},
+    "nps-checkins": {"task": "reporting.tasks.nps_checkins_run", "schedule": crontab(hour=6, minute=30)},
     "contract-renewals": {
         "task": "commercial.tasks.contract_renewal_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
     "pdp-reviews": {"task": "people.tasks.pdp_reviews_due", "schedule": crontab(hour=7, minute=15)},
     "call-reminders": {
-        "task": "reporting.tasks.remind_upcoming_calls",
+        "task": "reporting.tasks.calls_remind_tomorrow",
         "schedule": crontab(hour=8, minute=0),
     },
     "call-reports-overdue": {"task": "clients.tasks.call_reports_overdue", "schedule": crontab(minute=5)},
     # keyed by week and month: a later run tells the head of CS once if Monday's or the 1st's was missed
     "meet-pack": {
-        "task": "reporting.tasks.meet_pack",
+        "task": "reporting.tasks.meet_pack_notify",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
     "satisfaction-report": {
-        "task": "reporting.tasks.satisfaction_report",
+        "task": "reporting.tasks.satisfaction_report_notify",
         "schedule": crontab(hour=7, minute=45),
     },
 }

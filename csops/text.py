@@ -14,3 +14,8 @@ def clip(text: str, limit: int) -> str:
 def clip_to_field(model, field_name: str, text: str) -> str:
     """`text` clipped to the max_length of `model.field_name`."""
     return clip(text, model._meta.get_field(field_name).max_length)
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 action", "2 actions": a count people read in a notification."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
-from reporting.models import Cadence, CommsPlan, NpsCheckIn, quarter_end
+from csops.dates import quarter_end
+from reporting.models import Cadence, CommsPlan, NpsCheckIn
 from reporting.schedule import first_call_date
 
 from .models import CalendarFeed, Pdp

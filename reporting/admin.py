@@ -5,7 +5,7 @@ from csops.admin import NoDeleteMixin
 from csops.readonly_admin import ReadOnlyAdminMixin
 
 from .models import ExchangeRate, ReportingBand
-from .services import comms_plans_refresh_later
+from .services.plans import comms_plans_refresh_later
 
 
 @admin.register(ReportingBand)

@@ -16,12 +16,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
-from clients.models import Action, Call, Client, Flag, leads_prefetch
+from clients.models import Action, Call, Client, Flag
+from commercial.selectors import renewals
 
-from . import services
 from .models import CommsPlan, Meeting
+from .services.occurrences import adherence_by_am, percent
 
-RENEWAL_WINDOW_DAYS = 90
 DISCOVERY_DAYS = 30
 LIST_LIMIT = 20  # lists show the first twenty and say how many more; the meet prioritises, not reads
 
@@ -104,21 +104,6 @@ def flags_by_am(today, owner_id=None, expand_all=False):
     }
 
 
-def renewals(today, days=RENEWAL_WINDOW_DAYS, limit=None):
-    """Signed or sent contracts ending in the window, soonest first: (how many, the first `limit`)."""
-    from commercial.models import Contract
-
-    contracts = (
-        Contract.objects.ending(today, days)
-        .filter(client__archived_at__isnull=True)
-        .select_related("client")
-        .order_by("end_date", "pk")
-    )
-    total = contracts.count()
-    shown = contracts[:limit] if limit else contracts
-    return total, list(shown.prefetch_related(leads_prefetch("client__")))
-
-
 def relationship_plans():
     """Item 4: active clients whose plan holds entertainment or surprise-and-delight notes."""
     return list(
@@ -161,10 +146,10 @@ def commercial_discovery(today, days=DISCOVERY_DAYS):
 
 def am_adherence(today, totals=None):
     """Cadence adherence per AM over the last 90 days, worst first (for the flags discussion)."""
-    totals = totals if totals is not None else services.adherence_by_am(today=today)["ams"]
+    totals = totals if totals is not None else adherence_by_am(today=today)["ams"]
     names = {u.pk: u for u in get_user_model().objects.filter(pk__in=[k for k in totals if k])}
     rows = [
-        {"am": names.get(k), "held": held, "due": due, "percent": services.percent((held, due))}
+        {"am": names.get(k), "held": held, "due": due, "percent": percent((held, due))}
         for k, (held, due) in totals.items()
         if k in names
     ]

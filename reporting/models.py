@@ -9,6 +9,7 @@ from django.db.models.functions import Cast, Coalesce
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, EngagementType
+from csops.dates import quarter_label
 from csops.versioning import Versioned
 
 
@@ -310,20 +311,6 @@ class Occurrence(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} with {self.client} due {self.due_date}"
-
-
-def quarter_start(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_end(start: datetime.date) -> datetime.date:
-    month = start.month + 3
-    year = start.year + (month > 12)
-    return datetime.date(year, (month - 1) % 12 + 1, 1) - datetime.timedelta(days=1)
-
-
-def quarter_label(start: datetime.date) -> str:
-    return f"Q{(start.month - 1) // 3 + 1} {start.year}"
 
 
 class NpsCheckIn(models.Model):

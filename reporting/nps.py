@@ -10,10 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from .models import NpsCheckIn, SurveyResponse, quarter_label, quarter_start
-from .services import percent
+from clients.models import Tier
+from csops.dates import quarter_label, quarter_start
+
+from .models import NpsCheckIn, SurveyResponse
+from .services.occurrences import percent
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -91,8 +95,7 @@ def _merge(*maps) -> dict:
 
 def quarters_back(today: datetime.date, n: int) -> list[datetime.date]:
     """The first days of the last `n` quarters, oldest first, ending with today's quarter."""
-    start = quarter_start(today)
-    out = [start]
+    out = [quarter_start(today)]
     for _ in range(n - 1):
         out.append(quarter_start(out[-1] - datetime.timedelta(days=1)))
     return out[::-1]
@@ -136,10 +139,6 @@ class Row:
 
 def breakdowns(quarter) -> dict:
     """Per tier, per sponsor and per lead AM for one quarter (a fixed number of queries)."""
-    from django.contrib.auth import get_user_model
-
-    from clients.models import Tier
-
     checkins = _answered_checkins().filter(quarter=quarter)
     surveys = SurveyResponse.objects.filter(quarter=quarter)
     tiers = {t.pk: str(t) for t in Tier.objects.all()}

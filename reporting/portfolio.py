@@ -12,9 +12,12 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef
 from django.db.models.functions import Coalesce
 
 from clients.models import AccountTeamMembership, Client, Flag, Tier
+from commercial.selectors import renewals
+from csops.dates import quarter_label, quarter_start
 
-from . import meet, nps, services
-from .models import AGENCY_CURRENCY, BandTable, ExchangeRate, quarter_label, quarter_start
+from . import meet, nps
+from .models import AGENCY_CURRENCY, BandTable, ExchangeRate
+from .services.occurrences import adherence_by_am, percent
 
 EXCEPTION_LIMIT = 25
 RENEWAL_LIMIT = 15
@@ -131,8 +134,8 @@ def portfolio(today: datetime.date) -> dict:
         .order_by()
     ):
         flags[severity] = n
-    adherence = services.adherence_by_am(today=today)
-    renewal_total, renewal_list = meet.renewals(today, limit=RENEWAL_LIMIT)
+    adherence = adherence_by_am(today=today)
+    renewal_total, renewal_list = renewals(today, limit=RENEWAL_LIMIT)
     leads = AccountTeamMembership.objects.filter(client=OuterRef("pk"), is_lead=True)
     return {
         "client_count": grid["clients"],
@@ -145,7 +148,7 @@ def portfolio(today: datetime.date) -> dict:
             "last_label": quarter_label(last_q),
             "done": done,
             "due": due,
-            "rate": services.percent((done, due)),
+            "rate": percent((done, due)),
         },
         "flags": [
             {"severity": value, "label": label, "count": flags[value]}
@@ -155,7 +158,7 @@ def portfolio(today: datetime.date) -> dict:
         "adherence": {
             "held": adherence["total"][0],
             "due": adherence["total"][1],
-            "percent": services.percent(adherence["total"]),
+            "percent": percent(adherence["total"]),
         },
         "am_adherence": meet.am_adherence(today, adherence["ams"]),
         "renewals_total": renewal_total,

@@ -11,23 +11,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Client
-from people.services import add_months
+from csops.dates import add_months, month_end, month_start
+from csops.rows import RunReport
+from csops.text import counted
+from people.selectors import heads_of_cs
+from people.services import Notice, notify_each
 
 from .models import NpsCheckIn, SurveyResponse
 
 FRESH_MONTHS = 6  # a rating older than two quarters no longer speaks for the account
 TREND_MONTHS = 12
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(start: datetime.date) -> datetime.date:
-    return add_months(start, 1) - datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -172,3 +169,30 @@ def chart(trend, target, width=640, height=180, pad=28) -> dict:
         "base_y": round(y(0), 1),
         "pad": pad,
     }
+
+
+def satisfaction_report_notify(*, today) -> RunReport:
+    """The 1st of the month: last month's client satisfaction report, to the head of CS (seed 001)."""
+    month = add_months(month_start(today), -1)
+    data = report(month)
+    counts = (
+        f"{data['rated']} of {counted(data['active'], 'account')} rated; {data['below_target']} below target."
+    )
+    verdict = (
+        "no ratings yet"
+        if data["score"] is None
+        else f"{data['score']} against the {settings.CSOPS_SATISFACTION_TARGET}+ target"
+    )
+    return notify_each(
+        (
+            Notice(
+                user=head,
+                key=f"satisfaction-{month:%Y-%m}",
+                url=reverse("reporting:satisfaction") + f"?month={month:%Y-%m}",
+                subject=f"Client satisfaction, {month:%B %Y}: {verdict}",
+                body=counts,
+            )
+            for head in heads_of_cs()
+        ),
+        task="satisfaction report notices",
+    )

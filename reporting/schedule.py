@@ -10,28 +10,20 @@ Fridays of the calls' fortnight; monthly by the 5th (the Monday after when the 5
 
 import datetime
 
+from csops.dates import first_weekday_of_month, next_weekday, week_start, working_day
+
 from .models import Cadence
 
 REPORT_WEEKDAY = 4  # weekly and fortnightly reports go out on Fridays
-MONTHLY_REPORT_DAY = 5
+MONTHLY_REPORT_DAY = 5  # due by the 5th; on a weekend, the Monday after
 
 
 def _days(start, end):
     return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def _first_weekday_of_month(year, month, weekday):
-    day = datetime.date(year, month, 1)
-    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
-
-
-def _working_day(day):
-    """Reports due on a weekend are due the Monday after."""
-    return day + datetime.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
-
-
 def _in_anchor_fortnight(plan, day) -> bool:
-    anchor_monday = plan.anchor_date - datetime.timedelta(days=plan.anchor_date.weekday())
+    anchor_monday = week_start(plan.anchor_date)
     return ((day - anchor_monday).days // 7) % 2 == 0
 
 
@@ -44,9 +36,9 @@ def call_dates(plan, start, end) -> list[datetime.date]:
     if cadence == Cadence.FORTNIGHTLY:
         return [d for d in days if d.weekday() == weekday and _in_anchor_fortnight(plan, d)]
     if cadence == Cadence.MONTHLY:
-        return [d for d in days if d == _first_weekday_of_month(d.year, d.month, weekday)]
+        return [d for d in days if d == first_weekday_of_month(d.year, d.month, weekday)]
     if cadence == Cadence.INITIAL_ONLY:
-        first = plan.anchor_date + datetime.timedelta(days=(weekday - plan.anchor_date.weekday()) % 7)
+        first = next_weekday(plan.anchor_date, weekday)
         return [first] if start <= first <= end else []
     return []
 
@@ -67,6 +59,6 @@ def report_dates(plan, start, end) -> list[datetime.date]:
         return [d for d in days if d.weekday() == REPORT_WEEKDAY and _in_anchor_fortnight(plan, d)]
     if cadence == Cadence.MONTHLY:
         months = {(d.year, d.month) for d in days}
-        due = {_working_day(datetime.date(y, m, MONTHLY_REPORT_DAY)) for y, m in months}
+        due = {working_day(datetime.date(y, m, MONTHLY_REPORT_DAY)) for y, m in months}
         return sorted(due & set(days))
     return []

@@ -1,11 +1,18 @@
-"""Beat's daily work for the comms plans. Each task takes the day as ISO text (default: today)."""
+"""Reporting's Celery tasks. A task is named after the service it calls (`reporting.tasks.X` runs
+`services.<sub-domain>.X`); each periodic one takes the day as ISO text (default: today), so beat,
+`run_beat_tasks --date` and a shell all run the same thing for a given day.
+
+Two queued tasks keep their older names, which are stored in outbox rows and asserted by tests:
+refresh_all_plans (comms_plans_refresh_all) and render_meeting_pack (meeting_pack_render).
+"""
 
 import datetime
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import packs, services
+from . import packs, satisfaction
+from .services import feedback, meetings, occurrences, plans
 
 
 def _day(today):
@@ -13,39 +20,39 @@ def _day(today):
 
 
 @shared_task
-def generate_occurrences(today: str | None = None) -> dict:
-    return services.occurrences_generate(today=_day(today)).as_dict()
+def occurrences_generate(today: str | None = None) -> dict:
+    return occurrences.occurrences_generate(today=_day(today)).as_dict()
 
 
 @shared_task
-def mark_missed_occurrences(today: str | None = None) -> dict:
-    return services.occurrences_mark_missed(today=_day(today)).as_dict()
+def occurrences_mark_missed(today: str | None = None) -> dict:
+    return occurrences.occurrences_mark_missed(today=_day(today)).as_dict()
 
 
 @shared_task
-def remind_upcoming_calls(today: str | None = None) -> dict:
-    return services.calls_remind_tomorrow(today=_day(today)).as_dict()
+def calls_remind_tomorrow(today: str | None = None) -> dict:
+    return occurrences.calls_remind_tomorrow(today=_day(today)).as_dict()
 
 
 @shared_task
-def nps_checkins(today: str | None = None) -> dict:
-    return services.nps_checkins_run(today=_day(today)).as_dict()
+def nps_checkins_run(today: str | None = None) -> dict:
+    return feedback.nps_checkins_run(today=_day(today)).as_dict()
+
+
+@shared_task
+def meet_pack_notify(today: str | None = None) -> dict:
+    return meetings.meet_pack_notify(today=_day(today)).as_dict()
+
+
+@shared_task
+def satisfaction_report_notify(today: str | None = None) -> dict:
+    return satisfaction.satisfaction_report_notify(today=_day(today)).as_dict()
 
 
 @shared_task
 def refresh_all_plans() -> dict:
     """After a matrix change: re-derive every plan that follows the matrix (hand-edited ones get a note)."""
-    return services.comms_plans_refresh_all().as_dict()
-
-
-@shared_task
-def meet_pack(today: str | None = None) -> dict:
-    return services.meet_pack_notify(today=_day(today)).as_dict()
-
-
-@shared_task
-def satisfaction_report(today: str | None = None) -> dict:
-    return services.satisfaction_report_notify(today=_day(today)).as_dict()
+    return plans.comms_plans_refresh_all().as_dict()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=10, max_retries=3)

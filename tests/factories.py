@@ -19,8 +19,9 @@ from clients.models import (
     Industry,
     Tier,
 )
+from csops.dates import quarter_start
 from people.models import Role, StaffProfile
-from reporting.models import ReportingBand, quarter_start
+from reporting.models import ReportingBand
 
 ROLE_NAMES = dict(Role.CODES)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from reporting.models import quarter_start
-from reporting.services import survey_token
+from csops.dates import quarter_start
+from reporting.services.feedback import survey_token
 
 from .factories import (
     ActionFactory,

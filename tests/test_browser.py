@@ -104,7 +104,8 @@ def test_a_sponsor_scores_4_and_raises_a_flag_which_the_head_of_cs_actions_in_th
     from django.utils import timezone
 
     from clients.models import Action, Flag
-    from reporting.models import NpsCheckIn, quarter_start
+    from csops.dates import quarter_start
+    from reporting.models import NpsCheckIn
 
     from .factories import NpsCheckInFactory
 

@@ -86,8 +86,8 @@ def test_outbox_retries_with_backoff_when_smtp_is_down():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_generates_occurrences_from_redis_and_a_second_run_adds_none(redis_worker):
     from reporting.models import Occurrence
-    from reporting.services import comms_plan_create
-    from reporting.tasks import generate_occurrences
+    from reporting.services.plans import comms_plan_create
+    from reporting.tasks import occurrences_generate as generate_occurrences
     from tests.factories import ClientFactory, ReportingBandFactory
 
     # Transactional tests flush the database, data-migration rows included: bring the band this needs.

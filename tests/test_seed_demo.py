@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from clients.models import AccountTeamMembership, Action, Call, Client, Contact, EngagementType, Flag
+from csops.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from people.models import Role
 from reporting.models import BandTable, ReportingBand
 
@@ -60,7 +60,8 @@ def test_dry_run_writes_nothing():
 
 def test_the_demo_looks_lived_in_the_first_time_someone_opens_it(client):
     """Ninety days of calls and reports (on time, late, missed) and this quarter's check-ins so far."""
-    from reporting.models import NpsCheckIn, Occurrence, quarter_start
+    from csops.dates import quarter_start
+    from reporting.models import NpsCheckIn, Occurrence
 
     call_command("seed_demo", verbosity=0)
     today = timezone.localdate()

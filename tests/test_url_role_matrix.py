@@ -128,7 +128,7 @@ def survey_invite_kwargs(w):
 
 
 def survey_token_kwargs(w):
-    from reporting.services import survey_token
+    from reporting.services.feedback import survey_token
     from tests.factories import ContactFactory, SurveyInviteFactory
 
     invite = SurveyInviteFactory(contact=ContactFactory(client=w.client), created_by=w.team_am)

@@ -15,13 +15,23 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Client, Contact, leads_prefetch
 from csops import permissions as perms
-from people.services import add_months
+from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start
 
-from .. import nps, satisfaction, services
+from .. import nps, satisfaction
 from ..cache import cache_page_per_person, cached
 from ..forms import NpsCheckInForm, SurveyAnswerForm
-from ..models import NpsCheckIn, SurveyInvite, quarter_end, quarter_label, quarter_start
+from ..models import NpsCheckIn, SurveyInvite
 from ..pdf import pdf_response
+from ..services.feedback import (
+    SurveyLinkError,
+    nps_checkin_record,
+    survey_expires_at,
+    survey_invite_create,
+    survey_invite_for_token,
+    survey_response_record,
+    survey_token,
+)
+from ..services.occurrences import percent
 
 # --- the exec sponsor --------------------------------------------------------------------------------
 
@@ -115,7 +125,7 @@ def checkin(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = services.nps_checkin_record(
+            saved = nps_checkin_record(
                 client=client,
                 quarter=quarter,
                 by=request.user,
@@ -201,7 +211,7 @@ def _nps_context(quarters, selected) -> dict:
         "tally": tally,
         "done": done,
         "due": due,
-        "rate": services.percent((done, due)),
+        "rate": percent((done, due)),
         "chart": nps.trend_svg_points([trend[q].nps for q in quarters], [quarter_label(q) for q in quarters]),
         **nps.breakdowns(selected),
     }
@@ -213,7 +223,7 @@ def _month_param(request, today):
         month = datetime.date.fromisoformat(f"{value}-01") if value else None
     except ValueError:
         month = None
-    latest = satisfaction.month_start(today)
+    latest = month_start(today)
     if month is None or month > latest or month.year < today.year - 5:
         if value:
             messages.warning(request, "Choose a month in the last five years; showing this month.")
@@ -231,7 +241,7 @@ def satisfaction_report(request):
         "reporting/satisfaction.html",
         {
             "report": satisfaction.report(month),
-            "months": [add_months(satisfaction.month_start(today), -i) for i in range(12)],
+            "months": [add_months(month_start(today), -i) for i in range(12)],
         },
     )
 
@@ -257,7 +267,7 @@ def survey_create(request, pk, contact_pk):
     client = perms.get_client_for(request.user, pk, perms.LOG_CALL)
     contact = get_object_or_404(Contact, pk=contact_pk, client=client)
     try:
-        invite, _ = services.survey_invite_create(contact=contact, by=request.user)
+        invite, _ = survey_invite_create(contact=contact, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("clients:detail", pk=client.pk)
@@ -268,7 +278,7 @@ def survey_create(request, pk, contact_pk):
 def survey_invite(request, pk):
     invite = get_object_or_404(SurveyInvite.objects.select_related("contact__client", "created_by"), pk=pk)
     client = perms.get_client_for(request.user, invite.contact.client_id, perms.LOG_CALL)
-    token = services.survey_token(invite)
+    token = survey_token(invite)
     return render(
         request,
         "reporting/survey_invite.html",
@@ -276,8 +286,8 @@ def survey_invite(request, pk):
             "invite": invite,
             "client": client,
             "url": request.build_absolute_uri(reverse("survey", args=[token])),
-            "expires_at": services.survey_expires_at(invite),
-            "expired": timezone.now() >= services.survey_expires_at(invite),
+            "expires_at": survey_expires_at(invite),
+            "expired": timezone.now() >= survey_expires_at(invite),
         },
     )
 
@@ -285,17 +295,17 @@ def survey_invite(request, pk):
 def survey(request, token):
     """The client contact's page: no login; the signed token is the credential, good once."""
     try:
-        invite = services.survey_invite_for_token(token)
-    except services.SurveyLinkError as exc:
+        invite = survey_invite_for_token(token)
+    except SurveyLinkError as exc:
         status = 404 if exc.reason == "invalid" else 410
         return render(request, "reporting/survey_closed.html", {"reason": exc.reason}, status=status)
     form = SurveyAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.survey_response_record(
+            survey_response_record(
                 token=token, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
             )
-        except services.SurveyLinkError as exc:
+        except SurveyLinkError as exc:
             return render(request, "reporting/survey_closed.html", {"reason": exc.reason}, status=410)
         return render(request, "reporting/survey_closed.html", {"reason": "thanks", "invite": invite})
     return render(

@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Flag
 from csops import permissions as perms
+from csops.dates import week_start
 from csops.params import int_param
 from people.submissions import submit_once
 
-from .. import meet, packs, services
+from .. import meet, packs
 from ..cache import cache_page_per_person, cached, data_version
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
+from ..services import meetings as meeting_services
 
 
 def _require_view(user):
@@ -43,9 +45,9 @@ def _meeting(user, pk):
 def meeting_list(request):
     _require_view(request.user)
     today = timezone.localdate()
-    week_start = today - datetime.timedelta(days=today.weekday())
+    monday = week_start(today)
     this_week = Meeting.objects.filter(
-        kind=Meeting.Kind.WEEKLY_MEET, held_on__range=(week_start, week_start + datetime.timedelta(days=6))
+        kind=Meeting.Kind.WEEKLY_MEET, held_on__range=(monday, monday + datetime.timedelta(days=6))
     ).first()
     meetings = Meeting.objects.select_related("chair").order_by("-held_on", "kind")
     kind = request.GET.get("kind")
@@ -74,7 +76,7 @@ def meeting_open(request):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("reporting:meetings")
-    meeting = services.meeting_open(
+    meeting = meeting_services.meeting_open(
         kind=form.cleaned_data["kind"], held_on=form.cleaned_data["held_on"], by=request.user
     )
     return redirect("reporting:meeting_detail", pk=meeting.pk)
@@ -130,7 +132,7 @@ def meeting_edit(request, pk):
     _require_run(request.user)
     form = MeetingForm(request.POST, instance=meeting)
     if form.is_valid():
-        services.meeting_update(
+        meeting_services.meeting_update(
             meeting=meeting,
             by=request.user,
             attendees=form.cleaned_data["attendees"],
@@ -165,7 +167,7 @@ def meeting_action_create(request, pk):
         data = form.cleaned_data
 
         def create():
-            action = services.meeting_action_add(
+            action = meeting_services.meeting_action_add(
                 meeting=meeting,
                 by=request.user,
                 description=data["description"],

@@ -10,25 +10,33 @@ from csops import permissions as perms
 from csops.params import safe_next
 from csops.versioning import StaleEdit
 
-from .. import services
 from ..forms import BandFormSet, CommsPlanForm
 from ..models import Cadence, CommsPlan, Occurrence, ReportingBand
+from ..services.occurrences import occurrence_complete
+from ..services.plans import (
+    comms_plan_create,
+    comms_plan_reset,
+    comms_plan_update,
+    comms_plans_refresh_later,
+    matrix_values,
+    plan_differences,
+)
 
 
 def _plan_for(user, pk):
     client = perms.get_client_for(user, pk, perms.LOG_CALL)
     plan = CommsPlan.objects.filter(client=client).select_related("client").first()
-    return client, plan or services.comms_plan_create(client=client, by=user)
+    return client, plan or comms_plan_create(client=client, by=user)
 
 
 @login_required
 def plan_edit(request, pk):
     client, plan = _plan_for(request.user, pk)
     form = CommsPlanForm(request.POST or None, instance=plan)
-    matrix = services.matrix_values(client)
+    matrix = matrix_values(client)
     if request.method == "POST" and form.is_valid():
         try:
-            services.comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
+            comms_plan_update(plan=plan, by=request.user, **form.cleaned_data)
         except StaleEdit as exc:
             form.refuse_stale(exc)
         else:
@@ -46,7 +54,7 @@ def plan_edit(request, pk):
             "matrix_labels": {
                 f: Cadence(matrix[f]).label for f in ("report_cadence", "call_cadence") if matrix[f]
             },
-            "differences": services.plan_differences(plan),
+            "differences": plan_differences(plan),
         },
     )
 
@@ -55,7 +63,7 @@ def plan_edit(request, pk):
 @require_POST
 def plan_reset(request, pk):
     client, plan = _plan_for(request.user, pk)
-    services.comms_plan_reset(plan=plan, by=request.user)
+    comms_plan_reset(plan=plan, by=request.user)
     messages.success(request, "Comms plan reset to the matrix.")
     return redirect(reverse("clients:detail", args=[client.pk]) + "#comms-plan")
 
@@ -71,7 +79,7 @@ def matrix(request):
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             formset.save()
-            services.comms_plans_refresh_later()
+            comms_plans_refresh_later()
         messages.success(request, "Reporting matrix saved. Comms plans that follow it are being updated.")
         return redirect("reporting:matrix")
     return render(request, "reporting/matrix.html", {"formset": formset, "editable": editable})
@@ -84,6 +92,6 @@ def occurrence_done(request, pk):
     occurrence = get_object_or_404(Occurrence.objects.select_related("client"), pk=pk)
     perms.get_client_for(request.user, occurrence.client_id, perms.LOG_CALL)
     back = safe_next(request, reverse("my_week"))
-    services.occurrence_complete(occurrence=occurrence, by=request.user)
+    occurrence_complete(occurrence=occurrence, by=request.user)
     messages.success(request, f"{occurrence} marked done.")
     return redirect(back)

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reporting.services import comms_plan_create, occurrences_generate
+from reporting.services.occurrences import occurrences_generate
+from reporting.services.plans import comms_plan_create
 
 from ..factories import ActionFactory, CallFactory, ClientFactory, FlagFactory, MembershipFactory
 

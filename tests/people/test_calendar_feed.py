@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from reporting.models import CommsPlan
 from reporting.schedule import call_dates
-from reporting.services import comms_plan_create
+from reporting.services.plans import comms_plan_create
 
 from ..factories import ClientFactory, MembershipFactory
 

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from people.models import Notification, Pdp, Role
 from people.services import notify
-from reporting.services import comms_plan_create
+from reporting.services.plans import comms_plan_create
 
 from ..factories import NpsCheckInFactory, PdpFactory, StaffProfileFactory
 

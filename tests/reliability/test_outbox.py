@@ -84,7 +84,7 @@ def test_with_the_broker_down_survey_links_and_password_resets_still_email(
 def test_with_the_broker_down_a_matrix_save_keeps_the_plan_refresh_for_later(
     world, login, broker_down, django_capture_on_commit_callbacks
 ):
-    from reporting.services import comms_plan_create
+    from reporting.services.plans import comms_plan_create
 
     plan = comms_plan_create(client=world.client)  # £2,000/month: weekly calls
     assert plan.call_cadence == "weekly"
@@ -99,7 +99,7 @@ def test_with_the_broker_down_a_matrix_save_keeps_the_plan_refresh_for_later(
 
 
 def test_a_refresh_task_left_in_the_outbox_runs_when_the_sweep_hands_it_over(world, login):
-    from reporting.services import comms_plan_create, comms_plans_refresh_later
+    from reporting.services.plans import comms_plan_create, comms_plans_refresh_later
 
     plan = comms_plan_create(client=world.client)
     band_of_2000().update(call_cadence="fortnightly")
@@ -165,7 +165,7 @@ def test_two_workers_sweeping_at_once_send_each_email_once(mailoutbox):
 
 def test_a_hand_edited_plan_is_left_alone_by_the_refresh_task(world):
     # the refresh the outbox hands over is the same one as before: it still respects hand edits
-    from reporting.services import comms_plan_create, comms_plans_refresh_all
+    from reporting.services.plans import comms_plan_create, comms_plans_refresh_all
 
     plan = comms_plan_create(client=world.client)
     CommsPlan.objects.filter(pk=plan.pk).update(customised=True, call_cadence="monthly")

@@ -56,7 +56,7 @@ def test_a_worker_killed_while_marking_missed_calls_loses_no_notice(world, redis
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs a database server it can share with the test")
     from csops.celery import app
-    from reporting.tasks import mark_missed_occurrences
+    from reporting.tasks import occurrences_mark_missed as mark_missed_occurrences
 
     rows = [
         OccurrenceFactory(client=world.client, assignee=world.team_am, due_date=dt.date(2026, 10, 1 + n))

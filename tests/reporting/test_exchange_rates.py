@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from reporting.models import CommsPlan, ExchangeRate
-from reporting.services import comms_plan_create
+from reporting.services.plans import comms_plan_create
 
 from ..factories import ClientFactory, ExchangeRateFactory, MembershipFactory, UserFactory
 

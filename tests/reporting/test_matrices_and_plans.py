@@ -10,7 +10,7 @@ from clients.models import Client
 from commercial.models import EntertainmentBudget
 from onboarding.models import CsPrice
 from reporting.models import CommsPlan, Occurrence, ReportingBand
-from reporting.services import comms_plan_create
+from reporting.services.plans import comms_plan_create
 
 from ..factories import ClientFactory, ProjectClientFactory
 
@@ -416,7 +416,7 @@ def test_the_plan_form_names_the_matrix_cadences_in_words(world, login):
 
 @time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_coming_up_follows_a_cadence_change_at_once(world, login):
-    from reporting.services import occurrences_generate
+    from reporting.services.occurrences import occurrences_generate
 
     comms_plan_create(client=world.client)  # weekly calls on Tuesdays, monthly reports
     CommsPlan.objects.filter(client=world.client).update(anchor_date=dt.date(2026, 11, 23))

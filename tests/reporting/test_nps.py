@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from clients.models import Flag
+from csops.dates import quarter_start
 from people.models import Notification, Role
 from reporting import nps
-from reporting.models import NpsCheckIn, quarter_start
+from reporting.models import NpsCheckIn
 
 from ..factories import (
     ClientFactory,

@@ -15,16 +15,16 @@ from commercial.services import contract_renewal_reminders
 from people.models import Notification, Role
 from people.tasks import pdp_reviews_due_run
 from reporting.models import NpsCheckIn, Occurrence
-from reporting.services import (
+from reporting.satisfaction import satisfaction_report_notify
+from reporting.services.feedback import nps_checkins_run
+from reporting.services.meetings import meet_pack_notify
+from reporting.services.occurrences import (
     adherence,
     calls_remind_tomorrow,
-    comms_plan_create,
-    meet_pack_notify,
-    nps_checkins_run,
     occurrences_generate,
     occurrences_mark_missed,
-    satisfaction_report_notify,
 )
+from reporting.services.plans import comms_plan_create
 
 from ..conftest import service_missing
 from ..factories import (
@@ -244,7 +244,7 @@ def test_run_beat_tasks_moves_the_clock_for_the_demo(mailoutbox, django_capture_
 
 def test_adherence_with_nothing_due_is_not_a_percentage(world):
     assert adherence(today=MONDAY)["total"] == (0, 0)
-    from reporting.services import percent
+    from reporting.services.occurrences import percent
 
     assert percent((0, 0)) is None and percent((2, 3)) == 67
 

@@ -8,8 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from reporting import nps, services
-from reporting.models import SurveyInvite, SurveyResponse, quarter_start
+from csops.dates import quarter_start
+from reporting import nps
+from reporting.models import SurveyInvite, SurveyResponse
+from reporting.services import feedback as services
 
 from ..factories import ContactFactory, SurveyInviteFactory
 

@@ -15,8 +15,11 @@ import random
 from django.utils import timezone
 
 from clients.models import Call, Client
-from reporting.models import NpsCheckIn, Occurrence, quarter_start
-from reporting.services import CALL_GRACE_DAYS, call_dates, plans_in_play, report_dates
+from csops.dates import quarter_start
+from reporting.models import NpsCheckIn, Occurrence
+from reporting.schedule import call_dates, report_dates
+from reporting.services.occurrences import CALL_GRACE_DAYS
+from reporting.services.plans import plans_in_play
 
 DAYS = 90
 # how often each lead's calls slip: the portfolio's "cadence by AM" shows who needs a hand

@@ -16,6 +16,7 @@ from clients import activity_services
 from clients.models import Client, Contact, EngagementType, Flag, Industry, Tier
 from clients.services import client_create, team_member_set
 from commercial.models import Contract
+from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
 from reporting.cache import bump
 from reporting.models import CommsPlan, ExchangeRate
@@ -229,7 +230,7 @@ class Command(BaseCommand):
 
     def _feedback(self, users):
         """Six quarters of sponsor check-ins, survey answers, relationship plans and last week's meet."""
-        from reporting.models import Meeting, NpsCheckIn, SurveyInvite, SurveyResponse, quarter_start
+        from reporting.models import Meeting, NpsCheckIn, SurveyInvite, SurveyResponse
 
         today = timezone.localdate()
         quarters = [quarter_start(today)]
@@ -287,7 +288,7 @@ class Command(BaseCommand):
                 "Hamper on their launch day",
             ][i % 3]
             plan.save(update_fields=["entertainment_notes", "surprise_delight_notes"])
-        last_week = today - datetime.timedelta(days=7 + today.weekday())
+        last_week = week_start(today) - datetime.timedelta(days=7)
         meeting, created = Meeting.objects.get_or_create(
             kind=Meeting.Kind.WEEKLY_MEET, held_on=last_week, defaults={"chair": users["head"]}
         )

@@ -32,6 +32,7 @@ from clients.models import (
     Tier,
 )
 from commercial.models import Contract, EntertainmentBudget
+from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
 from reporting.cache import bump
 from reporting.models import (
@@ -42,9 +43,9 @@ from reporting.models import (
     Occurrence,
     SurveyInvite,
     SurveyResponse,
-    quarter_start,
 )
-from reporting.services import matrix_values, occurrences_generate
+from reporting.services.occurrences import occurrences_generate
+from reporting.services.plans import matrix_values
 
 PASSWORD = "csops-scale-2026"
 YEARS = 5
@@ -610,7 +611,7 @@ class Command(BaseCommand):
         """A weekly meet every Monday for a year, each agreeing a few actions; the last few still open."""
         rng, today = self.rng, self.today
         head = staff["head"]
-        monday = today - datetime.timedelta(days=today.weekday())
+        monday = week_start(today)
         # ignore_conflicts: a second set (another --tag) shares the agency's meetings
         Meeting.objects.bulk_create(
             ignore_conflicts=True,

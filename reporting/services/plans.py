@@ -1,0 +1,233 @@
+"""Comms plans: what the reporting and entertainment matrices give a client, the plan derived from
+them, and its future occurrences kept in step with it.
+
+Every function that a task calls is idempotent: rows are created with unique constraints
+(ignore_conflicts), so a rerun changes nothing that is already right.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, leads_prefetch
+from commercial.models import EntertainmentBudget
+from csops.rows import BATCH_SIZE, RunReport, run_in_batches
+from csops.versioning import version_claim
+from people.outbox import task_enqueue
+
+from ..models import BandTable, Cadence, CommsPlan, Occurrence
+from ..schedule import call_dates, report_dates
+
+HORIZON_DAYS = 28  # occurrences are generated four weeks ahead
+PLAN_FIELDS = {
+    "report_cadence": "reports",
+    "call_cadence": "calls",
+    "live_dashboard": "live dashboard",
+    "entertainment_budget": "entertainment budget",
+}
+
+
+def matrix_values(client, bands=None, budgets=None) -> dict:
+    """What the reporting and entertainment matrices give this client."""
+    band = (bands or BandTable.load()).for_client(client)
+    values = {
+        "report_cadence": "",
+        "call_cadence": "",
+        "live_dashboard": False,
+        "entertainment_budget": 0,
+        "derived_from": band,
+    }
+    if band is None:
+        return values
+    if not (band.is_bespoke or client.bespoke_plan):
+        values.update(
+            report_cadence=band.report_cadence,
+            call_cadence=band.call_cadence,
+            live_dashboard=band.live_dashboard == "yes",
+        )
+    budget = (
+        budgets.get((band.pk, client.propensity))
+        if budgets is not None
+        else EntertainmentBudget.objects.filter(band=band, propensity=client.propensity)
+        .values_list("monthly_budget", flat=True)
+        .first()
+    )
+    values["entertainment_budget"] = budget or 0
+    return values
+
+
+def _display(field, value):
+    if field == "live_dashboard":
+        return "yes" if value else "no"
+    if field == "entertainment_budget":
+        return f"£{value:,.0f}/month"
+    return dict(Cadence.choices).get(value, "to be set").lower() if value else "to be set"
+
+
+def _same(field, a, b) -> bool:
+    """Whether a plan's value and the matrix's agree: as values, never as their text.
+
+    A budget read back from the database is Decimal("0.00") where the matrix says 0; compared as
+    strings they differed, so plans were falsely "edited by hand" and got "£0 → £0" notes.
+    """
+    if field == "entertainment_budget":
+        return Decimal(str(a or 0)) == Decimal(str(b or 0))
+    if field == "live_dashboard":
+        return bool(a) == bool(b)
+    return (a or "") == (b or "")
+
+
+def _departures(plan, matrix) -> list[str]:
+    """The matrix-derived fields (never the notes or call details) where the plan differs."""
+    return [f for f in PLAN_FIELDS if not _same(f, getattr(plan, f), matrix[f])]
+
+
+def plan_differences(plan) -> list[tuple[str, str, str]]:
+    """(what, the plan's value, the matrix's value) wherever a hand-edited plan departs from the matrix."""
+    matrix = matrix_values(plan.client)
+    return [
+        (PLAN_FIELDS[f], _display(f, getattr(plan, f)), _display(f, matrix[f]))
+        for f in _departures(plan, matrix)
+    ]
+
+
+def plan_occurrences_sync(*, plan, today=None) -> None:
+    """Bring a client's future due occurrences into line with its plan, at once.
+
+    Beat generates occurrences each morning and leaves existing rows alone, so a cadence change
+    showed the old schedule under "Coming up" until the next run. Due rows from today on that the
+    plan no longer makes are removed, those it now makes (to the usual horizon) created, and call
+    times follow the plan. Done and missed rows are history and stay. A client beat does not plan
+    for (paused, lost, archived) is left with no future due rows, as beat would leave it.
+    """
+    today = today or timezone.localdate()
+    end = today + datetime.timedelta(days=HORIZON_DAYS)
+    client = plan.client
+    in_play = client.archived_at is None and client.status in (Client.Status.ACTIVE, Client.Status.ONBOARDING)
+    wanted = {
+        Occurrence.Kind.CALL: set(call_dates(plan, today, end)) if in_play else set(),
+        Occurrence.Kind.REPORT: set(report_dates(plan, today, end)) if in_play else set(),
+    }
+    future = Occurrence.objects.filter(client=client, status=Occurrence.Status.DUE, due_date__gte=today)
+    for kind, dates in wanted.items():
+        future.filter(kind=kind).exclude(due_date__in=dates).delete()
+    future.filter(kind=Occurrence.Kind.CALL).exclude(due_time=plan.call_time).update(due_time=plan.call_time)
+    lead = client.memberships.filter(is_lead=True).values_list("user_id", flat=True).first()
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                client=client,
+                kind=kind,
+                due_date=day,
+                due_time=plan.call_time if kind == Occurrence.Kind.CALL else None,
+                assignee_id=lead,
+            )
+            for kind, dates in wanted.items()
+            for day in sorted(dates)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def comms_plan_create(*, client, by=None) -> CommsPlan:
+    plan, _ = CommsPlan.objects.get_or_create(
+        client=client, defaults={**matrix_values(client), "anchor_date": timezone.localdate()}
+    )
+    return plan
+
+
+@transaction.atomic
+def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
+    """After spend, engagement or propensity change: re-derive the plan; returns what changed ("" if nothing).
+
+    A plan edited by hand is not overwritten: it keeps its values and notes that the matrix now
+    says otherwise (the client page offers a reset).
+    """
+    plan = CommsPlan.objects.select_for_update().filter(client=client).first()
+    if plan is None:
+        comms_plan_create(client=client, by=by)
+        return "Comms plan created from the matrix."
+    matrix = matrix_values(client)
+    changes = [
+        f"{PLAN_FIELDS[f]} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
+        for f in _departures(plan, matrix)
+    ]
+    if not changes:
+        return ""
+    prefix = f"{reason}: " if reason else ""
+    if plan.customised:
+        plan.last_change_note = (
+            f"{prefix}the matrix now gives {'; '.join(changes)}. This plan was edited "
+            "by hand and was left as it is."
+        )
+        plan.save(update_fields=["last_change_note", "updated_at"])
+        return plan.last_change_note
+    for field in PLAN_FIELDS:
+        setattr(plan, field, matrix[field])
+    plan.derived_from = matrix["derived_from"]
+    plan.last_change_note = f"{prefix}{'; '.join(changes)}."
+    plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
+    plan.save()
+    plan_occurrences_sync(plan=plan)
+    return plan.last_change_note
+
+
+@transaction.atomic
+def comms_plan_update(*, plan, by, version: int | None = None, **fields) -> CommsPlan:
+    """Save the plan form. With `version` (the form's), StaleEdit when the plan moved since it was loaded."""
+    if version is not None:
+        version_claim(plan, version)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    matrix = matrix_values(plan.client)
+    plan.customised = bool(_departures(plan, matrix))
+    plan.last_change_note = f"Edited by {by.get_full_name() or by.username}."
+    plan.full_clean()
+    plan.save()
+    plan_occurrences_sync(plan=plan)
+    return plan
+
+
+@transaction.atomic
+def comms_plan_reset(*, plan, by) -> CommsPlan:
+    matrix = matrix_values(plan.client)
+    for field in PLAN_FIELDS:
+        setattr(plan, field, matrix[field])
+    plan.derived_from = matrix["derived_from"]
+    plan.customised = False
+    plan.last_change_note = f"Reset to the matrix by {by.get_full_name() or by.username}."
+    plan.save()
+    plan_occurrences_sync(plan=plan)
+    return plan
+
+
+def comms_plans_refresh_later():
+    """A matrix changed: re-derive the plans in a worker, once this transaction commits (through the
+    outbox, so a broker outage delays the refresh and never loses it)."""
+    task_enqueue("reporting.tasks.refresh_all_plans")
+
+
+def comms_plans_refresh_all() -> RunReport:
+    """After a matrix change: re-derive every current client's plan, each client in its own savepoint."""
+    clients = Client.objects.active().filter(comms_plan__isnull=False)
+    return run_in_batches(
+        clients.iterator(chunk_size=BATCH_SIZE),
+        lambda batch: sum(bool(comms_plan_refresh(client=c, reason="Matrix changed")) for c in batch),
+        report=RunReport("comms plans refreshed"),
+        describe=lambda client: f"client {client.pk}",
+        size=50,
+    )
+
+
+def plans_in_play():
+    return (
+        CommsPlan.objects.filter(
+            client__archived_at__isnull=True,
+            client__status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING],
+        )
+        .select_related("client")
+        .prefetch_related(leads_prefetch("client__"))
+    )
