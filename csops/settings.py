@@ -125,8 +125,6 @@ TEMPLATES = [
                 # last: a page being kept for the per-person cache gets a CSRF placeholder
                 "reporting.cache.csrf_placeholder",
             ],
-            # {% url %} reversing once per pattern (csops/templatetags/fast_url.py)
-            "builtins": ["csops.templatetags.fast_url"],
         },
     },
 ]
