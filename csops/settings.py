@@ -108,9 +108,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "csops.urls"
 WSGI_APPLICATION = "csops.wsgi.application"
 
-# <select>s are built in Python (csops/forms.py): same HTML as Django's templates, far faster.
-FORM_RENDERER = "csops.forms.FormRenderer"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
