@@ -42,7 +42,6 @@ def _fast_and_quiet(settings, request, tmp_path):
     # Dashboards compute every time unless a test is about their cache (tests/reporting/test_cache.py);
     # a per-process memory cache, emptied per test, keeps tests apart and off CI's Redis.
     settings.CSOPS_DASHBOARD_CACHE_SECONDS = 0
-    settings.CSOPS_PAGE_CACHE_SECONDS = 0
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
