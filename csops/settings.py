@@ -54,6 +54,8 @@ if not SITE_URL.startswith(("http://", "https://")):
 # Dashboards (weekly meet agenda, portfolio, NPS) cache what they read under the data version;
 # 0 turns it off. The cache is Redis when REDIS_URL is set, else each process's memory.
 CSOPS_DASHBOARD_CACHE_SECONDS = env.int("CSOPS_DASHBOARD_CACHE_SECONDS", default=300)
+# `make bench` (tools/bench) serves the app with this on, to mount its yardstick /bench/bare/.
+CSOPS_BENCH = env.bool("CSOPS_BENCH", default=False)
 # A client survey link works this many days, once (PRODUCT.md §1, client contact).
 CSOPS_SURVEY_LINK_DAYS = env.int("CSOPS_SURVEY_LINK_DAYS", default=14)
 # The agency's target for the aggregate client satisfaction score, 0–100 (seed 001, objective 4).

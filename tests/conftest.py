@@ -17,6 +17,10 @@ from .factories import ClientFactory, MembershipFactory, UserFactory, staff
 
 REQUIRE_SERVICES = os.environ.get("CSOPS_REQUIRE_SERVICES") == "1"
 
+# The suite mounts /bench/bare/ as `make bench`'s server does (CSOPS_BENCH=1), so the URL × role
+# matrix covers it; csops/urls.py reads the setting when it is first imported, after this line.
+settings.CSOPS_BENCH = True
+
 
 def pytest_configure(config):
     # Playwright's sync API leaves an event loop on the main thread for the rest of the session; the
