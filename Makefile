@@ -33,10 +33,11 @@ test: install
 
 # The key pages under load (wrk, 16 connections) beside a bare view, on PostgreSQL with the scale
 # data (loaded once into BENCH_DATABASE_URL, default csops_bench on 127.0.0.1). Prints the table and
-# writes bench-results/bench.json.
+# writes bench-results/bench.json. The tool lives in tools/bench/ (not in the app); the server it
+# starts has CSOPS_BENCH=1, which mounts the bare view /bench/bare/.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m csops.bench $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

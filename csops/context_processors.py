@@ -1,3 +1,5 @@
+from people.models import Notification
+
 from . import permissions as perms
 
 
@@ -6,8 +8,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    from people.models import Notification
-
     return {
         "nav": {
             "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),

@@ -1,4 +1,4 @@
-"""Form helpers shared by every app: fast <select> rendering, sane dates, edit versions, form tokens."""
+"""Form helpers shared by every app: sane dates, edit versions, form tokens."""
 
 import datetime
 import secrets
@@ -6,58 +6,8 @@ import secrets
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models.fields.files import FieldFile
-from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-
-SELECT_TEMPLATE = "django/forms/widgets/select.html"
-
-
-def _attrs(attrs: dict) -> str:
-    """As django/forms/widgets/attrs.html: False leaves an attribute out, True writes it bare."""
-    out = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        out.append(
-            f" {conditional_escape(name)}"
-            if value is True
-            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-        )
-    return "".join(out)
-
-
-def render_select(widget: dict) -> str:
-    """The HTML Django's select.html and select_option.html templates give, built in Python."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, options, _ in widget["optgroups"]:
-        if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-        for option in options:
-            parts.append(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
-            )
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return mark_safe("".join(parts))
-
-
-class FormRenderer(DjangoTemplates):
-    """Django's renderer, except that <select>s are built in Python.
-
-    The template renders every <option> through its own included template, about 0.2 ms each: the
-    CS team's names in a filter or an owner picker cost 15–40 ms a page. Same HTML, a tenth of the time.
-    """
-
-    def render(self, template_name, context, request=None):
-        if template_name == SELECT_TEMPLATE:
-            return render_select(context["widget"])
-        return super().render(template_name, context, request)
-
 
 # --- dates people type ---------------------------------------------------------------------------------
 

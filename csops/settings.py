@@ -54,9 +54,8 @@ if not SITE_URL.startswith(("http://", "https://")):
 # Dashboards (weekly meet agenda, portfolio, NPS) cache what they read under the data version;
 # 0 turns it off. The cache is Redis when REDIS_URL is set, else each process's memory.
 CSOPS_DASHBOARD_CACHE_SECONDS = env.int("CSOPS_DASHBOARD_CACHE_SECONDS", default=300)
-# A person's own pages (client list and page, my week, the dashboards) are kept per person for this
-# long under the same version; relative times ("3 hours left") may be this old. 0 turns it off.
-CSOPS_PAGE_CACHE_SECONDS = env.int("CSOPS_PAGE_CACHE_SECONDS", default=60)
+# `make bench` (tools/bench) serves the app with this on, to mount its yardstick /bench/bare/.
+CSOPS_BENCH = env.bool("CSOPS_BENCH", default=False)
 # A client survey link works this many days, once (PRODUCT.md §1, client contact).
 CSOPS_SURVEY_LINK_DAYS = env.int("CSOPS_SURVEY_LINK_DAYS", default=14)
 # The agency's target for the aggregate client satisfaction score, 0–100 (seed 001, objective 4).
@@ -109,9 +108,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "csops.urls"
 WSGI_APPLICATION = "csops.wsgi.application"
 
-# <select>s are built in Python (csops/forms.py): same HTML as Django's templates, far faster.
-FORM_RENDERER = "csops.forms.FormRenderer"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -123,11 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csops.context_processors.navigation",
-                # last: a page being kept for the per-person cache gets a CSRF placeholder
-                "reporting.cache.csrf_placeholder",
             ],
-            # {% url %} reversing once per pattern (csops/templatetags/fast_url.py)
-            "builtins": ["csops.templatetags.fast_url"],
         },
     },
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,8 +26,10 @@ urlpatterns = [
     path("commercial/", include("commercial.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("admin/", admin.site.urls),
-    # `make bench` compares every key page with this bare view (same middleware, same login)
-    path("bench/bare/", bench_bare, name="bench_bare"),
 ]
+if settings.CSOPS_BENCH:
+    # `make bench` compares every key page with this bare view (same middleware, same login); only
+    # its own server mounts it (tools/bench sets CSOPS_BENCH=1)
+    urlpatterns.append(path("bench/bare/", bench_bare, name="bench_bare"))
 # No route serves MEDIA_URL, in any mode: uploads (signed contracts) go out only through views that
 # check who may see them (commercial:contract_document).

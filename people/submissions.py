@@ -19,9 +19,9 @@ from .models import FormSubmission
 def submission_key(request, token: str) -> str:
     """The token with the person, the address and everything sent (bar the CSRF token).
 
-    What was sent is part of the key because a page kept in the per-person cache (reporting/cache.py)
-    shows the same token in every tab opened within the minute: two different actions typed into
-    two such tabs are two submissions; the same one sent twice is one.
+    What was sent is part of the key because a page shown again (a duplicated tab, the back button)
+    carries the same token: two different actions typed into two such tabs are two submissions; the
+    same one sent twice is one.
     """
     digest = hashlib.sha256()
     parts = [str(request.user.pk), request.path, token]

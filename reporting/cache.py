@@ -9,18 +9,16 @@ CSOPS_DASHBOARD_CACHE_SECONDS (300 by default; 0 turns caching off), which bound
 cannot see: an edit made by hand in `manage.py shell`.
 """
 
-import functools
 import logging
 import re
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import F
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
+
+from .models import DataVersion
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +82,6 @@ def data_version(request=None) -> int:
     """The current version (read once per request when a request is given)."""
     if request is not None and hasattr(request, "_csops_data_version"):
         return request._csops_data_version
-    from .models import DataVersion
-
     version = DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
     if request is not None:
         request._csops_data_version = version
@@ -94,8 +90,6 @@ def data_version(request=None) -> int:
 
 def bump() -> None:
     """The data changed: every cached dashboard is now out of date."""
-    from .models import DataVersion
-
     try:
         if not DataVersion.objects.filter(pk=1).update(n=F("n") + 1):
             DataVersion.objects.get_or_create(pk=1, defaults={"n": 1})
@@ -122,70 +116,11 @@ def cached(request, name: str, parts: tuple, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        if isinstance(value, str) and ("csrfmiddlewaretoken" in value or CSRF_PLACEHOLDER in value):
+        if isinstance(value, str) and "csrfmiddlewaretoken" in value:
             log.warning("not caching %s: it holds a CSRF token", name)
-            return value  # a placeholder in it is filled in with the page, as any other
+            return value
         cache.set(key, value, seconds)
     return value
-
-
-# While a page is rendered for the per-person cache its forms carry this instead of a CSRF token
-# (csrf_placeholder below); each browser's own token is put in when the page is served.
-CSRF_PLACEHOLDER = "csrf-token-placeholder-c5f1d2"
-
-
-def csrf_placeholder(request):
-    """Context processor (after Django's own csrf one, so it wins while a page is being kept)."""
-    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "_csops_csrf_placeholder", False) else {}
-
-
-def _with_token(request, body: bytes) -> bytes:
-    return body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-
-
-def cache_page_per_person(view):
-    """Serve a person's GET of this page from the cache while the data has not changed.
-
-    The key is the data version, the day, the person and the full path: the page is computed once
-    per person, whatever the number of their browsers or tabs, with a placeholder where the forms'
-    CSRF token goes; each browser gets its own token put in when the page is served. Not cached:
-    htmx fragments, a page with a flash message waiting, a browser without a CSRF cookie yet, and
-    anything but a plain 200. The entry lives CSOPS_PAGE_CACHE_SECONDS (60): "3 hours left" may be
-    a minute old, never a write old.
-    """
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        seconds = settings.CSOPS_PAGE_CACHE_SECONDS
-        if (
-            not seconds
-            or request.method != "GET"
-            or not request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-            or getattr(request, "htmx", False)
-            or not request.user.is_authenticated
-            or len(messages.get_messages(request))
-        ):
-            return view(request, *args, **kwargs)
-        key = _key(
-            request, f"page:{view.__module__}.{view.__name__}", request.user.pk, request.get_full_path()
-        )
-        hit = cache.get(key)
-        if hit is not None:
-            content_type, body = hit
-            return HttpResponse(_with_token(request, body), content_type=content_type)
-        request._csops_csrf_placeholder = True
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            request._csops_csrf_placeholder = False
-        if response.streaming:
-            return response
-        if response.status_code == 200 and not response.cookies:
-            cache.set(key, (response["Content-Type"], response.content), seconds)
-        response.content = _with_token(request, response.content)
-        return response
-
-    return wrapped
 
 
 class DataVersionMiddleware:

@@ -17,6 +17,10 @@ from .factories import ClientFactory, MembershipFactory, UserFactory, staff
 
 REQUIRE_SERVICES = os.environ.get("CSOPS_REQUIRE_SERVICES") == "1"
 
+# The suite mounts /bench/bare/ as `make bench`'s server does (CSOPS_BENCH=1), so the URL × role
+# matrix covers it; csops/urls.py reads the setting when it is first imported, after this line.
+settings.CSOPS_BENCH = True
+
 
 def pytest_configure(config):
     # Playwright's sync API leaves an event loop on the main thread for the rest of the session; the
@@ -42,7 +46,6 @@ def _fast_and_quiet(settings, request, tmp_path):
     # Dashboards compute every time unless a test is about their cache (tests/reporting/test_cache.py);
     # a per-process memory cache, emptied per test, keeps tests apart and off CI's Redis.
     settings.CSOPS_DASHBOARD_CACHE_SECONDS = 0
-    settings.CSOPS_PAGE_CACHE_SECONDS = 0
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 

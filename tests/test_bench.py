@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from csops.bench import Writer, browser_cookie, table, writer_action
 from reporting.cache import data_version
+from tools.bench.pages import browser_cookie, writer_action
+from tools.bench.run import Writer, table
 
 from .factories import ActionFactory
 

@@ -198,7 +198,7 @@ def test_two_forms_loaded_separately_create_two_rows(world, login):
 
 
 def test_one_token_with_different_content_is_two_submissions(world, login):
-    """Two tabs of a page kept in the per-person cache share a token: two different actions are two."""
+    """Two tabs of one page (duplicated, or shown again) share a token: two different actions are two."""
     c = login(world.team_am)
     url = reverse("clients:action_create", args=[world.client.pk])
     token = token_of(c, url)

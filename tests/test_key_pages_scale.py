@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from csops.bench import key_pages
+from tools.bench.pages import key_pages
 
 from .helpers import count_queries
 

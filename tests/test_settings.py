@@ -132,3 +132,13 @@ def test_the_client_address_is_read_from_the_proxy_only_behind_one(env, count):
     result = run_manage("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == count
+
+
+BENCH_URL = "from django.urls import reverse; print(reverse('bench_bare'))"
+
+
+def test_the_bench_view_is_mounted_only_for_the_benchmark():
+    off = run_manage("shell", "--no-imports", "-c", BENCH_URL, CSOPS_BENCH="0")
+    assert off.returncode != 0 and "NoReverseMatch" in off.stderr
+    on = run_manage("shell", "--no-imports", "-c", BENCH_URL, CSOPS_BENCH="1")
+    assert on.returncode == 0 and on.stdout.strip() == "/bench/bare/", on.stderr

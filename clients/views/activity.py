@@ -19,7 +19,6 @@ from csops import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import id_param_or_404, safe_next
 from people.submissions import submit_once, submitted_before
-from reporting.cache import cache_page_per_person
 
 from .. import activity_services as svc
 from .. import my_week as my_week_reads
@@ -383,7 +382,6 @@ def _escalation_form(request, pk, rule_pk):
 
 
 @login_required
-@cache_page_per_person
 def my_week(request):
     if not perms.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")

@@ -19,7 +19,7 @@ from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
 from people.submissions import submit_once, submitted_before
-from reporting.cache import cache_page_per_person
+from reporting.cache import cached
 from reporting.models import BandTable, CommsPlan
 
 from .. import services
@@ -39,7 +39,6 @@ def _lead_prefetch():
 
 
 @login_required
-@cache_page_per_person
 def client_list(request):
     if not (perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user)):
         raise PermissionDenied("Your role does not include clients.")
@@ -124,8 +123,6 @@ def timeline_page(request) -> int:
 
 def timeline_html(request, client) -> str:
     """The timeline as HTML, cached per client and page under the data version (reporting/cache.py)."""
-    from reporting.cache import cached
-
     page = timeline_page(request)
     return cached(
         request,
@@ -168,7 +165,6 @@ def client_panels(request, client, timeline=True):
 
 
 @login_required
-@cache_page_per_person
 def client_detail(request, pk):
     client = perms.get_client_for(
         request.user,

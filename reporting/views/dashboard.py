@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from csops import permissions as perms
 
-from ..cache import cache_page_per_person, cached
+from ..cache import cached
 from ..portfolio import portfolio as portfolio_data
 
 
 @login_required
-@cache_page_per_person
 def portfolio(request):
     if not perms.can_view_portfolio(request.user):
         raise PermissionDenied("The portfolio view is for the head of CS.")

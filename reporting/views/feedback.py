@@ -18,7 +18,7 @@ from csops import permissions as perms
 from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start
 
 from .. import nps, satisfaction
-from ..cache import cache_page_per_person, cached
+from ..cache import cached
 from ..forms import NpsCheckInForm, SurveyAnswerForm
 from ..models import NpsCheckIn, SurveyInvite
 from ..pdf import pdf_response
@@ -175,7 +175,6 @@ def _require_satisfaction(user):
 
 
 @login_required
-@cache_page_per_person
 def nps_analytics(request):
     _require_satisfaction(request.user)
     today = timezone.localdate()

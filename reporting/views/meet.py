@@ -20,7 +20,7 @@ from csops.params import int_param
 from people.submissions import submit_once
 
 from .. import meet, packs
-from ..cache import cache_page_per_person, cached, data_version
+from ..cache import cached, data_version
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
 from ..services import meetings as meeting_services
@@ -119,7 +119,6 @@ def _meeting_context(request, meeting, form=None):
 
 
 @login_required
-@cache_page_per_person
 def meeting_detail(request, pk):
     meeting = _meeting(request.user, pk)
     return render(request, "reporting/meeting_detail.html", _meeting_context(request, meeting))

@@ -149,75 +149,6 @@ def test_caching_off_computes_every_time(world, login, settings):
     assert count_queries(c, url) == count_queries(c, url)
 
 
-@pytest.fixture
-def page_caching(settings):
-    settings.CSOPS_PAGE_CACHE_SECONDS = 60
-
-
-def with_csrf_cookie(c):
-    c.cookies["csrftoken"] = "a" * 32
-    return c
-
-
-def test_a_persons_page_is_served_from_the_cache_until_something_is_written(world, login, page_caching):
-    c = with_csrf_cookie(login(world.team_am))
-    url = reverse("my_week")
-    first = count_queries(c, url)
-    assert count_queries(c, url) <= 3  # session, user, data version
-    FlagFactory(client=world.client, owner=world.team_am, title="Written behind the app's back")
-    assert b"Written behind" not in c.get(url).content
-    bump()
-    assert b"Written behind" in c.get(url).content
-    assert first > 3
-
-
-def browser(user, secret):
-    """A browser of `user`'s that checks CSRF as a real one is checked, with its own CSRF cookie."""
-    from django.test import Client
-
-    c = Client(enforce_csrf_checks=True)
-    c.force_login(user)
-    c.cookies["csrftoken"] = secret
-    return c
-
-
-def test_the_cache_is_per_person(world, login, page_caching):
-    url = reverse("clients:detail", args=[world.client.pk])
-    browser(world.team_am, "a" * 32).get(url)
-    head = browser(world.head, "b" * 32)
-    assert count_queries(head, url) > 3
-    assert b"Archive" in head.get(url).content  # the head's own page, not the AM's cached one
-
-
-def test_each_browser_of_a_person_gets_the_kept_page_with_its_own_csrf_token(world, page_caching):
-    import re
-
-    from django.middleware.csrf import _unmask_cipher_token
-
-    url = reverse("clients:detail", args=[world.client.pk])
-    first = browser(world.team_am, "a" * 32)
-    first.get(url)
-    second = browser(world.team_am, "c" * 32)
-    assert count_queries(second, url) <= 3  # computed once for the person
-    html = second.get(url).content.decode()
-    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    tokens += re.findall(r'"X-CSRFToken": "([^"]+)"', html)
-    assert len(tokens) >= 3  # the logout form, a form on the page, htmx's header
-    assert {_unmask_cipher_token(t) for t in tokens} == {"c" * 32}
-    assert "placeholder" not in html
-    # a form on the kept page posts as any form does
-    response = second.post(
-        reverse("reporting:plan_reset", args=[world.client.pk]), {"csrfmiddlewaretoken": tokens[0]}
-    )
-    assert response.status_code == 302
-    assert (
-        first.post(
-            reverse("reporting:plan_reset", args=[world.client.pk]), {"csrfmiddlewaretoken": tokens[0]}
-        ).status_code
-        == 403
-    )  # another browser's token is refused, as ever
-
-
 def test_a_shared_fragment_never_keeps_a_csrf_token(world, rf, caching):
     from reporting.cache import cached
 
@@ -231,18 +162,3 @@ def test_a_shared_fragment_never_keeps_a_csrf_token(world, rf, caching):
     cached(request, "fragment", (), compute)
     cached(request, "fragment", (), compute)
     assert len(calls) == 2
-
-
-def test_no_caching_without_a_csrf_cookie_or_with_a_flash_message(world, login, page_caching):
-    c = login(world.team_am)
-    url = reverse("clients:detail", args=[world.client.pk])
-    c.get(url)
-    c.cookies.pop("csrftoken", None)
-    assert count_queries(c, url) > 3  # a browser with no CSRF cookie yet gets a fresh page
-    c = with_csrf_cookie(c)
-    c.get(url)
-    assert count_queries(c, url) <= 3  # now cached
-    c.post(reverse("reporting:plan_reset", args=[world.client.pk]))  # a write with a flash message
-    response = c.get(url)
-    assert b"Comms plan reset to the matrix." in response.content
-    assert b"Comms plan reset to the matrix." not in c.get(url).content  # shown once, never replayed

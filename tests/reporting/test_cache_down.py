@@ -22,7 +22,6 @@ def cache_down(settings):
         "default": {"BACKEND": "csops.cache.ResilientRedisCache", "LOCATION": CLOSED, "KEY_PREFIX": "csops"}
     }
     settings.CSOPS_DASHBOARD_CACHE_SECONDS = 300
-    settings.CSOPS_PAGE_CACHE_SECONDS = 60
     resilient._outages.clear()  # each test starts before any outage was seen
 
 
@@ -40,16 +39,13 @@ def key_pages(world):
 
 def test_every_key_page_answers_with_the_cache_down(world, login, cache_down):
     c = login(world.head)
-    c.cookies["csrftoken"] = "a" * 32  # so the per-person page cache is tried too
     for url in key_pages(world):
         response = c.get(url)
         assert response.status_code == 200, url
-        assert b"csrf-token-placeholder" not in response.content
 
 
 def test_an_am_s_week_answers_with_the_cache_down(world, login, cache_down):
     c = login(world.team_am)
-    c.cookies["csrftoken"] = "a" * 32
     assert c.get(reverse("my_week")).status_code == 200
 
 

@@ -1,21 +1,4 @@
-"""`make bench`: the key pages under load, side by side with a bare Django view (PRODUCT.md §6).
-
-  python -m csops.bench [--clients 2000] [--duration 10] [--connections 16]
-
-1. migrates a dedicated PostgreSQL database (BENCH_DATABASE_URL, default csops_bench on 127.0.0.1)
-   and loads the scale data if it is absent (`manage.py seed_scale`);
-2. serves the app with gunicorn in production settings (DEBUG off);
-3. drives each page with wrk at 16 concurrent connections, logged in as the page's user in 16
-   browser sessions of their own (so 16 per-person page caches), and the bare view `/bench/bare/`
-   (same middleware, same login) in the same run;
-4. does that four times: caching off (every request computes its page), caching on, caching on
-   while an account manager ticks an action off and on again every 10 s through the web — each
-   tick a real write that moves the data version, so every cached page goes out of date — and that
-   again with the AMs' pages (client list, client page, my week) used by 16 different AMs, each
-   with pages of their own to compute after every write;
-5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
-   and writes the same to bench-results/bench.json.
-"""
+"""Serving, loading and reporting for `make bench` (tools/bench/__init__.py): no Django in here."""
 
 import argparse
 import datetime
@@ -32,10 +15,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/csops_bench"
 TARGET_RATIO = 0.10
 TARGET_P95_MS = 150
+# The one caching knob: the shared dashboard fragments (docs/caching.md).
+CACHE_KNOB = "CSOPS_DASHBOARD_CACHE_SECONDS"
 # make bench's passes: caching on?, the write load?, whose sessions ask for each page
 PASSES = {
     "off": (False, False, "cookies"),
@@ -74,12 +61,11 @@ def production_env(database_url: str) -> dict:
         "SITE_URL": os.environ.get("SITE_URL") or "http://127.0.0.1:8000",
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
+        "CSOPS_BENCH": "1",  # mounts /bench/bare/
     }
 
 
 def ensure_database(url: str):
-    import psycopg
-
     name = url.rsplit("/", 1)[1].split("?")[0]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -87,124 +73,98 @@ def ensure_database(url: str):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def writer_action(user):
-    """The open action of `user`'s (the busiest AM) that the write load ticks off and on again."""
-    from clients.models import Action
-
-    return Action.objects.open().filter(owner=user).order_by("due_date", "pk").first()
-
-
-def key_pages(tag: str) -> list[tuple[str, str, object]]:
-    """(name, path, user) of each page the benchmark drives, for the scale data set `tag`."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    from clients.models import Client, Tier
-    from people.models import Role
-    from reporting.services.meetings import meeting_open
-
-    User = get_user_model()
-    head = User.objects.get(username=f"{tag}-head")
-    busiest = (
-        User.objects.filter(profile__roles__code=Role.ACCOUNT_MANAGER, username__startswith=f"{tag}-")
-        .annotate(n=Count("memberships", filter=Q(memberships__client__archived_at__isnull=True)))
-        .order_by("-n", "pk")
-        .first()
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench", description="The key pages under load beside a bare Django view."
     )
-    longest = (
-        Client.objects.filter(domain__endswith=f".{tag}.example")
-        .annotate(n=Count("calls"))
-        .order_by("-n", "pk")
-        .first()
+    parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of load per page before measuring")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--sessions", type=int, default=16, help="browser sessions of each page's user")
+    parser.add_argument(
+        "--write-every",
+        type=float,
+        default=10.0,
+        help="seconds between writes in the 'writes' pass (10: a busy hour, see the README)",
     )
-    tier = Tier.objects.get(rank=3)
-    meeting = meeting_open(kind="weekly_meet", held_on=timezone.localdate(), by=head)
-    return [
-        ("bare view", "/bench/bare/", head),
-        ("weekly meet", f"/reporting/meetings/{meeting.pk}/", head),
-        ("client list", "/clients/", head),
-        ("client list, filtered", f"/clients/?tier={tier.pk}&status=active&ordering=-spend", head),
-        (f"client detail ({longest.n:,} calls)", f"/clients/{longest.pk}/", head),
-        (f"my week ({busiest.n} clients)", "/my-week/", busiest),
-        ("portfolio", "/reporting/portfolio/", head),
-        ("NPS analytics", "/reporting/nps/", head),
-    ]
-
-
-def browser_cookie(user) -> str:
-    """A logged-in browser session of `user`, as a Cookie header (session and CSRF cookies)."""
-    from django.conf import settings
-    from django.test import Client as HttpClient
-
-    browser = HttpClient()
-    browser.force_login(user)
-    browser.get("/people/notifications/", secure=True)  # any page: a browser holds a CSRF cookie too
-    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
-    return "; ".join(f"{name}={browser.cookies[name].value}" for name in names)
-
-
-# The pages every account manager uses as themselves; the others are the head of CS's own.
-AM_PAGES = ("client list", "client detail", "my week")
-
-
-def account_managers(tag: str, n: int):
-    """`n` different account managers of the scale data set `tag` (fewer if there are fewer)."""
-    from django.contrib.auth import get_user_model
-
-    from people.models import Role
-
-    return list(
-        get_user_model()
-        .objects.filter(profile__roles__code=Role.ACCOUNT_MANAGER, username__startswith=f"{tag}-")
-        .order_by("pk")[:n]
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--passes",
+        default="off,on,writes,people",
+        help="comma-separated: off (caching off), on (the dashboard fragments cached), writes (caching "
+        "on, a write every --write-every seconds), people (as writes, with the AMs' pages used by "
+        "--sessions different AMs)",
     )
+    parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
+    args = parser.parse_args(argv)
+    args.passes = [m.strip() for m in args.passes.split(",") if m.strip()]
+    for mode in args.passes:
+        if mode not in PASSES:
+            parser.error(f"unknown pass {mode!r}: {', '.join(PASSES)}")
+    return args
 
 
-def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
-    """Migrate, load the scale data if absent, log the pages' users in, and count each page's queries."""
-    import django
+def configure() -> dict:
+    """Check the tools, create the database, and set this process's environment as the server's.
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client as HttpClient
-    from django.test.utils import CaptureQueriesContext
+    Returns the server's environment. Call before django.setup(): this process counts queries and
+    loads data as the server will run, with caching off so queries are counted as a page costs
+    uncached.
+    """
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this)")
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    if not database_url.startswith("postgres"):
+        raise SystemExit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+    env = production_env(database_url)
+    env["DJANGO_SETTINGS_MODULE"] = "csops.settings"
+    env[CACHE_KNOB] = os.environ.get(CACHE_KNOB, "300")
+    os.environ.update({**env, CACHE_KNOB: "0"})
+    sys.path.insert(0, str(BASE_DIR))
+    ensure_database(database_url)
+    return env
 
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("collectstatic", "--noinput", verbosity=0)
-    call_command("seed_scale", "--clients", str(clients))
 
-    pages = key_pages("scale")
-    people = [browser_cookie(user) for user in account_managers("scale", sessions)]
-    out = []
-    for name, path, user in pages:
-        cookies = [browser_cookie(user) for _ in range(sessions)]
-        browser = HttpClient()
-        browser.cookies.load(cookies[0])
-        browser.get(path, secure=True)  # warm caches (templates, the matrix) as a running server has them
-        with CaptureQueriesContext(connection) as queries:
-            response = browser.get(path, secure=True)
-        if response.status_code != 200:
-            raise SystemExit(f"{name} {path} answered {response.status_code}")
-        out.append(
-            {
-                "page": name,
-                "path": path,
-                "user": user.username,
-                "queries": len(queries),
-                "cookies": cookies,
-                # the 'people' pass: AMs' pages as 16 different AMs, each seeing their own
-                "people_cookies": people if name.startswith(AM_PAGES) else cookies,
-            }
+def run(args, env: dict, pages: list[dict], writer: dict) -> None:
+    """Every pass of `args.passes`, then the table and bench-results/bench.json."""
+    passes = {}
+    for mode in args.passes:
+        caching, writes, sessions = PASSES[mode]
+        title = {
+            "off": "cache off",
+            "on": "cache on",
+            "writes": f"cache on, a write every {args.write_every:g} s",
+            "people": f"cache on, a write every {args.write_every:g} s, {args.sessions} different AMs",
+        }[mode]
+        print(f"{title}:", flush=True)
+        passes[title] = measure(
+            {**env, **({} if caching else {CACHE_KNOB: "0"})},
+            pages,
+            args,
+            writer if writes else None,
+            sessions,
         )
-    action = writer_action(next(user for name, _, user in pages if name.startswith("my week")))
-    writer = {
-        "path": f"/clients/{action.client_id}/actions/{action.pk}/toggle/",
-        "user": action.owner.username,
-        "cookie": browser_cookie(action.owner),
+    report = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPU {platform.machine()}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}",
+        "clients": args.clients,
+        "connections": args.connections,
+        "sessions_per_page": args.sessions,
+        "writer": {"path": writer["path"], "user": writer["user"], "every_s": args.write_every},
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
+        "passes": passes,
     }
-    return out, writer
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(table(report))
+    print(f"\nwritten to {out}")
 
 
 def serve(env: dict, port: int, workers: int):
@@ -245,87 +205,6 @@ def load(url: str, cookies: list[str], script: str, seconds: int, connections: i
     )
     line = [x for x in run.stdout.splitlines() if x.startswith("{")][-1]
     return json.loads(line)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=2000)
-    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of load per page before measuring")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--sessions", type=int, default=16, help="browser sessions of each page's user")
-    parser.add_argument(
-        "--write-every",
-        type=float,
-        default=10.0,
-        help="seconds between writes in the 'writes' pass (10: a busy hour, see the README)",
-    )
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--passes",
-        default="off,on,writes,people",
-        help="comma-separated: off (caching off), on (caching on), writes (caching on, a write every "
-        "--write-every seconds), people (as writes, with the AMs' pages used by --sessions different AMs)",
-    )
-    parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
-    args = parser.parse_args(argv)
-
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this)")
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    if not database_url.startswith("postgres"):
-        raise SystemExit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
-    env = production_env(database_url)
-    os.environ.update(env)  # this process counts queries and loads data as the server will run
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
-    knobs = ("CSOPS_DASHBOARD_CACHE_SECONDS", "CSOPS_PAGE_CACHE_SECONDS")
-    cache_on = {k: os.environ.get(k, d) for k, d in zip(knobs, ("300", "60"), strict=True)}
-    os.environ.update({k: "0" for k in knobs})  # queries are counted as a page costs uncached
-    sys.path.insert(0, str(BASE_DIR))
-    ensure_database(database_url)
-    started = time.monotonic()
-    pages, writer = prepare(args.clients, args.sessions)
-    print(f"data ready in {time.monotonic() - started:.0f}s; serving with gunicorn ({args.workers} workers)")
-
-    passes = {}
-    for mode in [m.strip() for m in args.passes.split(",") if m.strip()]:
-        if mode not in PASSES:
-            raise SystemExit(f"unknown pass {mode!r}: {', '.join(PASSES)}")
-        caching, writes, sessions = PASSES[mode]
-        title = {
-            "off": "cache off",
-            "on": "cache on",
-            "writes": f"cache on, a write every {args.write_every:g} s",
-            "people": f"cache on, a write every {args.write_every:g} s, {args.sessions} different AMs",
-        }[mode]
-        print(f"{title}:", flush=True)
-        passes[title] = measure(
-            {**env, **(cache_on if caching else {k: "0" for k in knobs})},
-            pages,
-            args,
-            writer if writes else None,
-            sessions,
-        )
-    report = {
-        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} CPU {platform.machine()}, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}",
-        "clients": args.clients,
-        "connections": args.connections,
-        "sessions_per_page": args.sessions,
-        "writer": {"path": writer["path"], "user": writer["user"], "every_s": args.write_every},
-        "duration_s": args.duration,
-        "gunicorn_workers": args.workers,
-        "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
-        "passes": passes,
-    }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(table(report))
-    print(f"\nwritten to {out}")
 
 
 class Writer(threading.Thread):
@@ -430,7 +309,3 @@ def table(report) -> str:
                 f"| {r['queries']} | {r['ratio_to_bare']:.2f} | {r.get('writes') or '—'} | {verdict} |"
             )
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,23 @@
+"""`make bench`: the key pages under load, side by side with a bare Django view (PRODUCT.md §6).
+
+  python -m tools.bench [--clients 2000] [--duration 20] [--connections 16] [--passes off,on,…]
+
+A tool, not part of the app: nothing under the app's packages imports it.
+
+1. migrates a dedicated PostgreSQL database (BENCH_DATABASE_URL, default csops_bench on 127.0.0.1)
+   and loads the scale data if it is absent (`manage.py seed_scale`);
+2. serves the app with gunicorn in production settings (DEBUG off) and CSOPS_BENCH=1, which mounts
+   the yardstick `/bench/bare/` (a login-required view answering "ok", same middleware);
+3. drives each page with wrk at 16 concurrent connections, logged in as the page's user in 16
+   browser sessions of their own, and the bare view in the same run;
+4. does that in up to four passes: caching off (CSOPS_DASHBOARD_CACHE_SECONDS=0), caching on (the
+   shared dashboard fragments kept under the data version, docs/caching.md), caching on while an
+   account manager ticks an action off and on again every 10 s through the web — each tick a real
+   write that moves the data version — and that again with the AMs' pages (client list, client
+   page, my week) used by 16 different AMs, each seeing their own;
+5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
+   and writes the same to bench-results/bench.json.
+
+The package: run.py (this: load, measure, report; no Django), pages.py (which pages, whose sessions,
+the data: needs Django set up), __main__.py (puts them together).
+"""
