@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csops.versioning import Versioned
+from people import roles
 from people.models import Role
 from people.selectors import heads_of_cs  # noqa: F401 - kept importable from here
 
@@ -64,9 +65,13 @@ class ClientQuerySet(models.QuerySet):
         return self.active().filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
 
     def for_user(self, user):
-        from csops.permissions import scope_clients
-
-        return scope_clients(self, user)
+        """The clients this person may see (§1): every one for the CS team and admins, an exec
+        sponsor's own for an exec sponsor, none otherwise. clients/permissions.py decides the rest."""
+        if roles.sees_every_client(user):
+            return self
+        if roles.is_exec_sponsor(user):
+            return self.filter(exec_sponsor=user)
+        return self.none()
 
     def with_amount(self):
         """`amount_sort`: monthly spend (retained) or project value (project), as one sortable column."""

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from csops import permissions as perms
+from clients import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import id_param_or_404, safe_next
+from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cache_page_per_person
 
@@ -385,7 +386,7 @@ def _escalation_form(request, pk, rule_pk):
 @login_required
 @cache_page_per_person
 def my_week(request):
-    if not perms.is_cs_team(request.user):
+    if not roles.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")
     all_overdue = request.GET.get("overdue") == "all"
     show_later = request.GET.get("later") == "all"

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from csops import permissions as perms
+from people import roles
 
 from ..escalation_forms import AgencyEscalationFormSet
 from ..models import EscalationRule
@@ -16,9 +16,9 @@ HISTORY_ROWS = 10
 @login_required
 def agency_escalation(request):
     """Seed 004's escalation strategy, agency-wide: admins edit (like the matrices), the head of CS reads."""
-    if not perms.can_view_matrices(request.user):
+    if not roles.can_view_matrices(request.user):
         raise PermissionDenied("The agency's escalation rules are for admins and the head of CS.")
-    editable = perms.can_edit_matrices(request.user)
+    editable = roles.can_edit_matrices(request.user)
     if request.method == "POST" and not editable:
         raise PermissionDenied("Only admins change the agency's escalation rules.")
     rules = EscalationRule.objects.filter(client__isnull=True).select_related("person", "role")

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from csops import permissions as perms
+from clients import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
+from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cache_page_per_person
 from reporting.models import BandTable, CommsPlan
@@ -41,7 +42,7 @@ def _lead_prefetch():
 @login_required
 @cache_page_per_person
 def client_list(request):
-    if not (perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user)):
+    if not (roles.sees_every_client(request.user) or roles.is_exec_sponsor(request.user)):
         raise PermissionDenied("Your role does not include clients.")
     base = (
         Client.objects.for_user(request.user)
@@ -64,14 +65,14 @@ def client_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "can_create": perms.can_create_client(request.user),
+            "can_create": roles.can_create_client(request.user),
         },
     )
 
 
 @login_required
 def client_create(request):
-    if not perms.can_create_client(request.user):
+    if not roles.can_create_client(request.user):
         raise PermissionDenied("Only the head of CS and admins add clients.")
     if landed := submitted_before(request):
         return redirect(landed)

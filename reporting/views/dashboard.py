@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from csops import permissions as perms
+from people import roles
 
 from ..cache import cache_page_per_person, cached
 from ..portfolio import portfolio as portfolio_data
@@ -15,7 +15,7 @@ from ..portfolio import portfolio as portfolio_data
 @login_required
 @cache_page_per_person
 def portfolio(request):
-    if not perms.can_view_portfolio(request.user):
+    if not roles.can_view_portfolio(request.user):
         raise PermissionDenied("The portfolio view is for the head of CS.")
     today = timezone.localdate()
     body = cached(
