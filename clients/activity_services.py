@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.outbox import email_enqueue
+from people.selectors import heads_of_cs
 from people.services import notify
 
-from .models import Action, Call, Flag, heads_of_cs
+from .models import Action, Call, Flag
 
 # a flag this severe is the head of CS's business the moment it is raised, not at the next meet
 HEADS_HEAR_OF = (Flag.Severity.MAJOR, Flag.Severity.CRITICAL)

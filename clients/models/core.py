@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from csops.versioning import Versioned
 from people import roles
 from people.models import Role
-from people.selectors import heads_of_cs  # noqa: F401 - kept importable from here
 
 
 class EngagementType(models.TextChoices):
@@ -321,27 +320,4 @@ def leads_prefetch(prefix: str = "") -> models.Prefetch:
         f"{prefix}memberships",
         queryset=AccountTeamMembership.objects.filter(is_lead=True).select_related("user"),
         to_attr="leads",
-    )
-
-
-def cs_team_users():
-    """Users who can sit on an account team (the CS roles of §1)."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__roles__code__in=Role.CS_TEAM)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
-
-
-def exec_sponsor_users():
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__roles__code=Role.EXEC_SPONSOR)
-        .distinct()
-        .order_by("first_name", "last_name")
     )

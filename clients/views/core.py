@@ -19,6 +19,7 @@ from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
 from people import roles
+from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cache_page_per_person
 from reporting.models import BandTable, CommsPlan
@@ -27,7 +28,7 @@ from .. import services
 from ..activity_forms import ActionForm
 from ..filters import ClientFilter
 from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
-from ..models import AccountTeamMembership, Action, Client, Contact, EscalationRule, Flag, heads_of_cs
+from ..models import AccountTeamMembership, Action, Client, Contact, EscalationRule, Flag
 from ..timeline import client_timeline
 
 PAGE_SIZE = 25
