@@ -22,7 +22,6 @@ from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cache_page_per_person
 
-from .. import activity_services as svc
 from .. import my_week as my_week_reads
 from ..activity_forms import (
     ActionForm,
@@ -34,6 +33,7 @@ from ..activity_forms import (
     StanceForm,
 )
 from ..models import Client, EscalationRule, Flag
+from ..services import activity as svc
 from .core import client_panels
 
 

@@ -21,14 +21,17 @@ from csops.versioning import StaleEdit
 from people import roles
 from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
-from reporting.cache import cache_page_per_person
+from reporting import services as reporting
+from reporting.cache import cache_page_per_person, cached
 from reporting.models import BandTable, CommsPlan
+from reporting.nps import client_scores
 
-from .. import services
 from ..activity_forms import ActionForm
 from ..filters import ClientFilter
 from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
-from ..models import AccountTeamMembership, Action, Client, Contact, EscalationRule, Flag
+from ..models import AccountTeamMembership, Action, Client, Contact
+from ..selectors import effective_escalation_rules, open_flags_of, stakeholder_grid
+from ..services import accounts as services
 from ..timeline import client_timeline
 
 PAGE_SIZE = 25
@@ -96,29 +99,6 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
 
 
-def stakeholder_grid(contacts):
-    """Contacts by stance, allies first: the stakeholder map (seed 002) read at a glance."""
-    return [
-        (value, label, [c for c in contacts if c.stance == value]) for value, label in Contact.Stance.choices
-    ]
-
-
-def effective_escalation_rules(client):
-    """The client's own rules, and the agency-wide rule for every matter the client has not set."""
-    rules = list(
-        EscalationRule.objects.filter(Q(client=client) | Q(client__isnull=True)).select_related(
-            "person", "role"
-        )
-    )
-    own = {r.matter for r in rules if r.client_id}
-    return [r for r in rules if r.client_id or r.matter not in own]
-
-
-def open_flags_of(client):
-    flags = client.flags.filter(status__in=Flag.OPEN_STATUSES).select_related("owner")
-    return sorted(flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at))
-
-
 def timeline_page(request) -> int:
     # a page past any client's history (or not a number) shows the first: a huge one overflows SQL
     return int_param(request.GET.get("tl"), 1, maximum=100_000)
@@ -126,8 +106,6 @@ def timeline_page(request) -> int:
 
 def timeline_html(request, client) -> str:
     """The timeline as HTML, cached per client and page under the data version (reporting/cache.py)."""
-    from reporting.cache import cached
-
     page = timeline_page(request)
     return cached(
         request,
@@ -182,9 +160,6 @@ def client_detail(request, pk):
     if request.htmx and request.htmx.target == "timeline":
         return HttpResponse(timeline_html(request, client))
     context = client_panels(request, client, timeline=False)
-    from reporting import services as reporting
-    from reporting.nps import client_scores
-
     plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
     bands = BandTable.load()
     today = timezone.localdate()

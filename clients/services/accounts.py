@@ -1,12 +1,14 @@
-"""Workflows on clients: each one a transaction, called by views, admin actions and seed commands."""
+"""Workflows on clients, their contacts and account teams: each one a transaction, called by views,
+admin actions and seed commands."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from csops.versioning import version_claim
 from reporting.models import money
+from reporting.services import comms_plan_create, comms_plan_refresh
 
-from .models import AccountTeamMembership, Client, Contact
+from ..models import AccountTeamMembership, Client, Contact
 
 
 @transaction.atomic
@@ -18,8 +20,6 @@ def client_create(
     client.save()
     if lead is not None:
         team_member_set(client=client, user=lead, responsibility=lead_responsibility, is_lead=True, by=by)
-    from reporting.services import comms_plan_create
-
     comms_plan_create(client=client, by=by)
     return client
 
@@ -39,8 +39,6 @@ def client_update(*, client, by, form) -> tuple[Client, str]:
     client = form.save()
     if not any(getattr(before, f) != getattr(client, f) for f in PLAN_INPUTS):
         return client, ""
-    from reporting.services import comms_plan_refresh
-
     return client, comms_plan_refresh(client=client, by=by, reason=_spend_reason(before, client))
 
 
