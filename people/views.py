@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from csops.forms import integrity_error_on_form, submitted
 from csops.versioning import StaleEdit
 from people import roles
+from reporting import calendar as cal
 
-from . import calendar as cal
 from .forms import QueuedPasswordResetForm
 from .forms_pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
 from .lockout import client_address

@@ -20,9 +20,9 @@ from csops.forms import integrity_error_on_form, submitted
 from csops.params import id_param_or_404, safe_next
 from people import roles
 from people.submissions import submit_once, submitted_before
+from reporting import my_week as my_week_reads
 from reporting.cache import cache_page_per_person
 
-from .. import my_week as my_week_reads
 from ..activity_forms import (
     ActionForm,
     CallForm,

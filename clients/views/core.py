@@ -25,6 +25,7 @@ from reporting import services as reporting
 from reporting.cache import cache_page_per_person, cached
 from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
+from reporting.timeline import client_timeline
 
 from ..activity_forms import ActionForm
 from ..filters import ClientFilter
@@ -32,7 +33,6 @@ from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
 from ..models import AccountTeamMembership, Action, Client, Contact
 from ..selectors import effective_escalation_rules, open_flags_of, stakeholder_grid
 from ..services import accounts as services
-from ..timeline import client_timeline
 
 PAGE_SIZE = 25
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
-from reporting.models import Cadence, CommsPlan, NpsCheckIn, quarter_end
-from reporting.schedule import first_call_date
+from people.models import CalendarFeed, Pdp
 
-from .models import CalendarFeed, Pdp
+from .models import Cadence, CommsPlan, NpsCheckIn, quarter_end
+from .schedule import first_call_date
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
