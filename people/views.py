@@ -17,8 +17,8 @@ from csops.versioning import StaleEdit
 from people import roles
 from reporting import calendar as cal
 
-from .forms import QueuedPasswordResetForm
-from .forms_pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
+from .forms.auth import QueuedPasswordResetForm
+from .forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
 from .lockout import client_address
 from .models import CalendarFeed, Notification, Pdp, StaffProfile
 from .services import notifications_mark_read, pdp_review_record, pdp_update

@@ -23,7 +23,7 @@ from people.submissions import submit_once, submitted_before
 from reporting import my_week as my_week_reads
 from reporting.cache import cache_page_per_person
 
-from ..activity_forms import (
+from ..forms.activity import (
     ActionForm,
     CallForm,
     EscalationRuleForm,

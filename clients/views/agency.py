@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from people import roles
 
-from ..escalation_forms import AgencyEscalationFormSet
+from ..forms.escalation import AgencyEscalationFormSet
 from ..models import EscalationRule
 
 HISTORY_ROWS = 10

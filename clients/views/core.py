@@ -27,9 +27,9 @@ from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
 from reporting.timeline import client_timeline
 
-from ..activity_forms import ActionForm
 from ..filters import ClientFilter
-from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
+from ..forms.activity import ActionForm
+from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
 from ..models import AccountTeamMembership, Action, Client, Contact
 from ..selectors import effective_escalation_rules, open_flags_of, stakeholder_grid
 from ..services import accounts as services

@@ -6,7 +6,7 @@ from csops.formsets import MatrixFormSetMixin
 from people.models import Role
 from people.selectors import cs_team_users
 
-from .models import EscalationRule
+from ..models import EscalationRule
 
 
 class AgencyEscalationRuleForm(forms.ModelForm):
