@@ -1,5 +1,5 @@
-"""Workflows on clients, their contacts and account teams: each one a transaction, called by views,
-admin actions and seed commands."""
+"""Workflows on clients, their contacts, account teams and escalation rules: each one a transaction,
+called by views, admin actions and seed commands."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +8,7 @@ from csops.versioning import version_claim
 from reporting.models import money
 from reporting.services import comms_plan_create, comms_plan_refresh
 
-from ..models import AccountTeamMembership, Client, Contact
+from ..models import AccountTeamMembership, Client, Contact, EscalationRule
 
 
 @transaction.atomic
@@ -109,3 +109,16 @@ def contact_archive(*, contact, by) -> None:
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at"])
+
+
+def escalation_rule_save(*, client, form, by) -> EscalationRule:
+    """Save a client's own escalation rule (the form says which matter and who)."""
+    rule = form.save(commit=False)
+    rule.client = client
+    rule.save()
+    return rule
+
+
+def agency_escalation_rules_save(*, formset, by) -> None:
+    """Save the agency-wide escalation table; new rows have no client, so they are agency-wide."""
+    formset.save()

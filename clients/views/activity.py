@@ -33,6 +33,7 @@ from ..forms.activity import (
     StanceForm,
 )
 from ..models import Client, EscalationRule, Flag
+from ..services import accounts
 from ..services import activity as svc
 from .core import client_panels
 
@@ -361,9 +362,7 @@ def _escalation_form(request, pk, rule_pk):
     if request.method == "POST" and form.is_valid():
 
         def save():
-            saved = form.save(commit=False)
-            saved.client = client
-            saved.save()
+            accounts.escalation_rule_save(client=client, form=form, by=request.user)
             messages.success(request, "Escalation rule saved.")
             return reverse("clients:detail", args=[client.pk]) + "#escalation"
 

@@ -9,6 +9,7 @@ from people import roles
 
 from ..forms.escalation import AgencyEscalationFormSet
 from ..models import EscalationRule
+from ..services import accounts
 
 HISTORY_ROWS = 10
 
@@ -24,7 +25,7 @@ def agency_escalation(request):
     rules = EscalationRule.objects.filter(client__isnull=True).select_related("person", "role")
     formset = AgencyEscalationFormSet(request.POST or None, queryset=rules.order_by("matter", "pk"))
     if request.method == "POST" and formset.is_valid():
-        formset.save()  # new rows have no client: agency-wide
+        accounts.agency_escalation_rules_save(formset=formset, by=request.user)
         messages.success(request, "Escalation rules saved. Clients with a rule of their own keep it.")
         return redirect("clients:agency_escalation")
     history = (
