@@ -1,9 +1,10 @@
 import django_filters
 from django.db.models import Q
 
+from people.selectors import cs_team_users
 from reporting.models import BandTable, ReportingBand
 
-from .models import Client, EngagementType, Tier, cs_team_users
+from .models import Client, EngagementType, Tier
 
 
 class ClientFilter(django_filters.FilterSet):

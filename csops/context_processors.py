@@ -1,6 +1,5 @@
+from people import roles
 from people.models import Notification
-
-from . import permissions as perms
 
 
 def navigation(request):
@@ -11,16 +10,16 @@ def navigation(request):
     return {
         "nav": {
             "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
-            "my_week": perms.is_cs_team(user),
-            "clients": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
-            "new_client": perms.can_create_client(user),
-            "staff": perms.sees_every_client(user) or perms.is_exec_sponsor(user),
-            "matrices": perms.can_view_matrices(user),
-            "meetings": perms.can_view_meetings(user),
-            "portfolio": perms.can_view_portfolio(user),
-            "nps": perms.can_view_satisfaction(user),
-            "checkins": perms.is_exec_sponsor(user),
-            "admin": user.is_staff and perms.is_admin(user),
-            "roles": sorted(perms.roles_of(user)),
+            "my_week": roles.is_cs_team(user),
+            "clients": roles.sees_every_client(user) or roles.is_exec_sponsor(user),
+            "new_client": roles.can_create_client(user),
+            "staff": roles.sees_every_client(user) or roles.is_exec_sponsor(user),
+            "matrices": roles.can_view_matrices(user),
+            "meetings": roles.can_view_meetings(user),
+            "portfolio": roles.can_view_portfolio(user),
+            "nps": roles.can_view_satisfaction(user),
+            "checkins": roles.is_exec_sponsor(user),
+            "admin": user.is_staff and roles.is_admin(user),
+            "roles": sorted(roles.roles_of(user)),
         }
     }

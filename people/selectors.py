@@ -10,3 +10,22 @@ def heads_of_cs():
     return (
         get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).order_by("id")
     )
+
+
+def cs_team_users():
+    """Users who can sit on an account team (the CS roles of §1)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__roles__code__in=Role.CS_TEAM)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def exec_sponsor_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__roles__code=Role.EXEC_SPONSOR)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )

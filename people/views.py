@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from csops import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.versioning import StaleEdit
+from people import roles
+from reporting import calendar as cal
 
-from . import calendar as cal
-from .forms import QueuedPasswordResetForm
-from .forms_pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
+from .forms.auth import QueuedPasswordResetForm
+from .forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
 from .lockout import client_address
 from .models import CalendarFeed, Notification, Pdp, StaffProfile
 from .services import notifications_mark_read, pdp_review_record, pdp_update
@@ -47,20 +47,20 @@ class PasswordResetView(auth_views.PasswordResetView):
 def home(request):
     """Each role lands where its work is: the head of CS on the portfolio, the team on their week,
     sponsors on their check-ins, admins on the clients."""
-    if perms.is_head_of_cs(request.user):
+    if roles.is_head_of_cs(request.user):
         return redirect("reporting:portfolio")
-    if perms.is_cs_team(request.user):
+    if roles.is_cs_team(request.user):
         return redirect("my_week")
-    if perms.is_exec_sponsor(request.user):
+    if roles.is_exec_sponsor(request.user):
         return redirect("reporting:sponsor_home")
-    if perms.sees_every_client(request.user):
+    if roles.sees_every_client(request.user):
         return redirect("clients:list")
     return render(request, "people/no_role.html", status=200)
 
 
 @login_required
 def staff_list(request):
-    if not (perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user)):
+    if not (roles.sees_every_client(request.user) or roles.is_exec_sponsor(request.user)):
         raise PermissionDenied("Your role does not include the staff directory.")
     profiles = (
         StaffProfile.objects.filter(user__is_active=True)
@@ -124,7 +124,7 @@ def calendar_feed(request, token):
 def _pdps_visible_to(user):
     """Your own PDP; those of the people you line-manage; all of them for the head of CS."""
     qs = Pdp.objects.select_related("staff", "staff__profile__line_manager")
-    if perms.is_head_of_cs(user):
+    if roles.is_head_of_cs(user):
         return qs
     return qs.filter(Q(staff=user) | Q(staff__profile__line_manager=user))
 
@@ -140,11 +140,11 @@ def _pdp_for(user, pk, manage=False):
 
 def _may_manage_pdp(user, pdp):
     manager = getattr(getattr(pdp.staff, "profile", None), "line_manager_id", None)
-    return perms.is_head_of_cs(user) or manager == user.id
+    return roles.is_head_of_cs(user) or manager == user.id
 
 
 def _managed_staff(user):
-    if perms.is_head_of_cs(user):
+    if roles.is_head_of_cs(user):
         return staff_users()
     return staff_users().filter(profile__line_manager=user)
 

@@ -3,8 +3,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from clients.activity_forms import ActionForm, StaffChoiceMixin
-from clients.forms import DateInput
+from clients.forms.activity import ActionForm, StaffChoiceMixin
+from clients.forms.core import DateInput
 from clients.models import Client, EngagementType, Flag
 from csops.forms import SaneDatesMixin, VersionedFormMixin
 from csops.formsets import MatrixFormSetMixin

@@ -7,8 +7,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csops.versioning import Versioned
+from people import roles
 from people.models import Role
-from people.selectors import heads_of_cs  # noqa: F401 - kept importable from here
 
 
 class EngagementType(models.TextChoices):
@@ -64,9 +64,13 @@ class ClientQuerySet(models.QuerySet):
         return self.active().filter(status__in=[Client.Status.ACTIVE, Client.Status.ONBOARDING])
 
     def for_user(self, user):
-        from csops.permissions import scope_clients
-
-        return scope_clients(self, user)
+        """The clients this person may see (§1): every one for the CS team and admins, an exec
+        sponsor's own for an exec sponsor, none otherwise. clients/permissions.py decides the rest."""
+        if roles.sees_every_client(user):
+            return self
+        if roles.is_exec_sponsor(user):
+            return self.filter(exec_sponsor=user)
+        return self.none()
 
     def with_amount(self):
         """`amount_sort`: monthly spend (retained) or project value (project), as one sortable column."""
@@ -316,27 +320,4 @@ def leads_prefetch(prefix: str = "") -> models.Prefetch:
         f"{prefix}memberships",
         queryset=AccountTeamMembership.objects.filter(is_lead=True).select_related("user"),
         to_attr="leads",
-    )
-
-
-def cs_team_users():
-    """Users who can sit on an account team (the CS roles of §1)."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__roles__code__in=Role.CS_TEAM)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
-
-
-def exec_sponsor_users():
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__roles__code=Role.EXEC_SPONSOR)
-        .distinct()
-        .order_by("first_name", "last_name")
     )

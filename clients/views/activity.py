@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from csops import permissions as perms
+from clients import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import id_param_or_404, safe_next
+from people import roles
 from people.submissions import submit_once, submitted_before
+from reporting import my_week as my_week_reads
 
-from .. import activity_services as svc
-from .. import my_week as my_week_reads
-from ..activity_forms import (
+from ..forms.activity import (
     ActionForm,
     CallForm,
     EscalationRuleForm,
@@ -32,6 +32,8 @@ from ..activity_forms import (
     StanceForm,
 )
 from ..models import Client, EscalationRule, Flag
+from ..services import accounts
+from ..services import activity as svc
 from .core import client_panels
 
 
@@ -359,9 +361,7 @@ def _escalation_form(request, pk, rule_pk):
     if request.method == "POST" and form.is_valid():
 
         def save():
-            saved = form.save(commit=False)
-            saved.client = client
-            saved.save()
+            accounts.escalation_rule_save(client=client, form=form, by=request.user)
             messages.success(request, "Escalation rule saved.")
             return reverse("clients:detail", args=[client.pk]) + "#escalation"
 
@@ -383,7 +383,7 @@ def _escalation_form(request, pk, rule_pk):
 
 @login_required
 def my_week(request):
-    if not perms.is_cs_team(request.user):
+    if not roles.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")
     all_overdue = request.GET.get("overdue") == "all"
     show_later = request.GET.get("later") == "all"

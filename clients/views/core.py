@@ -14,20 +14,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from csops import permissions as perms
+from clients import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
+from people import roles
+from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cached
+from reporting.services import occurrences as reporting_occurrences
+from reporting.services import plans as reporting_plans
 from reporting.models import BandTable, CommsPlan
+from reporting.nps import client_scores
+from reporting.timeline import client_timeline
 
-from .. import services
-from ..activity_forms import ActionForm
 from ..filters import ClientFilter
-from ..forms import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
-from ..models import AccountTeamMembership, Action, Client, Contact, EscalationRule, Flag, heads_of_cs
-from ..timeline import client_timeline
+from ..forms.activity import ActionForm
+from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
+from ..models import AccountTeamMembership, Action, Client, Contact
+from ..selectors import effective_escalation_rules, open_flags_of, stakeholder_grid
+from ..services import accounts as services
 
 PAGE_SIZE = 25
 
@@ -40,7 +46,7 @@ def _lead_prefetch():
 
 @login_required
 def client_list(request):
-    if not (perms.sees_every_client(request.user) or perms.is_exec_sponsor(request.user)):
+    if not (roles.sees_every_client(request.user) or roles.is_exec_sponsor(request.user)):
         raise PermissionDenied("Your role does not include clients.")
     base = (
         Client.objects.for_user(request.user)
@@ -63,14 +69,14 @@ def client_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "can_create": perms.can_create_client(request.user),
+            "can_create": roles.can_create_client(request.user),
         },
     )
 
 
 @login_required
 def client_create(request):
-    if not perms.can_create_client(request.user):
+    if not roles.can_create_client(request.user):
         raise PermissionDenied("Only the head of CS and admins add clients.")
     if landed := submitted_before(request):
         return redirect(landed)
@@ -91,29 +97,6 @@ def client_create(request):
         else:
             return redirect(url or "clients:list")
     return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
-
-
-def stakeholder_grid(contacts):
-    """Contacts by stance, allies first: the stakeholder map (seed 002) read at a glance."""
-    return [
-        (value, label, [c for c in contacts if c.stance == value]) for value, label in Contact.Stance.choices
-    ]
-
-
-def effective_escalation_rules(client):
-    """The client's own rules, and the agency-wide rule for every matter the client has not set."""
-    rules = list(
-        EscalationRule.objects.filter(Q(client=client) | Q(client__isnull=True)).select_related(
-            "person", "role"
-        )
-    )
-    own = {r.matter for r in rules if r.client_id}
-    return [r for r in rules if r.client_id or r.matter not in own]
-
-
-def open_flags_of(client):
-    flags = client.flags.filter(status__in=Flag.OPEN_STATUSES).select_related("owner")
-    return sorted(flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at))
 
 
 def timeline_page(request) -> int:
@@ -176,13 +159,10 @@ def client_detail(request, pk):
     if request.htmx and request.htmx.target == "timeline":
         return HttpResponse(timeline_html(request, client))
     context = client_panels(request, client, timeline=False)
-    from reporting import services as reporting
-    from reporting.nps import client_scores
-
     plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
     bands = BandTable.load()
     today = timezone.localdate()
-    held_due = reporting.adherence(today=today, client_ids=[client.pk])["clients"].get(client.pk, (0, 0))
+    held_due = reporting_occurrences.adherence(today=today, client_ids=[client.pk])["clients"].get(client.pk, (0, 0))
     return render(
         request,
         "clients/client_detail.html",
@@ -199,8 +179,8 @@ def client_detail(request, pk):
             "can_raise_flag": perms.may(request.user, perms.RAISE_FLAG, client),
             "can_manage_escalation": perms.may(request.user, perms.MANAGE_ESCALATION, client),
             "plan": plan,
-            "plan_differences": reporting.plan_differences(plan) if plan and plan.customised else [],
-            "adherence": {"held": held_due[0], "due": held_due[1], "percent": reporting.percent(held_due)},
+            "plan_differences": reporting_plans.plan_differences(plan) if plan and plan.customised else [],
+            "adherence": {"held": held_due[0], "due": held_due[1], "percent": reporting_occurrences.percent(held_due)},
             "upcoming": list(
                 client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
             ),

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from csops import permissions as perms
+from people import roles
 
 from ..cache import cached
 from ..portfolio import portfolio as portfolio_data
@@ -14,7 +14,7 @@ from ..portfolio import portfolio as portfolio_data
 
 @login_required
 def portfolio(request):
-    if not perms.can_view_portfolio(request.user):
+    if not roles.can_view_portfolio(request.user):
         raise PermissionDenied("The portfolio view is for the head of CS.")
     today = timezone.localdate()
     body = cached(

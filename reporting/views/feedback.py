@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clients import permissions as perms
 from clients.models import Client, Contact, leads_prefetch
-from csops import permissions as perms
 from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start
+from people import roles
 
 from .. import nps, satisfaction
 from ..cache import cached
@@ -63,7 +64,7 @@ def _next_checkin(user, today):
 @login_required
 def sponsor_home(request):
     """An exec sponsor's page: their clients, this quarter's check-ins and any overdue."""
-    if not perms.is_exec_sponsor(request.user):
+    if not roles.is_exec_sponsor(request.user):
         raise PermissionDenied("This page is for exec sponsors.")
     today = timezone.localdate()
     this_q = quarter_start(today)
@@ -142,7 +143,7 @@ def checkin(request, pk):
             messages.success(
                 request, f"{client.name}: {quarter_label(quarter)} check-in saved ({saved.score}/10).{note}"
             )
-            if perms.is_exec_sponsor(request.user) and client.exec_sponsor_id == request.user.pk:
+            if roles.is_exec_sponsor(request.user) and client.exec_sponsor_id == request.user.pk:
                 following = _next_checkin(request.user, today)
                 if following:
                     return redirect(
@@ -170,7 +171,7 @@ def checkin(request, pk):
 
 
 def _require_satisfaction(user):
-    if not perms.can_view_satisfaction(user):
+    if not roles.can_view_satisfaction(user):
         raise PermissionDenied("NPS and satisfaction reports are for the CS team.")
 
 

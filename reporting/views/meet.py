@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients.models import Flag
-from csops import permissions as perms
 from csops.dates import week_start
 from csops.params import int_param
+from people import roles
 from people.submissions import submit_once
 
 from .. import meet, packs
@@ -27,12 +27,12 @@ from ..services import meetings as meeting_services
 
 
 def _require_view(user):
-    if not perms.can_view_meetings(user):
+    if not roles.can_view_meetings(user):
         raise PermissionDenied("Team meetings are for the CS team.")
 
 
 def _require_run(user):
-    if not perms.can_run_meetings(user):
+    if not roles.can_run_meetings(user):
         raise PermissionDenied("The head of CS runs the meeting and records its actions.")
 
 
@@ -63,7 +63,7 @@ def meeting_list(request):
             "kind": kind,
             "kinds": Meeting.Kind.choices,
             "open_form": MeetingOpenForm(initial={"held_on": today}),
-            "can_run": perms.can_run_meetings(request.user),
+            "can_run": roles.can_run_meetings(request.user),
         },
     )
 
@@ -85,7 +85,7 @@ def meeting_open(request):
 def _meeting_context(request, meeting, form=None):
     """The page: a cached rendering of the live agenda (reporting/cache.py) around the meeting's record."""
     today = timezone.localdate()
-    can_run = perms.can_run_meetings(request.user)
+    can_run = roles.can_run_meetings(request.user)
     all_renewals = request.GET.get("renewals") == "all"
     owner_id = int_param(request.GET.get("am"))
     previous = meet.previous_meeting(meeting)

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from csops import permissions as perms
+from clients import permissions as perms
 from csops.params import safe_next
 from csops.versioning import StaleEdit
+from people import roles
 
 from ..forms import BandFormSet, CommsPlanForm
 from ..models import Cadence, CommsPlan, Occurrence, ReportingBand
@@ -70,9 +71,9 @@ def plan_reset(request, pk):
 
 @login_required
 def matrix(request):
-    if not perms.can_view_matrices(request.user):
+    if not roles.can_view_matrices(request.user):
         raise PermissionDenied("The matrices are for admins and the head of CS.")
-    editable = perms.can_edit_matrices(request.user)
+    editable = roles.can_edit_matrices(request.user)
     if request.method == "POST" and not editable:
         raise PermissionDenied("Only admins change the reporting matrix.")
     formset = BandFormSet(request.POST or None, queryset=ReportingBand.objects.all())

@@ -111,7 +111,7 @@ def test_a_missed_call_tells_the_am_then_the_head_of_cs_a_week_on(world, planned
 def test_a_call_logged_on_time_ticks_off_its_occurrence_and_counts_for_adherence(world, planned):
     occurrences_generate(today=MONDAY)
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC), tick=False):
-        from clients.activity_services import call_log
+        from clients.services.activity import call_log
 
         call_log(client=world.client, by=world.team_am, held_at=timezone.now(), kind="phone")
     occurrences_mark_missed(today=dt.date(2026, 12, 4))  # the 1 Dec call was not held

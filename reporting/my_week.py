@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from reporting.models import Occurrence
+from clients.models import Action, Call, Client, Flag
 
-from .models import Action, Call, Client, Flag
+from .models import Occurrence
 
 # What the page shows of each row: loading whole rows (a call's notes, a flag's description) for a
 # list of names and dates was most of the page's database time.

@@ -11,10 +11,10 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
 from csops.dates import quarter_end
-from reporting.models import Cadence, CommsPlan, NpsCheckIn
-from reporting.schedule import first_call_date
+from people.models import CalendarFeed, Pdp
 
-from .models import CalendarFeed, Pdp
+from .models import Cadence, CommsPlan, NpsCheckIn
+from .schedule import first_call_date
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 

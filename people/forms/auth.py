@@ -1,7 +1,7 @@
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
-from .outbox import email_enqueue
+from ..outbox import email_enqueue
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
 
-from .models import Pdp, PdpTarget
+from ..models import Pdp, PdpTarget
 
 
 class DateInput(forms.DateInput):

@@ -7,8 +7,10 @@ sources are merged: the query count is fixed whatever the length of the client's
 from dataclasses import dataclass
 from datetime import datetime
 
-from .history import client_history
-from .models import Action, Call, Flag
+from clients.history import client_history
+from clients.models import Action, Call, Flag
+
+from .models import NpsCheckIn, SurveyResponse
 
 PAGE_SIZE = 20
 
@@ -49,8 +51,6 @@ def client_timeline(client, page: int = 1, size: int = PAGE_SIZE) -> TimelinePag
     entries += [Entry(ch.when, "change", ch) for ch in client_history(client, limit=depth)]
     contracts = client.contracts.order_by("-created_at")[:depth]
     entries += [Entry(c.created_at, "contract", c) for c in contracts]
-    from reporting.models import NpsCheckIn, SurveyResponse
-
     checkins = (
         NpsCheckIn.objects.filter(client=client, status=NpsCheckIn.Status.DONE, completed_at__isnull=False)
         .select_related("sponsor")

@@ -4,8 +4,9 @@ from django import forms
 from django.db.models.functions import Lower
 
 from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
+from people.selectors import cs_team_users, exec_sponsor_users
 
-from .models import Client, Contact, EngagementType, cs_team_users, exec_sponsor_users
+from ..models import Client, Contact, EngagementType
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

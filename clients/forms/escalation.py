@@ -4,8 +4,9 @@ from django import forms
 
 from csops.formsets import MatrixFormSetMixin
 from people.models import Role
+from people.selectors import cs_team_users
 
-from .models import EscalationRule, cs_team_users
+from ..models import EscalationRule
 
 
 class AgencyEscalationRuleForm(forms.ModelForm):

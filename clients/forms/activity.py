@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from csops.forms import SaneDatesMixin, SubmitOnceMixin
+from people.selectors import cs_team_users
 
-from .forms import DateInput
-from .models import Action, Call, Contact, EscalationRule, Flag, cs_team_users
+from ..models import Action, Call, Contact, EscalationRule, Flag
+from .core import DateInput
 
 
 def _name(user):

@@ -1,12 +1,14 @@
-"""Workflows on clients: each one a transaction, called by views, admin actions and seed commands."""
+"""Workflows on clients, their contacts, account teams and escalation rules: each one a transaction,
+called by views, admin actions and seed commands."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from csops.versioning import version_claim
 from reporting.models import money
+from reporting.services import comms_plan_create, comms_plan_refresh
 
-from .models import AccountTeamMembership, Client, Contact
+from ..models import AccountTeamMembership, Client, Contact, EscalationRule
 
 
 @transaction.atomic
@@ -18,8 +20,6 @@ def client_create(
     client.save()
     if lead is not None:
         team_member_set(client=client, user=lead, responsibility=lead_responsibility, is_lead=True, by=by)
-    from reporting.services import comms_plan_create
-
     comms_plan_create(client=client, by=by)
     return client
 
@@ -39,8 +39,6 @@ def client_update(*, client, by, form) -> tuple[Client, str]:
     client = form.save()
     if not any(getattr(before, f) != getattr(client, f) for f in PLAN_INPUTS):
         return client, ""
-    from reporting.services import comms_plan_refresh
-
     return client, comms_plan_refresh(client=client, by=by, reason=_spend_reason(before, client))
 
 
@@ -111,3 +109,16 @@ def contact_archive(*, contact, by) -> None:
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at"])
+
+
+def escalation_rule_save(*, client, form, by) -> EscalationRule:
+    """Save a client's own escalation rule (the form says which matter and who)."""
+    rule = form.save(commit=False)
+    rule.client = client
+    rule.save()
+    return rule
+
+
+def agency_escalation_rules_save(*, formset, by) -> None:
+    """Save the agency-wide escalation table; new rows have no client, so they are agency-wide."""
+    formset.save()
