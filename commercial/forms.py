@@ -1,6 +1,6 @@
 from django import forms
 
-from clients.forms import DateInput
+from clients.forms.core import DateInput
 from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
 
 from .models import Contract

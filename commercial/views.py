@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from clients import permissions as perms
 from clients.models import Client
-from csops import permissions as perms
 from csops.forms import integrity_error_on_form
+from csops.screens import matrix_screen
 from csops.versioning import StaleEdit
+from people import roles
 from people.submissions import submit_once
 from reporting.models import ReportingBand
 from reporting.services.plans import comms_plans_refresh_later
@@ -81,28 +82,28 @@ def contract_document(request, contract_pk):
 
 @login_required
 def entertainment_matrix(request):
-    if not perms.can_view_matrices(request.user):
-        raise PermissionDenied("The matrices are for admins and the head of CS.")
-    editable = perms.can_edit_matrices(request.user)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied("Only admins change the entertainment matrix.")
     bands = list(ReportingBand.objects.all())
     budgets = {(b.band_id, b.propensity): b.monthly_budget for b in EntertainmentBudget.objects.all()}
-    form = EntertainmentMatrixForm(
-        request.POST or None, bands=bands, propensities=Client.Propensity.choices, budgets=budgets
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for band_id, propensity, amount in form.cells():
-                if budgets.get((band_id, propensity)) != amount:
-                    EntertainmentBudget.objects.update_or_create(
-                        band_id=band_id, propensity=propensity, defaults={"monthly_budget": amount}
-                    )
-            comms_plans_refresh_later()
-        messages.success(request, "Entertainment matrix saved.")
-        return redirect("commercial:entertainment_matrix")
-    return render(
+
+    def save(form):
+        for band_id, propensity, amount in form.cells():
+            if budgets.get((band_id, propensity)) != amount:
+                EntertainmentBudget.objects.update_or_create(
+                    band_id=band_id, propensity=propensity, defaults={"monthly_budget": amount}
+                )
+        comms_plans_refresh_later()
+
+    return matrix_screen(
         request,
-        "commercial/entertainment_matrix.html",
-        {"form": form, "editable": editable, "propensities": Client.Propensity.choices},
+        what="entertainment matrix",
+        may_view=roles.can_view_matrices,
+        may_edit=roles.can_edit_matrices,
+        build=lambda data: EntertainmentMatrixForm(
+            data, bands=bands, propensities=Client.Propensity.choices, budgets=budgets
+        ),
+        save=save,
+        template="commercial/entertainment_matrix.html",
+        redirect_to="commercial:entertainment_matrix",
+        saved="Entertainment matrix saved.",
+        context={"propensities": Client.Propensity.choices},
     )

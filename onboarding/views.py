@@ -1,9 +1,7 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
 
-from csops import permissions as perms
+from csops.screens import matrix_screen
+from people import roles
 
 from .forms import CsPriceFormSet
 from .models import CsPrice
@@ -12,14 +10,18 @@ from .models import CsPrice
 @login_required
 def pricing_matrix(request):
     """The CS pricing matrix (seed 000, "CS pricing"): industry × client size × service → monthly CS fee."""
-    if not perms.can_view_matrices(request.user):
-        raise PermissionDenied("The matrices are for admins and the head of CS.")
-    editable = perms.can_edit_matrices(request.user)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied("Only admins change the pricing matrix.")
-    formset = CsPriceFormSet(request.POST or None, queryset=CsPrice.objects.select_related("industry"))
-    if request.method == "POST" and formset.is_valid():
-        formset.save()
-        messages.success(request, "CS pricing matrix saved.")
-        return redirect("onboarding:pricing_matrix")
-    return render(request, "onboarding/pricing_matrix.html", {"formset": formset, "editable": editable})
+    return matrix_screen(
+        request,
+        what="CS pricing matrix",
+        may_view=roles.can_view_matrices,
+        may_edit=roles.can_edit_matrices,
+        build=lambda data: CsPriceFormSet(data, queryset=CsPrice.objects.select_related("industry")),
+        save=lambda formset: formset.save(),
+        template="onboarding/pricing_matrix.html",
+        redirect_to="onboarding:pricing_matrix",
+        saved="CS pricing matrix saved.",
+        context={
+            "headers": ["Industry", "Client size", "Service", "Monthly CS fee (£)"],
+            "submit": "Save the matrix",
+        },
+    )

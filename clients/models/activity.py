@@ -313,5 +313,7 @@ class EscalationRule(models.Model):
     def who(self) -> str:
         if self.person_id:
             return self.person.get_full_name() or self.person.username
+        if not self.role_id:  # a row still being filled in (the form asks for one or the other)
+            return "nobody yet"
         name = self.role.name
         return f"any {name[0].lower()}{name[1:]}"  # "any head of CS", "any account director"

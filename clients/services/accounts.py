@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from csops.versioning import version_claim
 from reporting.models import money
-from reporting.services import comms_plan_create, comms_plan_refresh
+from reporting.services.plans import comms_plan_create, comms_plan_refresh
 
 from ..models import AccountTeamMembership, Client, Contact, EscalationRule
 

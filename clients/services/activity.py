@@ -13,7 +13,7 @@ from django.utils import timezone
 from people.outbox import email_enqueue
 from people.selectors import heads_of_cs
 from people.services import notify
-from reporting.services import occurrence_fulfil_by_call
+from reporting.services.occurrences import occurrence_fulfil_by_call
 
 from ..models import Action, Call, Flag
 

@@ -22,10 +22,10 @@ from people import roles
 from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cached
-from reporting.services import occurrences as reporting_occurrences
-from reporting.services import plans as reporting_plans
 from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
+from reporting.services import occurrences as reporting_occurrences
+from reporting.services import plans as reporting_plans
 from reporting.timeline import client_timeline
 
 from ..filters import ClientFilter
@@ -162,7 +162,9 @@ def client_detail(request, pk):
     plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
     bands = BandTable.load()
     today = timezone.localdate()
-    held_due = reporting_occurrences.adherence(today=today, client_ids=[client.pk])["clients"].get(client.pk, (0, 0))
+    held_due = reporting_occurrences.adherence(today=today, client_ids=[client.pk])["clients"].get(
+        client.pk, (0, 0)
+    )
     return render(
         request,
         "clients/client_detail.html",
@@ -180,7 +182,11 @@ def client_detail(request, pk):
             "can_manage_escalation": perms.may(request.user, perms.MANAGE_ESCALATION, client),
             "plan": plan,
             "plan_differences": reporting_plans.plan_differences(plan) if plan and plan.customised else [],
-            "adherence": {"held": held_due[0], "due": held_due[1], "percent": reporting_occurrences.percent(held_due)},
+            "adherence": {
+                "held": held_due[0],
+                "due": held_due[1],
+                "percent": reporting_occurrences.percent(held_due),
+            },
             "upcoming": list(
                 client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
             ),

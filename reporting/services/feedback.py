@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.activity_services import flag_raise
 from clients.models import Client, Flag
+from clients.services.activity import flag_raise
 from csops.dates import quarter_end, quarter_label, quarter_start
 from csops.rows import RunReport, run_in_batches
 from csops.text import counted

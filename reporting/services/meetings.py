@@ -6,13 +6,13 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 
-from clients.activity_services import action_add
-from clients.models import Action, Flag, cs_team_users
+from clients.models import Action, Flag
+from clients.services.activity import action_add
 from commercial.selectors import contracts_up_for_renewal
 from csops.dates import week_start
 from csops.rows import RunReport
 from csops.text import counted
-from people.selectors import heads_of_cs
+from people.selectors import cs_team_users, heads_of_cs
 from people.services import Notice, notify, notify_each
 
 from ..models import Meeting

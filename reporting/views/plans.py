@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clients import permissions as perms
 from csops.params import safe_next
+from csops.screens import matrix_screen
 from csops.versioning import StaleEdit
 from people import roles
 
@@ -71,19 +70,25 @@ def plan_reset(request, pk):
 
 @login_required
 def matrix(request):
-    if not roles.can_view_matrices(request.user):
-        raise PermissionDenied("The matrices are for admins and the head of CS.")
-    editable = roles.can_edit_matrices(request.user)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied("Only admins change the reporting matrix.")
-    formset = BandFormSet(request.POST or None, queryset=ReportingBand.objects.all())
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-            comms_plans_refresh_later()
-        messages.success(request, "Reporting matrix saved. Comms plans that follow it are being updated.")
-        return redirect("reporting:matrix")
-    return render(request, "reporting/matrix.html", {"formset": formset, "editable": editable})
+    def save(formset):
+        formset.save()
+        comms_plans_refresh_later()
+
+    return matrix_screen(
+        request,
+        what="reporting matrix",
+        may_view=roles.can_view_matrices,
+        may_edit=roles.can_edit_matrices,
+        build=lambda data: BandFormSet(data, queryset=ReportingBand.objects.all()),
+        save=save,
+        template="reporting/matrix.html",
+        redirect_to="reporting:matrix",
+        saved="Reporting matrix saved. Comms plans that follow it are being updated.",
+        context={
+            "headers": ["Engagement", "From £", "To £", "Report", "Call", "Live dashboard"],
+            "submit": "Save the matrix",
+        },
+    )
 
 
 @login_required

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from commercial.services import contract_renewal_reminders
 from people.models import Notification, OutboxMessage
-from reporting import services
 from reporting.models import Occurrence, SurveyResponse
+from reporting.services.feedback import survey_invite_create
+from reporting.services.occurrences import occurrences_mark_missed
 
 from ..factories import ClientFactory, ContactFactory, ContractFactory, MembershipFactory, OccurrenceFactory
 
@@ -32,7 +33,7 @@ def test_long_names_fit_every_notice_of_a_check_in_and_a_survey(world, login, cl
     assert subjects and all(len(s) <= 200 for s in subjects)
 
     contact = ContactFactory(client=world.client, name=LONG_CONTACT, email="karen@northwind.example")
-    invite, token = services.survey_invite_create(contact=contact, by=world.team_am)
+    invite, token = survey_invite_create(contact=contact, by=world.team_am)
     client.logout()
     answered = client.post(reverse("survey", args=[token]), {"score": "9", "comment": "Great"})
     assert answered.status_code == 200 and SurveyResponse.objects.count() == 1
@@ -75,7 +76,7 @@ def test_a_missed_occurrence_that_cannot_be_announced_stays_due_and_is_retried(w
     ]
     bad = occurrences[1]
     remove = fail_inserts("people_notification", "key", f"occ-{bad.pk}-missed")
-    report = services.occurrences_mark_missed(today=dt.date(2026, 11, 26))
+    report = occurrences_mark_missed(today=dt.date(2026, 11, 26))
     assert report.done == 2 and report.failed == [f"occurrence {bad.pk}"]
     statuses = dict(Occurrence.objects.values_list("pk", "status"))
     assert [statuses[o.pk] for o in occurrences] == ["missed", "due", "missed"]
@@ -84,7 +85,7 @@ def test_a_missed_occurrence_that_cannot_be_announced_stays_due_and_is_retried(w
     assert notified == {f"occ-{occurrences[0].pk}-missed", f"occ-{occurrences[2].pk}-missed"}
     assert OutboxMessage.objects.filter(dedupe_key__endswith="-missed").count() == 2
     remove()
-    assert services.occurrences_mark_missed(today=dt.date(2026, 11, 27)).done == 1
+    assert occurrences_mark_missed(today=dt.date(2026, 11, 27)).done == 1
     assert Occurrence.objects.get(pk=bad.pk).status == "missed"
     assert Notification.objects.filter(key=f"occ-{bad.pk}-missed").exists()
 

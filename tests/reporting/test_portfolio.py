@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from clients.models import Tier
 from people.models import Notification, Role
-from reporting import services
 from reporting.models import CommsPlan
+from reporting.satisfaction import satisfaction_report_notify
+from reporting.services.meetings import meet_pack_notify
 
 from ..factories import (
     ClientFactory,
@@ -223,13 +224,13 @@ def test_the_satisfaction_pdf_has_the_score_the_target_and_the_accounts(world, l
 
 def test_the_weekly_pack_and_monthly_report_notices_go_once(world):
     FlagFactory(client=world.client)
-    assert services.meet_pack_notify(today=TODAY).done == 1
-    assert services.meet_pack_notify(today=TODAY + datetime.timedelta(days=2)).done == 0  # same week
-    assert services.meet_pack_notify(today=TODAY + datetime.timedelta(days=7)).done == 1
+    assert meet_pack_notify(today=TODAY).done == 1
+    assert meet_pack_notify(today=TODAY + datetime.timedelta(days=2)).done == 0  # same week
+    assert meet_pack_notify(today=TODAY + datetime.timedelta(days=7)).done == 1
     note = Notification.objects.get(user=world.head, key="meet-pack-2026-11-16")
     assert "0 actions outstanding from earlier meets, 1 open flag, 0 contracts" in note.body
-    assert services.satisfaction_report_notify(today=datetime.date(2026, 12, 1)).done == 1
-    assert services.satisfaction_report_notify(today=datetime.date(2026, 12, 1)).done == 0
+    assert satisfaction_report_notify(today=datetime.date(2026, 12, 1)).done == 1
+    assert satisfaction_report_notify(today=datetime.date(2026, 12, 1)).done == 0
     assert Notification.objects.get(key="satisfaction-2026-11").url.endswith("?month=2026-11")
 
 

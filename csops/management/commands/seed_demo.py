@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from clients import activity_services
 from clients.models import Client, Contact, EngagementType, Flag, Industry, Tier
-from clients.services import client_create, team_member_set
+from clients.services import activity as activity_services
+from clients.services.accounts import client_create, team_member_set
 from commercial.models import Contract
 from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
