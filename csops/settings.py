@@ -272,7 +272,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # the day (`today`, or `now` for the hourly one); the rest is housekeeping it leaves to beat.
 CELERY_BEAT_SCHEDULE = {
     # the outbox: emails and follow-up tasks whose after-commit hand-off missed the broker
-    "deliver-outbox": {"task": "people.tasks.deliver_outbox", "schedule": 60.0},
+    "deliver-outbox": {"task": "people.tasks.outbox_deliver", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
@@ -288,12 +288,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commercial.tasks.contract_renewal_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    "pdp-reviews": {"task": "people.tasks.pdp_reviews_due", "schedule": crontab(hour=7, minute=15)},
+    "pdp-reviews": {"task": "people.tasks.pdp_reviews_remind", "schedule": crontab(hour=7, minute=15)},
     "call-reminders": {
         "task": "reporting.tasks.calls_remind_tomorrow",
         "schedule": crontab(hour=8, minute=0),
     },
-    "call-reports-overdue": {"task": "clients.tasks.call_reports_overdue", "schedule": crontab(minute=5)},
+    "call-reports-overdue": {
+        "task": "clients.tasks.call_reports_overdue_remind",
+        "schedule": crontab(minute=5),
+    },
     # keyed by week and month: a later run tells the head of CS once if Monday's or the 1st's was missed
     "meet-pack": {
         "task": "reporting.tasks.meet_pack_notify",

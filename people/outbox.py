@@ -1,7 +1,7 @@
 """The transactional outbox: emails and follow-up tasks written with the change that causes them.
 
 `email_enqueue` and `task_enqueue` add a row in the caller's transaction and, once it commits, ask a
-worker to deliver (`people.tasks.deliver_outbox`). If the broker is down, that ask fails quietly and
+worker to deliver (`people.tasks.outbox_deliver`). If the broker is down, that ask fails quietly and
 the row waits: beat runs the same delivery every minute, so an outage delays messages and loses none.
 Delivery claims rows with a lease (a conditional UPDATE), so two workers never send one message twice;
 a failed send is retried with exponential backoff, and given up (status "failed", logged as an error)
@@ -28,7 +28,7 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-DELIVER_TASK = "people.tasks.deliver_outbox"
+DELIVER_TASK = "people.tasks.outbox_deliver"
 LEASE = datetime.timedelta(minutes=5)  # longer than one SMTP send or one publish can take
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 30  # 30 s, 1 min, 2 min … capped at BACKOFF_MAX

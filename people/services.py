@@ -1,20 +1,23 @@
 """Notifications: in the app and by email, once per person and event."""
 
-import calendar
+import datetime
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from csops.rows import RunReport, run_in_batches
+from csops.dates import add_months
+from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.text import clip_to_field
 from csops.versioning import version_claim
 
 from .models import Notification, Pdp, PdpReview
 from .outbox import email_message, messages_enqueue
+from .selectors import heads_of_cs
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +119,6 @@ def notifications_mark_read(*, user, pk=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def add_months(day, months: int):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @transaction.atomic
 def pdp_update(*, form, by) -> Pdp:
     """Save the PDP form; StaleEdit when the PDP was saved (or reviewed) after the form was loaded."""
@@ -138,3 +135,53 @@ def pdp_review_record(*, pdp, by, held_on, notes: str, target_progress: str = ""
     pdp.next_review_date = add_months(held_on, 3)
     pdp.save(update_fields=["next_review_date"])
     return review
+
+
+# --- PDP reviews (beat, daily) ----------------------------------------------------------------------
+
+
+def pdp_reviews_remind(*, today) -> RunReport:
+    """Quarterly PDP reviews due within a week, and annual salary reviews within a fortnight."""
+    heads = list(heads_of_cs())
+    pdps = Pdp.objects.filter(year__gte=today.year - 1).select_related(
+        "staff__profile__line_manager", "staff"
+    )
+    return notify_each(
+        (
+            notice
+            for pdp in pdps.iterator(chunk_size=BATCH_SIZE)
+            for notice in _pdp_notices(pdp, today, heads)
+        ),
+        task="PDP review reminders",
+    )
+
+
+def _pdp_notices(pdp, today, heads) -> list[Notice]:
+    profile = getattr(pdp.staff, "profile", None)
+    managers = [profile.line_manager] if profile and profile.line_manager else heads
+    name = pdp.staff.get_full_name() or pdp.staff.username
+    url = reverse("people:pdp_detail", args=[pdp.pk])
+    notices = []
+    if pdp.next_review_date <= today + datetime.timedelta(days=7):
+        notices += [
+            Notice(
+                user=manager,
+                key=f"pdp-{pdp.pk}-review-{pdp.next_review_date}",
+                url=url,
+                subject=f"PDP review due {pdp.next_review_date:%d %b}: {name}",
+                body="Quarterly PDP review: progress against each target, and what happens next.",
+            )
+            for manager in managers
+        ]
+    if pdp.salary_reviewed_at is None and pdp.salary_review_date <= today + datetime.timedelta(days=14):
+        notices += [
+            Notice(
+                user=manager,
+                key=f"pdp-{pdp.pk}-salary-{pdp.salary_review_date}",
+                url=url,
+                subject=f"Annual salary and promotion review due {pdp.salary_review_date:%d %b}: {name}",
+                body="Salary, promotion and a pathway reset, as part of the PDP review.",
+            )
+            for manager in managers
+        ]
+    return notices

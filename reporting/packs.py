@@ -16,7 +16,7 @@ from .pdf import render_pdf
 
 log = logging.getLogger(__name__)
 
-RENDER_TASK = "reporting.tasks.render_meeting_pack"
+RENDER_TASK = "reporting.tasks.meeting_pack_render"
 KEEP = 2  # packs kept per meeting: the current one and the one before, offered while a new one renders
 
 

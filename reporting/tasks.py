@@ -2,8 +2,6 @@
 `services.<sub-domain>.X`); each periodic one takes the day as ISO text (default: today), so beat,
 `run_beat_tasks --date` and a shell all run the same thing for a given day.
 
-Two queued tasks keep their older names, which are stored in outbox rows and asserted by tests:
-refresh_all_plans (comms_plans_refresh_all) and render_meeting_pack (meeting_pack_render).
 """
 
 import datetime
@@ -50,12 +48,12 @@ def satisfaction_report_notify(today: str | None = None) -> dict:
 
 
 @shared_task
-def refresh_all_plans() -> dict:
+def comms_plans_refresh_all() -> dict:
     """After a matrix change: re-derive every plan that follows the matrix (hand-edited ones get a note)."""
     return plans.comms_plans_refresh_all().as_dict()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=10, max_retries=3)
-def render_meeting_pack(pack_id: int) -> bool:
+def meeting_pack_render(pack_id: int) -> bool:
     pack = packs.meeting_pack_render(pack_id=pack_id)
     return bool(pack and pack.rendered_at)

@@ -12,7 +12,8 @@ from django.utils import timezone
 from csops.celery import app
 from people.models import OutboxMessage
 from people.outbox import BACKOFF_BASE_SECONDS, MAX_ATTEMPTS, email_enqueue
-from people.tasks import clear_expired_sessions, deliver_outbox
+from people.tasks import clear_expired_sessions
+from people.tasks import outbox_deliver as deliver_outbox
 
 
 @pytest.fixture

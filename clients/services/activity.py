@@ -3,6 +3,8 @@
 Each is one transaction; emails are written to the outbox in it and go out after commit.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,12 +12,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from csops.rows import BATCH_SIZE, RunReport
 from people.outbox import email_enqueue
 from people.selectors import heads_of_cs
-from people.services import notify
+from people.services import Notice, notify, notify_each
 from reporting.services.occurrences import occurrence_fulfil_by_call
 
 from ..models import Action, Call, Flag
+from ..models.activity import REPORT_WINDOW
 
 # a flag this severe is the head of CS's business the moment it is raised, not at the next meet
 HEADS_HEAR_OF = (Flag.Severity.MAJOR, Flag.Severity.CRITICAL)
@@ -174,3 +178,27 @@ def contact_set_stance(*, contact, by, stance: str | None = None, rag: str | Non
         contact.full_clean()
         contact.save(update_fields=changed)
     return contact
+
+
+def call_reports_overdue_remind(*, now) -> RunReport:
+    """A held call whose report is past its 48 hours: its author hears, once."""
+    late = Call.objects.filter(
+        held=True,
+        report_required=True,
+        report_sent_at__isnull=True,
+        held_at__lt=now - REPORT_WINDOW,
+        held_at__gte=now - datetime.timedelta(days=30),
+    ).select_related("client", "author")
+    return notify_each(
+        (
+            Notice(
+                user=call.author,
+                key=f"call-{call.pk}-report-late",
+                url=reverse("clients:call_detail", args=[call.client_id, call.pk]),
+                subject=f"Call report overdue: {call.client.name}, {timezone.localtime(call.held_at):%d %b}",
+                body="Meeting call reports go to the attendees within 48 hours (seed 003).",
+            )
+            for call in late.iterator(chunk_size=BATCH_SIZE)
+        ),
+        task="overdue call report reminders",
+    )

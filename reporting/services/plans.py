@@ -207,7 +207,7 @@ def comms_plan_reset(*, plan, by) -> CommsPlan:
 def comms_plans_refresh_later():
     """A matrix changed: re-derive the plans in a worker, once this transaction commits (through the
     outbox, so a broker outage delays the refresh and never loses it)."""
-    task_enqueue("reporting.tasks.refresh_all_plans")
+    task_enqueue("reporting.tasks.comms_plans_refresh_all")
 
 
 def comms_plans_refresh_all() -> RunReport:

@@ -95,7 +95,7 @@ def test_with_the_broker_down_a_matrix_save_keeps_the_plan_refresh_for_later(
     assert response.status_code == 302
     assert band_of_2000().get().call_cadence == "fortnightly"
     task = pending().get()
-    assert task.kind == "task" and task.payload["task"] == "reporting.tasks.refresh_all_plans"
+    assert task.kind == "task" and task.payload["task"] == "reporting.tasks.comms_plans_refresh_all"
 
 
 def test_a_refresh_task_left_in_the_outbox_runs_when_the_sweep_hands_it_over(world, login):

@@ -18,7 +18,7 @@ def test_asking_for_the_pack_never_renders_it_in_the_request(world, login):
     pack = MeetingPack.objects.get()
     assert pack.rendered_at is None and not pack.file  # the request only asked
     task = OutboxMessage.objects.get()  # one render for all four
-    assert task.payload == {"task": "reporting.tasks.render_meeting_pack", "kwargs": {"pack_id": pack.pk}}
+    assert task.payload == {"task": "reporting.tasks.meeting_pack_render", "kwargs": {"pack_id": pack.pk}}
 
 
 def test_the_page_polls_then_offers_the_pdf_and_a_write_asks_for_a_new_one(

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from clients.tasks import call_reports_overdue_run
+from clients.services.activity import call_reports_overdue_remind as call_reports_overdue_run
 from commercial.services import contract_renewal_reminders
 from people.models import Notification, Role
-from people.tasks import pdp_reviews_due_run
+from people.services import pdp_reviews_remind as pdp_reviews_due_run
 from reporting.models import NpsCheckIn, Occurrence
 from reporting.satisfaction import satisfaction_report_notify
 from reporting.services.feedback import nps_checkins_run
