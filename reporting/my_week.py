@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
+from csops.dates import week_start
 
 from .models import Occurrence
 
@@ -18,7 +19,7 @@ OVERDUE_SHOWN = 20
 
 
 def week_bounds(today):
-    monday = today - timedelta(days=today.weekday())
+    monday = week_start(today)
     return monday, monday + timedelta(days=6)
 
 

@@ -204,6 +204,7 @@ class Action(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="actions")
     call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    # an action agreed in a team meeting: reporting's models sit above clients', so the lazy string
     meeting = models.ForeignKey(
         "reporting.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
