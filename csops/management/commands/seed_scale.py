@@ -4,7 +4,9 @@
   python manage.py seed_scale --clients 200 --seed 7
 
 Everything is created with bulk_create in one transaction, so a 2,000-client set takes a few minutes
-on two cores against PostgreSQL. The same --seed and --today give the same data. Scale clients live
+on two cores against PostgreSQL. Rows are generated and written in batches of BATCH (the history is
+read back with server-side iterators), so the memory used stays flat whatever --clients asks: only
+the clients themselves are held. The same --seed and --today give the same data. Scale clients live
 under the domain *.scale.example and are loaded once: a second run finds them and does nothing.
 History tables are not filled for bulk rows (nobody edited them).
 """
@@ -17,7 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from clients.models import (
@@ -135,6 +137,35 @@ FLAG_TITLES = [
     "Key contact leaving; relationship at risk",
     "Invoice dispute over out-of-scope work",
 ]
+
+
+class Batches:
+    """Rows of one model collected and bulk-created every BATCH rows, so they never pile up in memory.
+
+    Used as a context manager: what is left is written on leaving. `count` is how many were written.
+    """
+
+    def __init__(self, model):
+        self.model, self.rows, self.count = model, [], 0
+
+    def add(self, row):
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        if self.rows:
+            self.model.objects.bulk_create(self.rows, batch_size=BATCH)
+            self.count += len(self.rows)
+            self.rows = []
+            reset_queries()  # with DEBUG on, Django keeps every query's SQL (bulk inserts are big)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.flush()
 
 
 class Command(BaseCommand):
@@ -299,7 +330,7 @@ class Command(BaseCommand):
         bands = BandTable.load()
         budgets = {(b.band_id, b.propensity): b.monthly_budget for b in EntertainmentBudget.objects.all()}
         first_day = self.today - datetime.timedelta(days=365 * YEARS)
-        rows = []
+        rows = Batches(Client)
         for i in range(n):
             rank = rng.choices([r for r, _ in TIER_MIX], weights=[w for _, w in TIER_MIX])[0]
             project = rank in (2, 4) and rng.random() < 0.12
@@ -312,7 +343,7 @@ class Command(BaseCommand):
             lost = start + datetime.timedelta(days=rng.randrange(90, max(91, (self.today - start).days)))
             lost = min(lost, self.today - datetime.timedelta(days=3)) if status == "lost" else None
             sponsor = None if rng.random() < 0.06 else rng.choice(staff["sponsors"])
-            rows.append(
+            rows.add(
                 Client(
                     name=f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)} {i + 1:04d}",
                     domain=f"c{i + 1:04d}.{self.domain}",
@@ -329,10 +360,11 @@ class Command(BaseCommand):
                     lost_reason="Moved in-house." if lost else "",
                 )
             )
-        self._bulk(Client, rows)
+        rows.flush()
         made = list(Client.objects.filter(domain__endswith=f".{self.domain}").order_by("pk"))
         lead_pool = {1: staff["ad"], 2: staff["sam"], 3: staff["am"], 4: staff["am"] + staff["ae"]}
-        memberships, contacts, plans = [], [], []
+        memberships, contacts = Batches(AccountTeamMembership), Batches(Contact)
+        plans = Batches(CommsPlan)
         rank_of = {t.pk: r for r, t in tiers.items()}
         for c in made:
             pool = lead_pool[rank_of[c.tier_id]]
@@ -340,16 +372,16 @@ class Command(BaseCommand):
                 pool = staff["ae"]
             lead = rng.choice(pool)
             c.scale_lead = lead
-            memberships.append(
+            memberships.add(
                 AccountTeamMembership(client=c, user=lead, is_lead=True, responsibility="Lead AM")
             )
             support = rng.choice(staff["ae"])
             if support != lead:
-                memberships.append(
+                memberships.add(
                     AccountTeamMembership(client=c, user=support, responsibility="Reporting and call notes")
                 )
             for j in range(3):
-                contacts.append(
+                contacts.add(
                     Contact(
                         client=c,
                         name=f"{rng.choice(['Karen', 'Liam', 'Oscar', 'Fiona', 'Isla', 'Dev'])} Contact{j}",
@@ -362,7 +394,7 @@ class Command(BaseCommand):
                 )
             values = matrix_values(c, bands, budgets)
             notes = rng.random() < 0.03
-            plans.append(
+            plans.add(
                 CommsPlan(
                     client=c,
                     report_cadence=values["report_cadence"],
@@ -377,9 +409,8 @@ class Command(BaseCommand):
                     surprise_delight_notes="Cake on their launch day" if notes and rng.random() < 0.5 else "",
                 )
             )
-        self._bulk(AccountTeamMembership, memberships)
-        self._bulk(Contact, contacts)
-        self._bulk(CommsPlan, plans)
+        for batches in (memberships, contacts, plans):
+            batches.flush()
         return made
 
     # --- five years of history --------------------------------------------------------------------
@@ -387,7 +418,7 @@ class Command(BaseCommand):
     def _activity(self, made, staff):
         rng, today = self.rng, self.today
         now = timezone.now()
-        calls, flags = [], []
+        calls, flags = Batches(Call), Batches(Flag)
         gap_of = {1: 7, 2: 7, 3: 7, 4: 8}
         ranks = {t.pk: t.rank for t in Tier.objects.all()}
         for c in made:
@@ -399,7 +430,7 @@ class Command(BaseCommand):
             while day < end:
                 held_at = self._at(day, 9 + rng.randrange(8), rng.choice([0, 30]))
                 recent = (today - day).days < 4
-                calls.append(
+                calls.add(
                     Call(
                         client=c,
                         author=c.scale_lead,
@@ -425,7 +456,7 @@ class Command(BaseCommand):
                 raised = c.start_date + datetime.timedelta(days=rng.randrange(tenure))
                 is_open = (today - raised).days < 14 and c.status != "lost"
                 raised_at = self._at(raised, 11)
-                flags.append(
+                flags.add(
                     Flag(
                         client=c,
                         title=rng.choice(FLAG_TITLES),
@@ -443,9 +474,9 @@ class Command(BaseCommand):
                         resolved_by=None if is_open else staff["head"],
                     )
                 )
-        self._bulk(Call, calls)
-        self._bulk(Flag, flags)
-        self.stdout.write(f"  {len(calls):,} calls and {len(flags):,} flags")
+        calls.flush()
+        flags.flush()
+        self.stdout.write(f"  {calls.count:,} calls and {flags.count:,} flags")
         self._actions(made, staff)
         self._attendees(made)
         self._contracts(made)
@@ -455,14 +486,15 @@ class Command(BaseCommand):
 
     def _actions(self, made, staff):
         rng, today = self.rng, self.today
-        actions = []
-        for flag in Flag.objects.filter(client__in=made).only(
+        actions = Batches(Action)
+        flags = Flag.objects.filter(client__in=made).only(
             "pk", "client_id", "owner_id", "raised_at", "status"
-        ):
+        )
+        for flag in flags.iterator(chunk_size=BATCH):
             for k in range(rng.choice([1, 2, 2])):
                 due = timezone.localdate(flag.raised_at) + datetime.timedelta(days=7 * (k + 1))
                 done = flag.status == "resolved" or (due < today - datetime.timedelta(days=10))
-                actions.append(
+                actions.add(
                     self._action(
                         owner_id=flag.owner_id,
                         due=due,
@@ -478,10 +510,10 @@ class Command(BaseCommand):
         recent = Call.objects.filter(
             client__in=made, held_at__gte=self._at(today - datetime.timedelta(days=56))
         )
-        for call in recent.only("pk", "client_id", "author_id", "held_at"):
+        for call in recent.only("pk", "client_id", "author_id", "held_at").iterator(chunk_size=BATCH):
             due = timezone.localdate(call.held_at) + datetime.timedelta(days=rng.randrange(2, 10))
             done = due < today - datetime.timedelta(days=3) and rng.random() < 0.9
-            actions.append(
+            actions.add(
                 self._action(
                     owner_id=call.author_id,
                     due=due,
@@ -491,8 +523,8 @@ class Command(BaseCommand):
                     call_id=call.pk,
                 )
             )
-        self._bulk(Action, actions)
-        self.stdout.write(f"  {len(actions):,} actions")
+        actions.flush()
+        self.stdout.write(f"  {actions.count:,} actions")
 
     def _attendees(self, made):
         """Attendees on the last 90 days' calls (older calls keep their notes only)."""
@@ -503,18 +535,17 @@ class Command(BaseCommand):
         recent = Call.objects.filter(
             client__in=made, held_at__gte=self._at(self.today - datetime.timedelta(days=90))
         )
-        staff_rows, contact_rows = [], []
-        for call_id, client_id, author_id in recent.values_list("pk", "client_id", "author_id"):
-            staff_rows.append(staff_through(call_id=call_id, user_id=author_id))
-            contact_rows += [
-                contact_through(call_id=call_id, contact_id=c) for c in contacts.get(client_id, [])[:2]
-            ]
-        self._bulk(staff_through, staff_rows)
-        self._bulk(contact_through, contact_rows)
+        with Batches(staff_through) as staff_rows, Batches(contact_through) as contact_rows:
+            for call_id, client_id, author_id in recent.values_list("pk", "client_id", "author_id").iterator(
+                chunk_size=BATCH
+            ):
+                staff_rows.add(staff_through(call_id=call_id, user_id=author_id))
+                for c in contacts.get(client_id, [])[:2]:
+                    contact_rows.add(contact_through(call_id=call_id, contact_id=c))
 
     def _contracts(self, made):
         rng, today = self.rng, self.today
-        rows = []
+        rows = Batches(Contract)
         for c in made:
             if c.engagement_type != EngagementType.RETAINED:
                 continue
@@ -522,7 +553,7 @@ class Command(BaseCommand):
             while start < (c.lost_date or today):
                 end = start + datetime.timedelta(days=365)
                 current = end >= today and c.status in ("active", "onboarding")
-                rows.append(
+                rows.add(
                     Contract(
                         client=c,
                         title="Retained services agreement",
@@ -534,7 +565,7 @@ class Command(BaseCommand):
                     )
                 )
                 start = end
-        self._bulk(Contract, rows)
+        rows.flush()
 
     def _nps(self, made, staff):
         """Quarterly check-ins by the sponsor: tier 1 and 2 clients for five years, tier 3 for the last
@@ -546,7 +577,7 @@ class Command(BaseCommand):
         for _ in range(4 * YEARS - 1):
             quarters.append(quarter_start(quarters[-1] - datetime.timedelta(days=1)))
         tier_rank = {t.pk: t.rank for t in Tier.objects.all()}
-        rows = []
+        rows = Batches(NpsCheckIn)
         for c in made:
             if not c.exec_sponsor_id or tier_rank[c.tier_id] > 3:
                 continue
@@ -558,7 +589,7 @@ class Command(BaseCommand):
                 answered = q < this_q or rng.random() < 0.4
                 completed = min(self._at(q + datetime.timedelta(days=rng.randrange(10, 60)), 11), now)
                 score = max(0, min(10, base + rng.choice([-3, -1, 0, 0, 1, 1, 2])))
-                rows.append(
+                rows.add(
                     NpsCheckIn(
                         client=c,
                         quarter=q,
@@ -569,7 +600,7 @@ class Command(BaseCommand):
                         completed_at=completed if answered else None,
                     )
                 )
-        self._bulk(NpsCheckIn, rows)
+        rows.flush()
         # a few hundred client survey answers over the last two years
         lead_of = {c.pk: c.scale_lead for c in made}
         contacts = list(Contact.objects.filter(client__in=made).order_by("pk")[: 3 * 300 : 3])
@@ -593,7 +624,7 @@ class Command(BaseCommand):
                 for inv in invites
             ],
         )
-        self.stdout.write(f"  {len(rows):,} NPS check-ins, {len(invites)} survey answers")
+        self.stdout.write(f"  {rows.count:,} NPS check-ins, {len(invites)} survey answers")
 
     def _occurrences(self):
         """The last 90 days and next four weeks of calls and reports, settled as a real team would."""
