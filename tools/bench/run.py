@@ -16,9 +16,15 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+import redis
+
+from .rounds import round_order, summarise
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/csops_bench"
+# Every pass runs against this Redis (BENCH_REDIS_URL): the cached passes keep the dashboard
+# fragments there, the uncached pass has the same backend with caching set to 0 s.
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 TARGET_RATIO = 0.10
 TARGET_P95_MS = 150
 # The one caching knob: the shared dashboard fragments (docs/caching.md).
@@ -78,8 +84,19 @@ def parse_args(argv=None) -> argparse.Namespace:
         prog="python -m tools.bench", description="The key pages under load beside a bare Django view."
     )
     parser.add_argument("--clients", type=int, default=2000)
-    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of load per page before measuring")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page and round")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds per pass: each measures the bare view and every page; the median is reported",
+    )
+    parser.add_argument(
+        "--pages", default="", help="comma-separated page names to drive (default all; the bare view always)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds of load per page before its first round"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--sessions", type=int, default=16, help="browser sessions of each page's user")
     parser.add_argument(
@@ -101,6 +118,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
     args = parser.parse_args(argv)
     args.passes = [m.strip() for m in args.passes.split(",") if m.strip()]
+    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     for mode in args.passes:
         if mode not in PASSES:
             parser.error(f"unknown pass {mode!r}: {', '.join(PASSES)}")
@@ -120,6 +140,11 @@ def configure() -> dict:
     if not database_url.startswith("postgres"):
         raise SystemExit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
     env = production_env(database_url)
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    try:
+        redis.Redis.from_url(env["REDIS_URL"], socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        raise SystemExit(f"Redis at {env['REDIS_URL']} (BENCH_REDIS_URL) does not answer: {exc}") from exc
     env["DJANGO_SETTINGS_MODULE"] = "csops.settings"
     env[CACHE_KNOB] = os.environ.get(CACHE_KNOB, "300")
     os.environ.update({**env, CACHE_KNOB: "0"})
@@ -128,9 +153,29 @@ def configure() -> dict:
     return env
 
 
+def cache_of(env: dict, caching: bool) -> dict:
+    """The cache a pass runs with, as the report names it."""
+    return {
+        "backend": "redis (csops.cache.ResilientRedisCache)",
+        "location": env["REDIS_URL"],
+        CACHE_KNOB: env[CACHE_KNOB] if caching else "0",
+    }
+
+
+def chosen(pages: list[dict], names: list[str]) -> list[dict]:
+    """The bare view and the pages named by --pages (a name matches a page that starts with it)."""
+    if not names:
+        return pages
+    picked = [pages[0], *(p for p in pages[1:] if any(p["page"].startswith(n) for n in names))]
+    if len(picked) == 1:
+        raise SystemExit(f"--pages matches none of: {', '.join(p['page'] for p in pages[1:])}")
+    return picked
+
+
 def run(args, env: dict, pages: list[dict], writer: dict) -> None:
     """Every pass of `args.passes`, then the table and bench-results/bench.json."""
-    passes = {}
+    pages = chosen(pages, args.pages)
+    passes, caches = {}, {}
     for mode in args.passes:
         caching, writes, sessions = PASSES[mode]
         title = {
@@ -140,6 +185,7 @@ def run(args, env: dict, pages: list[dict], writer: dict) -> None:
             "people": f"cache on, a write every {args.write_every:g} s, {args.sessions} different AMs",
         }[mode]
         print(f"{title}:", flush=True)
+        caches[title] = cache_of(env, caching)
         passes[title] = measure(
             {**env, **({} if caching else {CACHE_KNOB: "0"})},
             pages,
@@ -156,6 +202,9 @@ def run(args, env: dict, pages: list[dict], writer: dict) -> None:
         "sessions_per_page": args.sessions,
         "writer": {"path": writer["path"], "user": writer["user"], "every_s": args.write_every},
         "duration_s": args.duration,
+        "rounds": args.rounds,
+        "load_average": list(os.getloadavg()),
+        "caches": caches,
         "gunicorn_workers": args.workers,
         "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
         "passes": passes,
@@ -239,64 +288,89 @@ class Writer(threading.Thread):
 
 
 def measure(env: dict, pages: list[dict], args, writer: dict | None, sessions="cookies") -> list[dict]:
-    """One pass: serve, load every page in turn (the bare view first), stop."""
+    """One pass: serve, then `args.rounds` rounds of the bare view and every page, stop.
+
+    Each round measures the bare view first and the pages in an order rotated each round; a page's
+    ratio is to its round's bare view, and the pass reports the median and spread (rounds.py).
+    """
     server = serve(env, args.port, args.workers)
-    results = []
+    rounds = []
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_SCRIPT)
     try:
-        for page in pages:
-            url = f"http://127.0.0.1:{args.port}{page['path']}"
-            if args.warmup:
-                load(url, page[sessions], f.name, args.warmup, args.connections, args.threads)
-            writes = Writer(f"http://127.0.0.1:{args.port}", writer, args.write_every) if writer else None
-            if writes:
-                writes.start()
-            r = load(url, page[sessions], f.name, args.duration, args.connections, args.threads)
-            if writes:
-                writes.stopped.set()
-                writes.join()
-                if writes.failures:
-                    raise SystemExit(f"{writes.failures} of the writes to {writer['path']} failed")
-            results.append(
-                {
-                    "page": page["page"]
-                    + (" — each AM's own" if page[sessions] is not page["cookies"] else ""),
-                    "path": page["path"],
-                    "requests_per_s": round(r["requests"] / (r["duration_us"] / 1e6), 1),
-                    "p50_ms": round(r["p50_us"] / 1000, 1),
-                    "p95_ms": round(r["p95_us"] / 1000, 1),
-                    "p99_ms": round(r["p99_us"] / 1000, 1),
-                    "queries": page["queries"],
-                    "errors": r["errors"] + r["bad_status"],
-                    "writes": writes.writes if writes else 0,
-                }
-            )
-            print(f"  {page['page']}: {results[-1]['requests_per_s']} req/s", flush=True)
-            # a slow page leaves requests queued in gunicorn: let them drain before the next page
-            time.sleep(2)
+        for round_no in range(args.rounds):
+            measured = {}
+            for i in round_order(len(pages), round_no):
+                measured[i] = measure_page(pages[i], args, writer, sessions, f.name, warm=round_no == 0)
+                print(
+                    f"  round {round_no + 1}, {pages[i]['page']}: {measured[i]['requests_per_s']} req/s",
+                    flush=True,
+                )
+            rounds.append(measured)
     finally:
         server.terminate()
         server.wait(10)
         os.unlink(f.name)
-    bare = results[0]["requests_per_s"] or 1
-    for r in results:
-        r["ratio_to_bare"] = round(r["requests_per_s"] / bare, 3)
-        r["meets_targets"] = r is results[0] or (
-            r["ratio_to_bare"] >= TARGET_RATIO and r["p95_ms"] < TARGET_P95_MS and not r["errors"]
-        )
-    return results
+    return summarise(rounds, TARGET_RATIO, TARGET_P95_MS)
+
+
+def measure_page(page: dict, args, writer: dict | None, sessions: str, script: str, warm: bool) -> dict:
+    """One page for --duration seconds (after --warmup if `warm`), with the write load if any."""
+    url = f"http://127.0.0.1:{args.port}{page['path']}"
+    if warm and args.warmup:
+        load(url, page[sessions], script, args.warmup, args.connections, args.threads)
+    writes = Writer(f"http://127.0.0.1:{args.port}", writer, args.write_every) if writer else None
+    if writes:
+        writes.start()
+    try:
+        r = load(url, page[sessions], script, args.duration, args.connections, args.threads)
+    finally:
+        if writes:
+            writes.stopped.set()
+            writes.join()
+    if writes and writes.failures:
+        raise SystemExit(f"{writes.failures} of the writes to {writer['path']} failed")
+    row = {
+        "page": page["page"] + (" — each AM's own" if page[sessions] is not page["cookies"] else ""),
+        "path": page["path"],
+        "requests_per_s": round(r["requests"] / (r["duration_us"] / 1e6), 1),
+        "p50_ms": round(r["p50_us"] / 1000, 1),
+        "p95_ms": round(r["p95_us"] / 1000, 1),
+        "p99_ms": round(r["p99_us"] / 1000, 1),
+        "queries": page["queries"],
+        "errors": r["errors"] + r["bad_status"],
+        "writes": writes.writes if writes else 0,
+    }
+    # a slow page leaves requests queued in gunicorn: let them drain before the next page
+    time.sleep(2)
+    return row
 
 
 def table(report) -> str:
     lines = [
         f"\n{report['clients']:,} clients, {report['connections']} connections over "
-        f"{report['sessions_per_page']} browser sessions, {report['duration_s']}s a page, "
-        f"{report['machine']}",
+        f"{report['sessions_per_page']} browser sessions, {report['duration_s']}s a page"
+        + (
+            f" in each of {report['rounds']} rounds (medians; the ratio's range over the rounds)"
+            if "rounds" in report
+            else ""
+        )
+        + f", {report['machine']}"
+        + (
+            ", load average {:.1f} {:.1f} {:.1f} at the end".format(*report["load_average"])
+            if "load_average" in report
+            else ""
+        ),
     ]
     for mode, results in report["passes"].items():
+        cache = report.get("caches", {}).get(mode)
         lines += [
-            f"\n{mode}",
+            f"\n{mode}"
+            + (
+                f" — cache: {cache['backend']} at {cache['location']}, {CACHE_KNOB}={cache[CACHE_KNOB]}"
+                if cache
+                else ""
+            ),
             "| page | req/s | p50 ms | p95 ms | queries (uncached) | ratio to bare | writes | targets |",
             "|---|---|---|---|---|---|---|---|",
         ]
@@ -306,6 +380,14 @@ def table(report) -> str:
                 verdict += f" ({r['errors']} errors)"
             lines.append(
                 f"| {r['page']} | {r['requests_per_s']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
-                f"| {r['queries']} | {r['ratio_to_bare']:.2f} | {r.get('writes') or '—'} | {verdict} |"
+                f"| {r['queries']} | {ratio_cell(r)} | {r.get('writes') or '—'} | {verdict} |"
             )
     return "\n".join(lines)
+
+
+def ratio_cell(row: dict) -> str:
+    """The median ratio to the bare view, with its range over the rounds when there were rounds."""
+    if "ratio_range" not in row:
+        return f"{row['ratio_to_bare']:.2f}"
+    low, high = row["ratio_range"]
+    return f"{row['ratio_to_bare']:.2f} ({low:.2f}–{high:.2f})"
