@@ -1,6 +1,6 @@
 """`make bench`: the key pages under load, side by side with a bare Django view (PRODUCT.md §6).
 
-  python -m tools.bench [--clients 2000] [--duration 20] [--connections 16] [--passes off,on,…]
+  python -m tools.bench [--clients 2000] [--duration 10] [--rounds 3] [--passes off,on,…] [--pages …]
 
 A tool, not part of the app: nothing under the app's packages imports it.
 
@@ -9,7 +9,9 @@ A tool, not part of the app: nothing under the app's packages imports it.
 2. serves the app with gunicorn in production settings (DEBUG off) and CSOPS_BENCH=1, which mounts
    the yardstick `/bench/bare/` (a login-required view answering "ok", same middleware);
 3. drives each page with wrk at 16 concurrent connections, logged in as the page's user in 16
-   browser sessions of their own, and the bare view in the same run;
+   browser sessions of their own, in --rounds rounds (3), each measuring the bare view first and
+   the pages in a rotated order; a page's ratio is to its round's bare view, and the median and
+   spread over the rounds are reported (rounds.py). Every pass uses Redis (BENCH_REDIS_URL);
 4. does that in up to four passes: caching off (CSOPS_DASHBOARD_CACHE_SECONDS=0), caching on (the
    shared dashboard fragments kept under the data version, docs/caching.md), caching on while an
    account manager ticks an action off and on again every 10 s through the web — each tick a real
@@ -18,6 +20,7 @@ A tool, not part of the app: nothing under the app's packages imports it.
 5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
    and writes the same to bench-results/bench.json.
 
-The package: run.py (this: load, measure, report; no Django), pages.py (which pages, whose sessions,
-the data: needs Django set up), __main__.py (puts them together).
+The package: run.py (load, measure, report; no Django), rounds.py (the rounds' order, medians and
+spread: pure functions), pages.py (which pages, whose sessions, the data: needs Django set up),
+__main__.py (puts them together).
 """
