@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from clients.models import Client
 from csops.management.commands.run_beat_tasks import dated_tasks
+from reporting.models import CommsPlan
+from reporting.services.plans import comms_plans_refresh_all
 
 from ..factories import CallFactory, PdpFactory
 
@@ -89,3 +91,33 @@ def test_each_beat_task_costs_the_same_queries_at_twice_the_data():
         assert large[name][0] == small[name][0], (name, small[name], large[name])
     assert {k: v[0] for k, v in large_again.items()} == {k: v[0] for k, v in small_again.items()}
     assert all(v[0] <= RERUN_BUDGET for v in large_again.values()), large_again
+
+
+def refresh_counts(clients, seed):
+    """Queries of comms_plans_refresh_all after a matrix change that moves one band, then of a rerun."""
+    tag = f"r{clients}"
+    with transaction.atomic():
+        call_command(
+            "seed_scale", "--clients", str(clients), "--tag", tag, "--seed", str(seed),
+            "--today", SEEDED.isoformat(), verbosity=0,
+        )  # fmt: skip
+        plans = CommsPlan.objects.filter(client__domain__endswith=f".{tag}.example")
+        plans.update(customised=True, call_cadence="monthly", last_change_note="")  # all hand-edited
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                report = comms_plans_refresh_all()
+            counts.append((len(ctx), report.done))
+        transaction.set_rollback(True)
+    return counts
+
+
+# the bands, rates and budgets, the clients; then per batch of plans: a savepoint, the plans, its release
+REFRESH_RERUN_BUDGET = 7
+
+
+def test_a_plans_refresh_that_changes_nothing_costs_the_same_few_queries_at_any_size():
+    (_, noted_small), small_again = refresh_counts(10, 1)
+    (_, noted_large), large_again = refresh_counts(20, 2)
+    assert 0 < noted_small < noted_large  # the first run noted the departure on every hand-edited plan
+    assert small_again == large_again == (REFRESH_RERUN_BUDGET, 0)  # the rerun: nothing new to note
