@@ -250,7 +250,6 @@ def comms_plans_refresh_all() -> RunReport:
         refresh,
         report=RunReport("comms plans refreshed"),
         describe=lambda pk: f"client {pk}",
-        size=50,
     )
 
 
