@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +100,12 @@ def notify_many(notices) -> int:
     return len(fresh)
 
 
+def not_yet_notified(users, key: str) -> list:
+    """Those of `users` (a user queryset) who have no notice `key` yet, in one query: a once-a-week or
+    once-a-month notice checks this first, so a rerun skips building what it would say."""
+    return list(users.exclude(Exists(Notification.objects.filter(user=OuterRef("pk"), key=key))))
+
+
 def notify_each(notices, *, task: str) -> RunReport:
     """A recurring task's notices (any iterable, e.g. a generator over a queryset), in batches.
 
@@ -143,8 +150,14 @@ def pdp_review_record(*, pdp, by, held_on, notes: str, target_progress: str = ""
 def pdp_reviews_remind(*, today) -> RunReport:
     """Quarterly PDP reviews due within a week, and annual salary reviews within a fortnight."""
     heads = list(heads_of_cs())
-    pdps = Pdp.objects.filter(year__gte=today.year - 1).select_related(
-        "staff__profile__line_manager", "staff"
+    # only the PDPs with something due (the rest are never read): a quiet day reads no rows
+    pdps = (
+        Pdp.objects.filter(year__gte=today.year - 1)
+        .filter(
+            Q(next_review_date__lte=today + datetime.timedelta(days=7))
+            | Q(salary_reviewed_at__isnull=True, salary_review_date__lte=today + datetime.timedelta(days=14))
+        )
+        .select_related("staff__profile__line_manager", "staff")
     )
     return notify_each(
         (

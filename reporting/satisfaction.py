@@ -19,7 +19,7 @@ from csops.dates import add_months, month_end, month_start
 from csops.rows import RunReport
 from csops.text import counted
 from people.selectors import heads_of_cs
-from people.services import Notice, notify_each
+from people.services import Notice, not_yet_notified, notify_each
 
 from .models import NpsCheckIn, SurveyResponse
 
@@ -174,6 +174,10 @@ def chart(trend, target, width=640, height=180, pad=28) -> dict:
 def satisfaction_report_notify(*, today) -> RunReport:
     """The 1st of the month: last month's client satisfaction report, to the head of CS (seed 001)."""
     month = add_months(month_start(today), -1)
+    key = f"satisfaction-{month:%Y-%m}"
+    heads = not_yet_notified(heads_of_cs(), key)
+    if not heads:  # told already this month: a rerun costs this one query
+        return notify_each((), task="satisfaction report notices")
     data = report(month)
     counts = (
         f"{data['rated']} of {counted(data['active'], 'account')} rated; {data['below_target']} below target."
@@ -187,12 +191,12 @@ def satisfaction_report_notify(*, today) -> RunReport:
         (
             Notice(
                 user=head,
-                key=f"satisfaction-{month:%Y-%m}",
+                key=key,
                 url=reverse("reporting:satisfaction") + f"?month={month:%Y-%m}",
                 subject=f"Client satisfaction, {month:%B %Y}: {verdict}",
                 body=counts,
             )
-            for head in heads_of_cs()
+            for head in heads
         ),
         task="satisfaction report notices",
     )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,8 @@ def nps_checkins_run(*, today) -> RunReport:
     )
     if not half_year:
         clients = clients.exclude(comms_plan__feedback_cadence=FeedbackCadence.HALF_YEARLY)
+    # only clients still without this quarter's check-in: a rerun reads none and opens no batch
+    clients = clients.exclude(Exists(NpsCheckIn.objects.filter(client=OuterRef("pk"), quarter=start)))
 
     def open_checkins(batch) -> int:
         this_quarter = NpsCheckIn.objects.filter(quarter=start, client_id__in=[pk for pk, _ in batch])

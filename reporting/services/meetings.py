@@ -13,7 +13,7 @@ from csops.dates import week_start
 from csops.rows import RunReport
 from csops.text import counted
 from people.selectors import cs_team_users, heads_of_cs
-from people.services import Notice, notify, notify_each
+from people.services import Notice, not_yet_notified, notify, notify_each
 
 from ..models import Meeting
 
@@ -66,6 +66,10 @@ def meet_pack_notify(*, today) -> RunReport:
     Keyed by the week, so a run later in the week (beat was down on Monday) still tells them once.
     """
     monday = week_start(today)
+    key = f"meet-pack-{monday}"
+    heads = not_yet_notified(heads_of_cs(), key)
+    if not heads:  # told already this week: a rerun costs this one query
+        return notify_each((), task="weekly meet pack notices")
     outstanding = Action.objects.open().filter(meeting__isnull=False).count()
     flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES).count()
     due = contracts_up_for_renewal(today).count()
@@ -73,7 +77,7 @@ def meet_pack_notify(*, today) -> RunReport:
         (
             Notice(
                 user=head,
-                key=f"meet-pack-{monday}",
+                key=key,
                 url=reverse("reporting:meetings"),
                 subject=f"Weekly CS meet, w/c {monday:%d %b}: the agenda pack is ready",
                 body=(
@@ -82,7 +86,7 @@ def meet_pack_notify(*, today) -> RunReport:
                     "90 days. Open the meet to run it and download the PDF pack."
                 ),
             )
-            for head in heads_of_cs()
+            for head in heads
         ),
         task="weekly meet pack notices",
     )

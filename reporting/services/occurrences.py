@@ -55,9 +55,13 @@ def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
         window = Occurrence.objects.filter(
             client_id__in=[plan.client_id for plan in plans], due_date__range=(today, end)
         )
-        before = window.count()
-        Occurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        return window.count() - before
+        # what the window holds already is never offered again: a rerun reads it and writes nothing
+        there = set(window.values_list("client_id", "kind", "due_date"))
+        fresh = [row for row in rows if (row.client_id, row.kind, row.due_date) not in there]
+        if not fresh:
+            return 0
+        Occurrence.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+        return window.count() - len(there)  # what this run added (a racing worker's rows aside)
 
     report = run_in_batches(
         plans_in_play().iterator(chunk_size=BATCH_SIZE),

@@ -150,21 +150,28 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
     if plan is None:
         comms_plan_create(client=client, by=by)
         return "Comms plan created from the matrix."
-    matrix = matrix_values(client)
+    return _plan_rederive(plan, matrix_values(client), reason)[0]
+
+
+def _plan_rederive(plan, matrix, reason) -> tuple[str, bool]:
+    """Bring a locked plan in line with `matrix`: (what changed, whether anything was written)."""
     changes = [
         f"{PLAN_FIELDS[f]} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
         for f in _departures(plan, matrix)
     ]
     if not changes:
-        return ""
+        return "", False
     prefix = f"{reason}: " if reason else ""
     if plan.customised:
-        plan.last_change_note = (
+        note = (
             f"{prefix}the matrix now gives {'; '.join(changes)}. This plan was edited "
             "by hand and was left as it is."
         )
+        if note == plan.last_change_note:  # said already: a rerun writes nothing
+            return note, False
+        plan.last_change_note = note
         plan.save(update_fields=["last_change_note", "updated_at"])
-        return plan.last_change_note
+        return note, True
     for field in PLAN_FIELDS:
         setattr(plan, field, matrix[field])
     plan.derived_from = matrix["derived_from"]
@@ -172,7 +179,7 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
     plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
     plan.save()
     plan_occurrences_sync(plan=plan)
-    return plan.last_change_note
+    return plan.last_change_note, True
 
 
 @transaction.atomic
@@ -211,14 +218,38 @@ def comms_plans_refresh_later():
 
 
 def comms_plans_refresh_all() -> RunReport:
-    """After a matrix change: re-derive every current client's plan, each client in its own savepoint."""
-    clients = Client.objects.active().filter(comms_plan__isnull=False)
+    """After a matrix change: re-derive every current client's plan, in batches.
+
+    The matrix and budgets are read once, each batch's plans in one query; only a plan the matrix now
+    departs from is written (with its history and occurrences), so a rerun, or a matrix change that
+    moves no plan, costs a query per batch.
+    """
+    bands = BandTable.load()
+    budgets = {
+        (band, propensity): amount
+        for band, propensity, amount in EntertainmentBudget.objects.values_list(
+            "band_id", "propensity", "monthly_budget"
+        )
+    }
+
+    def refresh(client_ids) -> int:
+        plans = (
+            CommsPlan.objects.select_for_update(of=("self",))
+            .filter(client_id__in=client_ids)
+            .select_related("client")
+            .order_by("pk")
+        )
+        return sum(
+            _plan_rederive(plan, matrix_values(plan.client, bands, budgets), "Matrix changed")[1]
+            for plan in plans
+        )
+
+    clients = Client.objects.active().filter(comms_plan__isnull=False).order_by("pk")
     return run_in_batches(
-        clients.iterator(chunk_size=BATCH_SIZE),
-        lambda batch: sum(bool(comms_plan_refresh(client=c, reason="Matrix changed")) for c in batch),
+        clients.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE),
+        refresh,
         report=RunReport("comms plans refreshed"),
-        describe=lambda client: f"client {client.pk}",
-        size=50,
+        describe=lambda pk: f"client {pk}",
     )
 
 
