@@ -28,46 +28,10 @@ def my_week(user, today=None, all_overdue=False, show_later=False):
     monday, sunday = week_bounds(today)
     client_ids = list(Client.objects.active().filter(memberships__user=user).values_list("pk", flat=True))
     mine = Q(assignee=user) | Q(client_id__in=client_ids)
-    actions = list(
-        Action.objects.open()
-        .filter(owner=user, due_date__lte=sunday)
-        .select_related("client", "owner", "flag")
-        .only(
-            "client_id",
-            "flag_id",
-            "owner_id",
-            "description",
-            "due_date",
-            "status",
-            "done_at",
-            "client__name",
-            "flag__title",
-            *(f"owner__{f}" for f in PERSON),
-        )
-        .order_by("due_date", "pk")
-    )
+    actions = list(_action_rows(Action.objects.open().filter(owner=user, due_date__lte=sunday)))
     overdue = [a for a in actions if a.due_date < today]
     later = Action.objects.open().filter(owner=user, due_date__gt=sunday)
-    later_actions = (
-        list(
-            later.select_related("client", "owner", "flag")
-            .only(
-                "client_id",
-                "flag_id",
-                "owner_id",
-                "description",
-                "due_date",
-                "status",
-                "done_at",
-                "client__name",
-                "flag__title",
-                *(f"owner__{f}" for f in PERSON),
-            )
-            .order_by("due_date", "pk")
-        )
-        if show_later
-        else None
-    )
+    later_actions = list(_action_rows(later)) if show_later else None
     open_flags = (
         Flag.objects.filter(client_id__in=client_ids)
         .filter(status__in=Flag.OPEN_STATUSES)
@@ -126,3 +90,23 @@ def my_week(user, today=None, all_overdue=False, show_later=False):
             .order_by("held_at")
         ),
     }
+
+
+def _action_rows(actions):
+    """Only what an action row shows (clients/partials/action_item.html), in due order."""
+    return (
+        actions.select_related("client", "owner", "flag")
+        .only(
+            "client_id",
+            "flag_id",
+            "owner_id",
+            "description",
+            "due_date",
+            "status",
+            "done_at",
+            "client__name",
+            "flag__title",
+            *(f"owner__{f}" for f in PERSON),
+        )
+        .order_by("due_date", "pk")
+    )

@@ -6,6 +6,7 @@ from people.selectors import cs_team_users
 
 from ..models import Action, Call, Contact, EscalationRule, Flag
 from .core import DateInput
+from .escalation import RuleChecksMixin
 
 
 def _name(user):
@@ -176,7 +177,7 @@ class StanceForm(forms.ModelForm):
         fields = ["stance", "rag"]
 
 
-class EscalationRuleForm(SubmitOnceMixin, forms.ModelForm):
+class EscalationRuleForm(SubmitOnceMixin, RuleChecksMixin, forms.ModelForm):
     class Meta:
         model = EscalationRule
         fields = ["matter", "person", "role", "up_to_amount", "notes"]
@@ -188,16 +189,8 @@ class EscalationRuleForm(SubmitOnceMixin, forms.ModelForm):
         self.fields["person"].label_from_instance = _name
         self.fields["person"].help_text = "A named person, or leave empty and choose a role."
 
-    def clean_up_to_amount(self):
-        amount = self.cleaned_data.get("up_to_amount")
-        if amount is not None and amount < 0:
-            raise forms.ValidationError("Enter a limit of zero or more, or leave it empty for no limit.")
-        return amount
-
     def clean(self):
         data = super().clean()
-        if not data.get("person") and not data.get("role"):
-            self.add_error("person", "Choose who: a person or a role.")
         matter = data.get("matter")
         clash = EscalationRule.objects.filter(client=self.client, matter=matter)
         if self.instance.pk:

@@ -9,12 +9,8 @@ from people.selectors import cs_team_users
 from ..models import EscalationRule
 
 
-class AgencyEscalationRuleForm(forms.ModelForm):
-    class Meta:
-        model = EscalationRule
-        fields = ["matter", "person", "role", "up_to_amount", "notes"]
-        labels = {"person": "Person (or a role)", "up_to_amount": "Up to £ (empty: no limit)"}
-        error_messages = {"matter": {"required": "Choose what the rule is about."}}
+class RuleChecksMixin:
+    """What makes one escalation rule valid, for a client's rule and the agency table alike."""
 
     def clean_up_to_amount(self):
         amount = self.cleaned_data.get("up_to_amount")
@@ -27,6 +23,14 @@ class AgencyEscalationRuleForm(forms.ModelForm):
         if not data.get("person") and not data.get("role") and not self.has_error("person"):
             self.add_error("person", "Choose who: a person or a role.")
         return data
+
+
+class AgencyEscalationRuleForm(RuleChecksMixin, forms.ModelForm):
+    class Meta:
+        model = EscalationRule
+        fields = ["matter", "person", "role", "up_to_amount", "notes"]
+        labels = {"person": "Person (or a role)", "up_to_amount": "Up to £ (empty: no limit)"}
+        error_messages = {"matter": {"required": "Choose what the rule is about."}}
 
 
 class BaseAgencyEscalationFormSet(MatrixFormSetMixin, forms.BaseModelFormSet):
