@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from .services import contracts as services
 
 
 @shared_task

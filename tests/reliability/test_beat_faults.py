@@ -7,7 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from commercial.services import contract_renewal_reminders
+from commercial.services.contracts import contract_renewal_reminders
 from people.models import Notification, OutboxMessage
 from reporting.models import Occurrence, SurveyResponse
 from reporting.services.feedback import survey_invite_create

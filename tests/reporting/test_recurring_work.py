@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clients.services.activity import call_reports_overdue_remind as call_reports_overdue_run
-from commercial.services import contract_renewal_reminders
+from commercial.services.contracts import contract_renewal_reminders
 from people.models import Notification, Role
 from people.services import pdp_reviews_remind as pdp_reviews_due_run
 from reporting.models import NpsCheckIn, Occurrence

@@ -1,9 +1,8 @@
 from django import forms
 
 from clients.forms.core import DateInput
+from commercial.models import Contract
 from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
-
-from .models import Contract
 
 
 class ContractForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):

@@ -2,12 +2,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from clients.models import leads_prefetch
+from commercial.models import Contract
 from csops.rows import BATCH_SIZE, RunReport
 from csops.versioning import version_claim
 from people.selectors import heads_of_cs
 from people.services import Notice, notify_each
-
-from .models import Contract
 
 RENEWAL_STAGES = (90, 60, 30)
 

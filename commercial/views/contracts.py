@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from clients import permissions as perms
 from clients.models import Client
+from commercial.forms.contracts import ContractForm, EntertainmentMatrixForm
+from commercial.models import Contract, EntertainmentBudget
+from commercial.services import contracts as services
 from csops.forms import integrity_error_on_form
 from csops.screens import matrix_screen
 from csops.versioning import StaleEdit
@@ -14,10 +17,6 @@ from people import roles
 from people.submissions import submit_once
 from reporting.models import ReportingBand
 from reporting.services.plans import comms_plans_refresh_later
-
-from . import services
-from .forms import ContractForm, EntertainmentMatrixForm
-from .models import Contract, EntertainmentBudget
 
 
 @login_required

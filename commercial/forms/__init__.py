@@ -1,0 +1,1 @@
+"""Commercial forms, one module per sub-domain."""

@@ -1,0 +1,25 @@
+from .core import (
+    CalendarFeed,
+    FormSubmission,
+    Notification,
+    OutboxMessage,
+    Pdp,
+    PdpReview,
+    PdpTarget,
+    Role,
+    StaffProfile,
+    Throttle,
+)
+
+__all__ = [
+    "Role",
+    "StaffProfile",
+    "Notification",
+    "CalendarFeed",
+    "Pdp",
+    "PdpTarget",
+    "PdpReview",
+    "OutboxMessage",
+    "Throttle",
+    "FormSubmission",
+]
