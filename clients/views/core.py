@@ -21,7 +21,7 @@ from csops.versioning import StaleEdit
 from people import roles
 from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
-from reporting.cache import cached
+from reporting.cache import cached, scopes_of
 from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
 from reporting.services import occurrences as reporting_occurrences
@@ -114,6 +114,7 @@ def timeline_html(request, client) -> str:
         lambda: render_to_string(
             "clients/partials/timeline.html", {"client": client, "timeline": client_timeline(client, page)}
         ),
+        scopes=scopes_of(client_ids=[client.pk], kinds=["people"]),
     )
 
 

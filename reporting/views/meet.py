@@ -20,7 +20,7 @@ from people import roles
 from people.submissions import submit_once
 
 from .. import meet, packs
-from ..cache import cached, data_version
+from ..cache import cached, meet_version, scopes_of
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
 from ..services import meetings as meeting_services
@@ -82,6 +82,12 @@ def meeting_open(request):
     return redirect("reporting:meeting_detail", pk=meeting.pk)
 
 
+# the live agenda reads every kind of record but the NPS (docs/caching.md)
+MEET_READS = scopes_of(
+    kinds=["actions", "flags", "calls", "clients", "team", "contracts", "occurrences", "people", "meetings"]
+)
+
+
 def _meeting_context(request, meeting, form=None):
     """The page: a cached rendering of the live agenda (reporting/cache.py) around the meeting's record."""
     today = timezone.localdate()
@@ -108,7 +114,9 @@ def _meeting_context(request, meeting, form=None):
     return {
         "meeting": meeting,
         "previous": previous,
-        "fragments": cached(request, "meet", (meeting.pk, can_run, all_renewals, owner_id), render_agenda),
+        "fragments": cached(
+            request, "meet", (meeting.pk, can_run, all_renewals, owner_id), render_agenda, scopes=MEET_READS
+        ),
         "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
         "today": today,
         "is_current": meeting.held_on >= today - datetime.timedelta(days=6),
@@ -202,7 +210,7 @@ def meeting_action_create(request, pk):
 def meeting_pdf(request, pk):
     """The PDF pack as the data stands now: served when a worker has rendered it, else "preparing"."""
     meeting = _meeting(request.user, pk)
-    pack = packs.meeting_pack_request(meeting=meeting, version=data_version(request))
+    pack = packs.meeting_pack_request(meeting=meeting, version=meet_version())
     pack.refresh_from_db()  # where tasks run in place (tests, a worker-less shell) it is ready already
     if pack.rendered_at and not request.htmx:
         try:
