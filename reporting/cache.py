@@ -18,12 +18,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from .models import CacheVersion
 from .versions import KINDS, client_scope, kind_scope, scopes_of, user_scope, versions_bump
 
 __all__ = ["KINDS", "cached", "client_scope", "csrf_context", "kind_scope", "scopes_of", "user_scope"]
-__all__ += ["versions", "versions_bump", "meet_version"]
+__all__ += ["lazy", "versions", "versions_bump", "meet_version"]
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,11 @@ def cached(request, name: str, parts: tuple, compute, *, scopes: list[str]):
     if request is not None and isinstance(value, str) and CSRF_MARK in value:
         value = value.replace(CSRF_MARK, get_token(request))
     return value
+
+
+def lazy(compute):
+    """A value computed only if a template reads it: what only a cached region shows, on a hit never."""
+    return SimpleLazyObject(compute)
 
 
 def csrf_context() -> dict:
