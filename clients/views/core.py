@@ -19,7 +19,7 @@ from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
 from people import roles
-from people.selectors import cs_team_users, heads_of_cs
+from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cached, lazy, scopes_of
 from reporting.models import BandTable, CommsPlan
@@ -32,7 +32,7 @@ from ..filters import ClientFilter
 from ..forms.activity import ActionForm
 from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
 from ..models import AccountTeamMembership, Action, Client, Contact
-from ..selectors import effective_escalation_rules, open_flags_of, stakeholder_grid
+from ..selectors import effective_escalation_rules, open_flags_of, staff_choices, stakeholder_grid
 from ..services import accounts as services
 
 PAGE_SIZE = 25
@@ -54,22 +54,31 @@ def client_list(request):
         .select_related("tier", "industry", "exec_sponsor")
         .prefetch_related(_lead_prefetch())
     )
-    filterset = ClientFilter(request.GET or None, queryset=base)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    bands = BandTable.load()
-    for client in page.object_list:
-        client.band = bands.for_client(client)
+    filterset = lazy(lambda: ClientFilter(request.GET or None, queryset=base, request=request))
+
+    def listed():
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        bands = BandTable.load()
+        for client in page.object_list:
+            client.band = bands.for_client(client)
+        return page
+
     query = request.GET.copy()
     query.pop("page", None)
+    sees_all, can_create = roles.sees_every_client(request.user), roles.can_create_client(request.user)
     return render(
         request,
         "clients/client_list.html",
         {
             "filter": filterset,
-            "page": page,
+            "page": lazy(listed),
             "query": query.urlencode(),
-            "can_create": roles.can_create_client(request.user),
+            "can_create": can_create,
+            # the list and its form are one cached region, shared by everyone who sees every client
+            # (an exec sponsor's is their own): docs/caching.md
+            "fragment_scopes": scopes_of(kinds=["clients", "team", "matrices", "people"]),
+            "fragment_parts": (None if sees_all else request.user.pk, can_create, request.GET.urlencode()),
         },
     )
 
@@ -126,16 +135,6 @@ def _actions_of(client):
             Q(status=Action.Status.OPEN) | Q(status=Action.Status.DONE, done_at__gte=start_of_today)
         ).select_related("owner", "flag", "call")
     )
-
-
-def staff_choices(request) -> list[tuple[str, str]]:
-    """The CS team as (pk, name) for a staff picker, built once per change to the staff (shared)."""
-
-    def compute():
-        rows = cs_team_users().values_list("pk", "first_name", "last_name", "username")
-        return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
-
-    return cached(request, "staff-choices", (), compute, scopes=scopes_of(kinds=["people"]))
 
 
 def client_panels(request, client, timeline=True):
