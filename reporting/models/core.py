@@ -343,6 +343,9 @@ class NpsCheckIn(models.Model):
 
     class Meta:
         ordering = ["-quarter", "client__name"]
+        # the NPS and portfolio tallies read one quarter (or a few) by status and score: an index-only
+        # scan of those quarters, not a scan of every check-in ever made (issue 13)
+        indexes = [models.Index(fields=["quarter", "status", "score"], name="nps_quarter_status_score")]
         constraints = [
             # one check-in per client per quarter: a second entry edits the first, never duplicates
             models.UniqueConstraint(
@@ -431,6 +434,7 @@ class SurveyResponse(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["quarter", "score"], name="survey_quarter_score")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__lte=10),
