@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import Flag
 from reporting.cache import cached, kind_scope, user_scope, versions, versions_bump
@@ -220,3 +221,33 @@ def test_raising_a_flag_outdates_the_portfolio_at_once(world, login, caching):
     assert open_flags(c) == 0
     FlagFactory(client=world.client, owner=world.team_am)  # a save through the ORM: its counters move
     assert open_flags(c) == 1
+
+
+def test_the_meet_s_renewals_are_kept_apart_from_the_rest_of_its_agenda(world, login, caching):
+    """A flag raised outdates the agenda, not item 3; a contract's change outdates item 3 alone."""
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import ContractFactory
+
+    contract = ContractFactory(client=world.client, title="Retainer 2026")
+    meeting = MeetingFactory(chair=world.head, held_on=timezone.localdate())
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    c = login(world.head)
+    assert "Retainer 2026" in c.get(url).content.decode()
+
+    def contract_reads(client):
+        from django.db import connection
+
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        return html, sum("commercial_contract" in q["sql"] for q in ctx.captured_queries)
+
+    html, reads = contract_reads(c)
+    assert reads == 0  # both fragments served
+    FlagFactory(client=world.client, owner=world.team_am, title="Budget cut")
+    html, reads = contract_reads(c)
+    assert "Budget cut" in html and reads == 0  # the agenda recomputed, item 3 still served
+    contract.title = "Retainer 2027"
+    contract.save()
+    html, reads = contract_reads(c)
+    assert "Retainer 2027" in html and "Retainer 2026" not in html and reads > 0
