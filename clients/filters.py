@@ -1,10 +1,10 @@
 import django_filters
 from django.db.models import Q
 
-from people.selectors import cs_team_users
 from reporting.models import BandTable, ReportingBand
 
 from .models import Client, EngagementType, Tier
+from .selectors import staff_choices
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -42,10 +42,10 @@ class ClientFilter(django_filters.FilterSet):
         model = Client
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = cs_team_users().values_list("pk", "first_name", "last_name", "username")
-        self.filters["lead"].extra["choices"] = [(pk, f"{f} {la}".strip() or u) for pk, f, la, u in people]
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # built once per change to the staff, shared (clients/selectors.py)
+        self.filters["lead"].extra["choices"] = staff_choices(request)
 
     @property
     def form(self):

@@ -2,6 +2,9 @@
 
 from django.db.models import Q
 
+from people.selectors import cs_team_users
+from reporting.cache import cached, scopes_of
+
 from .models import Contact, EscalationRule, Flag
 
 
@@ -26,3 +29,13 @@ def effective_escalation_rules(client):
 def open_flags_of(client):
     flags = client.flags.filter(status__in=Flag.OPEN_STATUSES).select_related("owner")
     return sorted(flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at))
+
+
+def staff_choices(request=None) -> list[tuple[str, str]]:
+    """The CS team as (pk, name) for a staff picker, built once per change to the staff (shared)."""
+
+    def compute():
+        rows = cs_team_users().values_list("pk", "first_name", "last_name", "username")
+        return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+    return cached(request, "staff-choices", (), compute, scopes=scopes_of(kinds=["people"]))

@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
 
@@ -21,23 +20,3 @@ def _make_broker_folders(sender, **kwargs):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
-
-
-_watches = {}
-
-
-@task_prerun.connect
-def _watch_writes(task_id=None, **kwargs):
-    from reporting.cache import WriteWatch
-
-    _watches[task_id] = WriteWatch().start()
-
-
-@task_postrun.connect
-def _data_changed(task_id=None, **kwargs):
-    # a task that wrote to the database outdates the cached dashboards (reporting/cache.py)
-    watch = _watches.pop(task_id, None)
-    if watch is not None and watch.stop():
-        from reporting.cache import bump
-
-        bump()

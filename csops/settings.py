@@ -99,8 +99,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # a write moves the data version the dashboards' caches are keyed by (reporting/cache.py)
-    "reporting.cache.DataVersionMiddleware",
     # axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

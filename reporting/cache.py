@@ -1,139 +1,113 @@
-"""Dashboard caching that stays correct: entries are keyed by the data version.
+"""Shared fragments under scoped versions: a write outdates what it touched, nothing else.
 
-Every write path moves the version — a request (middleware below) or a Celery task
-(csops/celery.py) that wrote to the database, and the commands that load data — so a key written
-before a change is never read after it. "Wrote" is read off the SQL itself (WriteWatch): a login, a
-form sent back with errors or a task rerun that finds nothing to do leaves the caches alone.
-Entries also carry the day (dashboards say "overdue" and "due this week") and expire after
-CSOPS_DASHBOARD_CACHE_SECONDS (300 by default; 0 turns caching off), which bounds what the version
-cannot see: an edit made by hand in `manage.py shell`.
+Every scope is a counter (reporting.models.CacheVersion): `client:<id>`, `user:<id>` and one per
+kind of record, `kind:<kind>` (KINDS). A write moves the counters of what it touched, in its own
+transaction (rolled back with it): reporting/versions.py. A fragment names the scopes it
+reads; its key carries their counters and the day, so a write outdates only the fragments that read
+what it wrote. Ticking an action on client A moves `client:A`, `user:<owner>` and `kind:actions`:
+A's fragments and the owner's my week, not the meet's renewals or the portfolio.
+
+Caching off (CSOPS_DASHBOARD_CACHE_SECONDS=0) → `cached()` computes every time. docs/caching.md.
 """
 
+import hashlib
 import logging
-import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.db.models import F
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
-from .models import DataVersion
+from .models import CacheVersion
+from .versions import KINDS, client_scope, kind_scope, scopes_of, user_scope, versions_bump
+
+__all__ = ["KINDS", "cached", "client_scope", "csrf_context", "kind_scope", "scopes_of", "user_scope"]
+__all__ += ["lazy", "versions", "versions_bump", "meet_version"]
 
 log = logging.getLogger(__name__)
 
-# Statements that change nothing a page shows: sessions, login bookkeeping, the version itself.
-_READ_ONLY = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|EXPLAIN)\b", re.I)
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?\s*(?:SET\s+"?(\w+)"?)?', re.I)
-IGNORED_TABLES = frozenset(
-    {
-        "django_session",
-        "axes_accessattempt",
-        "axes_accesslog",
-        "axes_accessfailurelog",
-        "people_throttle",
-        "reporting_dataversion",
-        # derived artefacts and delivery bookkeeping: no page reads them as data
-        "reporting_meetingpack",
-        "people_outboxmessage",
-        "people_formsubmission",  # create-once bookkeeping (people/submissions.py)
-    }
-)
-IGNORED_UPDATES = frozenset({("auth_user", "last_login")})
+# Fragments wait this long for another request computing the same entry before computing it too.
+WAIT_SECONDS = 1.0
+LOCK_SECONDS = 10
+# A shared entry is never kept with one browser's token: the token is put back per request.
+CSRF_MARK = "csops-csrf-token-placeholder"
 
 
-def writes_data(sql: str) -> bool:
-    """Whether a statement may change what a page shows (anything unrecognised counts as a write)."""
-    if _READ_ONLY.match(sql):
-        return False
-    match = _WRITE.match(sql)
-    if not match:
-        return True
-    table, first_column = match.group(1).lower(), (match.group(2) or "").lower()
-    if table in IGNORED_TABLES:
-        return False
-    if (table, first_column) in IGNORED_UPDATES:  # only an UPDATE … SET has a first column
-        return "," in sql.split(" WHERE ", 1)[0]  # last_login alone is not; with another column it is
-    return True
+def versions(request, scopes: list[str]) -> dict:
+    """The counters of `scopes` (0 for one never moved), read once per request in one query."""
+    seen = getattr(request, "_csops_versions", None) if request is not None else None
+    if seen is None:
+        seen = {}
+        if request is not None:
+            request._csops_versions = seen
+    missing = [s for s in scopes if s not in seen]
+    if missing:
+        found = dict(CacheVersion.objects.filter(scope__in=missing).values_list("scope", "n"))
+        seen.update({s: found.get(s, 0) for s in missing})
+    return {s: seen[s] for s in scopes}
 
 
-class WriteWatch:
-    """A database execute wrapper that remembers whether anything was written while it watched."""
-
-    def __init__(self):
-        self.wrote = False
-
-    def __call__(self, execute, sql, params, many, context):
-        if not self.wrote and writes_data(sql):
-            self.wrote = True
-        return execute(sql, params, many, context)
-
-    def start(self):
-        connection.execute_wrappers.append(self)
-        return self
-
-    def stop(self) -> bool:
-        if self in connection.execute_wrappers:
-            connection.execute_wrappers.remove(self)
-        return self.wrote
+def meet_version() -> int:
+    """One number that moves whenever anything the weekly meet's pack reads moves (packs.py)."""
+    return sum(versions(None, scopes_of(kinds=KINDS)).values())
 
 
-def data_version(request=None) -> int:
-    """The current version (read once per request when a request is given)."""
-    if request is not None and hasattr(request, "_csops_data_version"):
-        return request._csops_data_version
-    version = DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
-    if request is not None:
-        request._csops_data_version = version
-    return version
+def _key(request, name: str, scopes: list[str], parts) -> str:
+    stamp = versions(request, scopes)
+    digest = hashlib.blake2b(
+        ",".join(f"{s}={n}" for s, n in stamp.items()).encode(), digest_size=12
+    ).hexdigest()
+    return ":".join(map(str, ("csops", name, digest, timezone.localdate().isoformat(), *parts)))
 
 
-def bump() -> None:
-    """The data changed: every cached dashboard is now out of date."""
+def _compute_once(key: str, compute, seconds: int):
+    """compute() and keep it; if another request is computing this entry, wait for it briefly."""
+    lock = f"{key}:lock"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        if cache.get(lock) is not None:  # someone else is on it (no lock: the cache is down)
+            deadline = time.monotonic() + WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(0.02)
+                value = cache.get(key)
+                if value is not None:
+                    return value
+        return compute()
     try:
-        if not DataVersion.objects.filter(pk=1).update(n=F("n") + 1):
-            DataVersion.objects.get_or_create(pk=1, defaults={"n": 1})
-    except DatabaseError:  # never let the cache break a write that has already happened
-        log.exception("could not move the data version; dashboards may be stale for a few minutes")
+        value = compute()
+        cache.set(key, value, seconds)
+        return value
+    finally:
+        cache.delete(lock)
 
 
-def _key(request, name: str, *parts) -> str:
-    """A cache key that no longer matches once the data changes or the day turns."""
-    stamp = (data_version(request), timezone.localdate().isoformat())
-    return ":".join(map(str, ("csops", name, *stamp, *parts)))
+def cached(request, name: str, parts: tuple, compute, *, scopes: list[str]):
+    """compute() once per version of `scopes`, day and `parts`; caching off → compute() every time.
 
-
-def cached(request, name: str, parts: tuple, compute):
-    """compute() once per data version, day and `parts`; caching off → compute() every time.
-
-    What is kept here is shared by everyone who asks with the same `parts`, so HTML holding a form's
-    CSRF token (one person's) is computed but never kept.
+    `scopes` are what the fragment reads (scopes_of()); `parts` everything else its HTML depends on
+    (the viewer's permissions, the page asked for). Shared by everyone who asks with the same parts.
+    A fragment rendered with `csrf_context(request)` holds a placeholder, not a token: each request
+    gets its own token put back.
     """
     seconds = settings.CSOPS_DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return compute()
-    key = _key(request, name, *parts)
-    value = cache.get(key)
-    if value is None:
         value = compute()
-        if isinstance(value, str) and "csrfmiddlewaretoken" in value:
-            log.warning("not caching %s: it holds a CSRF token", name)
-            return value
-        cache.set(key, value, seconds)
+    else:
+        key = _key(request, name, scopes, parts)
+        value = cache.get(key)
+        if value is None:
+            value = _compute_once(key, compute, seconds)
+    if request is not None and isinstance(value, str) and CSRF_MARK in value:
+        value = value.replace(CSRF_MARK, get_token(request))
     return value
 
 
-class DataVersionMiddleware:
-    """After a request that wrote to the database (whatever its method), move the version."""
+def lazy(compute):
+    """A value computed only if a template reads it: what only a cached region shows, on a hit never."""
+    return SimpleLazyObject(compute)
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        watch = WriteWatch().start()
-        try:
-            response = self.get_response(request)
-        finally:
-            if watch.stop():
-                bump()
-        return response
+def csrf_context() -> dict:
+    """Context for a shared fragment holding POST forms: `{% csrf_token %}` renders a placeholder."""
+    return {"csrf_token": CSRF_MARK}

@@ -176,9 +176,17 @@ def wash_up_prompts(meeting):
     return {"lost": lost, "serious_flags": serious}
 
 
-def agenda(meeting, today, all_renewals=False, owner_id=None, everything=False, previous=None):
+def renewals_item(today, all_renewals=False) -> dict:
+    """Item 3: contracts up for renewal, the soonest LIST_LIMIT unless all are asked for."""
+    total, shown = renewals(today, limit=None if all_renewals else LIST_LIMIT)
+    return {"renewals_total": total, "renewals": shown}
+
+
+def agenda(
+    meeting, today, all_renewals=False, owner_id=None, everything=False, previous=None, with_renewals=True
+):
+    """Everything the meet works through; `with_renewals=False` leaves item 3 to renewals_item()."""
     previous = previous or previous_meeting(meeting)
-    renewal_total, renewal_list = renewals(today, limit=None if all_renewals or everything else LIST_LIMIT)
     outstanding, done = carried_actions(meeting, previous)
     plans = relationship_plans()
     month_budget = sum((p.entertainment_budget for p in plans), 0)
@@ -187,8 +195,7 @@ def agenda(meeting, today, all_renewals=False, owner_id=None, everything=False, 
         "outstanding": outstanding,
         "done_since": done,
         "flags": flags_by_am(today, owner_id=owner_id, expand_all=everything),
-        "renewals_total": renewal_total,
-        "renewals": renewal_list,
+        **(renewals_item(today, all_renewals or everything) if with_renewals else {}),
         "plans": plans,
         "plans_budget": month_budget,
         "discovery": commercial_discovery(today),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from clients.models import Action, Call, Client, Flag
 from csops.dates import week_start
 
+from .cache import lazy
 from .models import Occurrence
 
 # What the page shows of each row: loading whole rows (a call's notes, a flag's description) for a
@@ -23,71 +24,100 @@ def week_bounds(today):
     return monday, monday + timedelta(days=6)
 
 
-def my_week(user, today=None, all_overdue=False, show_later=False):
+# Calls due and actions due this week shown before "show all": the page stays the same size for an
+# AM with 20 clients or 200 (a plain link shows all; htmx swaps the one card in place).
+CALLS_SHOWN = 20
+WEEK_ACTIONS_SHOWN = 20
+
+
+def client_ids_of(user) -> list[int]:
+    """The active clients on `user`'s account teams (what my week reads, and its cache scopes)."""
+    return list(Client.objects.active().filter(memberships__user=user).values_list("pk", flat=True))
+
+
+def my_week(
+    user, today=None, all_overdue=False, show_later=False, all_calls=False, all_week=False, client_ids=None
+):
+    """The page's data. Each list is lazy (reporting.cache.lazy): read only when the page renders it,
+    so a page served from the cache (clients/my_week.html's {% fragment %}) makes none of its queries."""
     today = today or timezone.localdate()
     monday, sunday = week_bounds(today)
-    client_ids = list(Client.objects.active().filter(memberships__user=user).values_list("pk", flat=True))
+    client_ids = client_ids if client_ids is not None else client_ids_of(user)
     mine = Q(assignee=user) | Q(client_id__in=client_ids)
-    actions = list(_action_rows(Action.objects.open().filter(owner=user, due_date__lte=sunday)))
-    overdue = [a for a in actions if a.due_date < today]
+    actions = lazy(lambda: list(_action_rows(Action.objects.open().filter(owner=user, due_date__lte=sunday))))
+    overdue = lazy(lambda: [a for a in actions if a.due_date < today])
+    week = lazy(lambda: [a for a in actions if a.due_date >= today])
     later = Action.objects.open().filter(owner=user, due_date__gt=sunday)
-    later_actions = list(_action_rows(later)) if show_later else None
-    open_flags = (
-        Flag.objects.filter(client_id__in=client_ids)
-        .filter(status__in=Flag.OPEN_STATUSES)
-        .select_related("client", "owner")
-        .only(
-            "client_id",
-            "title",
-            "severity",
-            "status",
-            "raised_at",
-            "client__name",
-            *(f"owner__{f}" for f in PERSON),
+    later_actions = lazy(lambda: list(_action_rows(later))) if show_later else None
+
+    def open_flags():
+        flags = (
+            Flag.objects.filter(client_id__in=client_ids)
+            .filter(status__in=Flag.OPEN_STATUSES)
+            .select_related("client", "owner")
+            .only(
+                "client_id",
+                "title",
+                "severity",
+                "status",
+                "raised_at",
+                "client__name",
+                *(f"owner__{f}" for f in PERSON),
+            )
+        )
+        # most severe first (critical, major, serious), then the longest open
+        return sorted(flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at))
+
+    occurrences = lazy(
+        lambda: list(
+            Occurrence.objects.filter(
+                mine,
+                due_date__lte=sunday,
+                status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
+                due_date__gte=today - timedelta(days=30),
+            )
+            .select_related("client")
+            .only("client_id", "kind", "due_date", "due_time", "status", "client__name")
+            .order_by("due_date", "due_time")
         )
     )
-    occurrences = list(
-        Occurrence.objects.filter(
-            mine,
-            due_date__lte=sunday,
-            status__in=[Occurrence.Status.DUE, Occurrence.Status.MISSED],
-            due_date__gte=today - timedelta(days=30),
-        )
-        .select_related("client")
-        .only("client_id", "kind", "due_date", "due_time", "status", "client__name")
-        .order_by("due_date", "due_time")
-    )
+    calls = lazy(lambda: [o for o in occurrences if o.kind == Occurrence.Kind.CALL])
     return {
         "today": today,
         "monday": monday,
         "sunday": sunday,
         "client_count": len(client_ids),
         # from the occurrences beat generates from each comms plan; missed ones stay until logged
-        "calls_due": [o for o in occurrences if o.kind == Occurrence.Kind.CALL],
-        "reports_due": [o for o in occurrences if o.kind == Occurrence.Kind.REPORT],
-        "planned_calls": list(
-            Call.objects.filter(client_id__in=client_ids, held=False, held_at__date__lte=sunday)
-            .select_related("client")
-            .only("client_id", "held_at", "client__name")
-            .order_by("held_at")
-        ),
-        "overdue_actions": overdue if all_overdue else overdue[:OVERDUE_SHOWN],
-        "overdue_count": len(overdue),
-        "week_actions": [a for a in actions if a.due_date >= today],
-        "later_actions": later_actions,
-        "later_actions_count": len(later_actions) if show_later else later.count(),
-        # most severe first (critical, major, serious), then the longest open
-        "open_flags": sorted(open_flags, key=lambda f: (Flag.SEVERITY_ORDER[f.severity], f.raised_at)),
-        "reports_unsent": list(
-            Call.objects.filter(
-                Q(author=user) | Q(client_id__in=client_ids),
-                held=True,
-                report_required=True,
-                report_sent_at__isnull=True,
+        "calls_due": lazy(lambda: calls if all_calls else calls[:CALLS_SHOWN]),
+        "calls_due_count": lazy(lambda: len(calls)),
+        "reports_due": lazy(lambda: [o for o in occurrences if o.kind == Occurrence.Kind.REPORT]),
+        "planned_calls": lazy(
+            lambda: list(
+                Call.objects.filter(client_id__in=client_ids, held=False, held_at__date__lte=sunday)
+                .select_related("client")
+                .only("client_id", "held_at", "client__name")
+                .order_by("held_at")
             )
-            .select_related("client")
-            .only("client_id", "held_at", "held", "report_required", "report_sent_at", "client__name")
-            .order_by("held_at")
+        ),
+        "overdue_actions": lazy(lambda: overdue if all_overdue else overdue[:OVERDUE_SHOWN]),
+        "overdue_count": lazy(lambda: len(overdue)),
+        "week_actions": lazy(lambda: week if all_week else week[:WEEK_ACTIONS_SHOWN]),
+        "week_actions_count": lazy(lambda: len(week)),
+        "later_actions": later_actions,
+        "later_actions_count": lazy(lambda: len(later_actions) if show_later else later.count()),
+        "open_flags": lazy(open_flags),
+        "reports_unsent": lazy(
+            lambda: list(
+                Call.objects.filter(
+                    Q(author=user) | Q(client_id__in=client_ids),
+                    held=True,
+                    report_required=True,
+                    report_sent_at__isnull=True,
+                )
+                .select_related("client")
+                .only("client_id", "held_at", "held", "report_required", "report_sent_at", "client__name")
+                .order_by("held_at")
+            )
         ),
     }
 

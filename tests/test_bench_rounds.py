@@ -88,3 +88,39 @@ def test_rounds_and_pages_are_options():
     args = parse_args(["--rounds", "5", "--pages", "weekly meet, portfolio", "--duration", "1"])
     assert args.rounds == 5 and args.pages == ["weekly meet", "portfolio"] and args.duration == 1
     assert parse_args([]).rounds == 3
+
+
+def test_the_growth_pass_judges_cpu_queries_the_beat_run_and_seed_scale():
+    from tools.bench.run import GROWTH_CPU_RATIO, compare, growth_table
+
+    def size(meet_cpu, meet_queries, beat_s, beat_q, peak):
+        return {
+            "pages": [
+                {"page": "bare view", "cpu_ms": 2.0, "queries": 2, "html_kb": 0.0},
+                {"page": "weekly meet", "cpu_ms": meet_cpu, "queries": meet_queries, "html_kb": 70.0},
+                {"page": "my week (54 clients)", "cpu_ms": 30.0, "queries": 11, "html_kb": 60.0},
+            ],
+            "beat": {"seconds": beat_s, "queries": beat_q},
+            "seed": {"clients": 2000, "seconds": 60.0, "peak_mb": peak, "dry_run": True},
+        }
+
+    names = ["bare view", "weekly meet", "my week (54 clients)"]
+    flat = compare(size(40.0, 20, 3.0, 900, 107), size(40.0 * GROWTH_CPU_RATIO, 20, 9.0, 900, 191), names)
+    assert [r["meets_targets"] for r in flat["rows"]] == [True, True, True]
+    assert flat["rows"][2]["page"] == "my week"  # the same page at both sizes, whatever its label says
+    assert flat["beat"]["meets_targets"] and flat["seed_scale"]["meets_targets"]
+
+    grown = compare(size(40.0, 20, 3.0, 900, 107), size(61.0, 21, 11.0, 901, 420), names)
+    assert [r["meets_targets"] for r in grown["rows"]] == [True, False, True]
+    assert not grown["beat"]["meets_targets"] and not grown["seed_scale"]["meets_targets"]
+    text = "\n".join(growth_table("growth", grown["rows"], grown))
+    assert "| weekly meet | 40.0 | 61.0 | 1.52 | 20 → 21 | 70.0 → 70.0 | missed |" in text
+    assert "peak 420 MB (--dry-run): missed" in text
+
+
+def test_the_passes_carry_the_issue_s_targets():
+    from tools.bench.run import PASSES
+
+    assert PASSES["off"][3] == (0.15, 200)
+    assert PASSES["people"][:3] == (True, True, "people_cookies") and PASSES["people"][3] == (0.5, 100)
+    assert parse_args([]).passes == ["off", "people", "growth"] and parse_args([]).write_every == 2.0

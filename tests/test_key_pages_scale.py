@@ -51,6 +51,27 @@ def test_each_key_page_costs_the_same_queries_with_three_times_the_data(client):
     large = counts()
     assert large == small
     assert len(pages) == 8
+    by_page = {name.split(" (")[0]: n for name, n in large.items()}  # "my week (4 clients)" → my week
+    assert set(by_page) == set(BUDGETS)
+    over = {page: (n, *BUDGETS[page]) for page, n in by_page.items() if n > BUDGETS[page][0]}
+    assert not over, over
+
+
+# Each key page's queries computed from scratch (cache off), at most: (budget, why it needs them).
+# Every page pays 2 for the session and the user; a cached page pays one more for its versions.
+BUDGETS = {
+    "bare view": (2, "the session and the user: the floor every page stands on"),
+    "weekly meet": (20, "meeting, previous meet, 5 agenda items with their prefetches, adherence, agreed"),
+    "client list": (12, "roles, versions, the lead choices, count + one page of clients with leads, bands"),
+    "client list, filtered": (13, "as the list, plus the band table the spend filter converts by"),
+    "client detail": (29, "client + team, eight panels (flags, actions, contacts, NPS, plan, contracts…)"),
+    "my week": (11, "my clients, then one query per card: calls, reports, actions, flags, unsent reports"),
+    "portfolio": (
+        23,
+        "one aggregate per panel: tiers × bands, spend, NPS, flags, adherence, renewals, 5 exceptions",
+    ),
+    "NPS analytics": (18, "trend quarters, the quarter's tallies per tier, sponsor and AM, response rates"),
+}
 
 
 def test_seed_scale_is_deterministic_and_loads_once(django_assert_max_num_queries):
@@ -76,3 +97,30 @@ def test_seed_scale_is_deterministic_and_loads_once(django_assert_max_num_querie
     assert len(first[0]) == 15 and first[1] > 15 * 50
     call_command("seed_scale", "--clients", "15", "--tag", "det", "--seed", "9", verbosity=0)  # loaded: no-op
     assert fingerprint() == first
+
+
+# Served from the cache, at most: the session, the user and their roles, the versions of what the
+# page reads, and what the page needs to decide who may see what (the client and its team, the meeting).
+CACHED_BUDGETS = {
+    "bare view": 2,
+    "weekly meet": 8,
+    "client list": 5,
+    "client list, filtered": 5,
+    "client detail": 8,
+    "my week": 6,
+    "portfolio": 5,
+    "NPS analytics": 5,
+}
+
+
+def test_each_key_page_served_from_its_cache_costs_a_handful_of_queries(client, settings):
+    settings.CSOPS_DASHBOARD_CACHE_SECONDS = 300
+    call_command("seed_scale", "--clients", "12", "--tag", "cached", "--seed", "3", verbosity=0)
+    counts = {}
+    for name, path, user in key_pages("cached"):
+        client.force_login(user)
+        first = count_queries(client, path)
+        counts[name.split(" (")[0]] = (count_queries(client, path), first)
+    over = {page: n for page, n in counts.items() if n[0] > CACHED_BUDGETS[page]}
+    assert not over, over
+    assert all(cached < computed for page, (cached, computed) in counts.items() if page != "bare view")

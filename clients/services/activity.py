@@ -17,6 +17,7 @@ from people.outbox import email_enqueue
 from people.selectors import heads_of_cs
 from people.services import Notice, notify, notify_each
 from reporting.services.occurrences import occurrence_fulfil_by_call
+from reporting.versions import versions_bump
 
 from ..models import Action, Call, Flag
 from ..models.activity import REPORT_WINDOW
@@ -66,6 +67,7 @@ def call_report_send(*, call: Call, by) -> list[str]:
     )
     if not claimed:
         raise ValidationError("The report for this call has already been sent.")
+    versions_bump(client_ids=[call.client_id], user_ids=[call.author_id], kinds=["calls"])
     call.refresh_from_db(fields=["report_sent_at"])
     context = {
         "call": call,

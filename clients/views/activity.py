@@ -21,6 +21,7 @@ from csops.params import id_param_or_404, safe_next
 from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting import my_week as my_week_reads
+from reporting.cache import scopes_of
 
 from ..forms.activity import (
     ActionForm,
@@ -385,10 +386,18 @@ def _escalation_form(request, pk, rule_pk):
 def my_week(request):
     if not roles.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")
-    all_overdue = request.GET.get("overdue") == "all"
-    show_later = request.GET.get("later") == "all"
-    return render(
-        request,
-        "clients/my_week.html",
-        my_week_reads.my_week(request.user, all_overdue=all_overdue, show_later=show_later),
+    shown = {
+        "all_overdue": request.GET.get("overdue") == "all",
+        "show_later": request.GET.get("later") == "all",
+        "all_calls": request.GET.get("calls") == "all",
+        "all_week": request.GET.get("week") == "all",
+    }
+    client_ids = my_week_reads.client_ids_of(request.user)
+    context = my_week_reads.my_week(request.user, client_ids=client_ids, **shown)
+    # the cards are one cached region: the person's own, moved by a write to any of their clients or
+    # to what is theirs (an action they own, an occurrence assigned to them): docs/caching.md
+    context["fragment_scopes"] = scopes_of(
+        client_ids=client_ids, user_ids=[request.user.pk], kinds=["people"]
     )
+    context["fragment_parts"] = (request.user.pk, request.get_full_path())
+    return render(request, "clients/my_week.html", context)

@@ -21,7 +21,7 @@ from csops.versioning import StaleEdit
 from people import roles
 from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
-from reporting.cache import cached
+from reporting.cache import cached, lazy, scopes_of
 from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
 from reporting.services import occurrences as reporting_occurrences
@@ -32,7 +32,7 @@ from ..filters import ClientFilter
 from ..forms.activity import ActionForm
 from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
 from ..models import AccountTeamMembership, Action, Client, Contact
-from ..selectors import effective_escalation_rules, open_flags_of, stakeholder_grid
+from ..selectors import effective_escalation_rules, open_flags_of, staff_choices, stakeholder_grid
 from ..services import accounts as services
 
 PAGE_SIZE = 25
@@ -54,22 +54,31 @@ def client_list(request):
         .select_related("tier", "industry", "exec_sponsor")
         .prefetch_related(_lead_prefetch())
     )
-    filterset = ClientFilter(request.GET or None, queryset=base)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    bands = BandTable.load()
-    for client in page.object_list:
-        client.band = bands.for_client(client)
+    filterset = lazy(lambda: ClientFilter(request.GET or None, queryset=base, request=request))
+
+    def listed():
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        bands = BandTable.load()
+        for client in page.object_list:
+            client.band = bands.for_client(client)
+        return page
+
     query = request.GET.copy()
     query.pop("page", None)
+    sees_all, can_create = roles.sees_every_client(request.user), roles.can_create_client(request.user)
     return render(
         request,
         "clients/client_list.html",
         {
             "filter": filterset,
-            "page": page,
+            "page": lazy(listed),
             "query": query.urlencode(),
-            "can_create": roles.can_create_client(request.user),
+            "can_create": can_create,
+            # the list and its form are one cached region, shared by everyone who sees every client
+            # (an exec sponsor's is their own): docs/caching.md
+            "fragment_scopes": scopes_of(kinds=["clients", "team", "matrices", "people"]),
+            "fragment_parts": (None if sees_all else request.user.pk, can_create, request.GET.urlencode()),
         },
     )
 
@@ -114,37 +123,72 @@ def timeline_html(request, client) -> str:
         lambda: render_to_string(
             "clients/partials/timeline.html", {"client": client, "timeline": client_timeline(client, page)}
         ),
+        scopes=scopes_of(client_ids=[client.pk], kinds=["people"]),
     )
 
 
-def client_panels(request, client, timeline=True):
-    """What the client page's live panels (flags, actions, stakeholder map, timeline) show."""
-    page = timeline_page(request)
-    contacts = [c for c in client.contacts.all() if c.archived_at is None]
+def _actions_of(client):
     # actions ticked off today stay in view, done, with an undo (one query for both lists)
     start_of_today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
-    actions = list(
+    return list(
         client.actions.filter(
             Q(status=Action.Status.OPEN) | Q(status=Action.Status.DONE, done_at__gte=start_of_today)
         ).select_related("owner", "flag", "call")
     )
+
+
+def client_panels(request, client, timeline=True):
+    """What the client page's live panels (flags, actions, stakeholder map, timeline) show.
+
+    Lazy values: the page's cached regions ({% fragment %}, reporting/templatetags/fragments.py)
+    read them only when they are computed, so a page served from the cache makes none of these queries.
+    """
+    page = timeline_page(request)
+    contacts = lazy(lambda: [c for c in client.contacts.all() if c.archived_at is None])
+    actions = lazy(lambda: _actions_of(client))
+    can_log_call = perms.may(request.user, perms.LOG_CALL, client)
     return {
         "client": client,
         "contacts": contacts,
-        "stakeholders": stakeholder_grid(contacts),
+        "stakeholders": lazy(lambda: stakeholder_grid(contacts)),
         "stance_choices": Contact.Stance.choices,
         "rag_choices": Contact.Rag.choices,
-        "open_flags": open_flags_of(client),
-        "open_actions": [a for a in actions if a.status == Action.Status.OPEN],
-        "done_today_actions": sorted(
-            (a for a in actions if a.status == Action.Status.DONE), key=lambda a: a.done_at, reverse=True
+        "open_flags": lazy(lambda: open_flags_of(client)),
+        "open_actions": lazy(lambda: [a for a in actions if a.status == Action.Status.OPEN]),
+        "done_today_actions": lazy(
+            lambda: sorted(
+                (a for a in actions if a.status == Action.Status.DONE), key=lambda a: a.done_at, reverse=True
+            )
         ),
         "timeline": client_timeline(client, page) if timeline else None,
         "action_form": ActionForm(initial={"owner": request.user.pk}),
+        "staff_choices": lazy(lambda: staff_choices(request)),
         "today": timezone.localdate(),
-        "can_log_call": perms.may(request.user, perms.LOG_CALL, client),
+        "can_log_call": can_log_call,
         "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
+        # the cached regions: what they read, and what else their HTML depends on (docs/caching.md)
+        "fragment_scopes": scopes_of(client_ids=[client.pk], kinds=["matrices", "people"]),
+        "fragment_parts": (
+            client.pk,
+            request.get_full_path(),
+            # a row's tick box shows to its owner, and to everyone who logs calls for the client
+            None if can_log_call else request.user.pk,
+            *(perms.may(request.user, p, client) for p in CLIENT_PAGE_PERMISSIONS),
+        ),
     }
+
+
+# every permission the client page's regions show or hide something by
+CLIENT_PAGE_PERMISSIONS = (
+    perms.EDIT,
+    perms.MANAGE_TEAM,
+    perms.ARCHIVE,
+    perms.RAISE_FLAG,
+    perms.MANAGE_ESCALATION,
+    perms.NPS_CHECKIN,
+    perms.LOG_CALL,
+    perms.EDIT_CONTACTS,
+)
 
 
 @login_required
@@ -153,46 +197,54 @@ def client_detail(request, pk):
         request.user,
         pk,
         queryset=Client.objects.select_related("tier", "industry", "exec_sponsor").prefetch_related(
-            _lead_prefetch(), "contacts"
+            _lead_prefetch()
         ),
     )
     if request.htmx and request.htmx.target == "timeline":
         return HttpResponse(timeline_html(request, client))
     context = client_panels(request, client, timeline=False)
-    plan = CommsPlan.objects.filter(client=client).select_related("derived_from").first()
-    bands = BandTable.load()
+    plan = lazy(lambda: CommsPlan.objects.filter(client=client).select_related("derived_from").first())
+    bands = lazy(BandTable.load)
     today = timezone.localdate()
-    held_due = reporting_occurrences.adherence(today=today, client_ids=[client.pk])["clients"].get(
-        client.pk, (0, 0)
+    held_due = lazy(
+        lambda: reporting_occurrences.adherence(today=today, client_ids=[client.pk])["clients"].get(
+            client.pk, (0, 0)
+        )
     )
     return render(
         request,
         "clients/client_detail.html",
         {
             **context,
-            "band": bands.for_client(client),
-            "conversion": bands.conversion(client),
+            "band": lazy(lambda: bands.for_client(client)),
+            "conversion": lazy(lambda: bands.conversion(client)),
             "team": list(client.memberships.all()),
-            "heads_of_cs": heads_of_cs(),
-            "escalation_rules": effective_escalation_rules(client),
+            "heads_of_cs": lazy(heads_of_cs),
+            "escalation_rules": lazy(lambda: effective_escalation_rules(client)),
             "can_edit": perms.may(request.user, perms.EDIT, client),
             "can_manage_team": perms.may(request.user, perms.MANAGE_TEAM, client),
             "can_archive": perms.may(request.user, perms.ARCHIVE, client),
             "can_raise_flag": perms.may(request.user, perms.RAISE_FLAG, client),
             "can_manage_escalation": perms.may(request.user, perms.MANAGE_ESCALATION, client),
             "plan": plan,
-            "plan_differences": reporting_plans.plan_differences(plan) if plan and plan.customised else [],
-            "adherence": {
-                "held": held_due[0],
-                "due": held_due[1],
-                "percent": reporting_occurrences.percent(held_due),
-            },
-            "upcoming": list(
-                client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
+            "plan_differences": lazy(
+                lambda: reporting_plans.plan_differences(plan) if plan and plan.customised else []
             ),
-            "contracts": list(client.contracts.all()),
+            "adherence": lazy(
+                lambda: {
+                    "held": held_due[0],
+                    "due": held_due[1],
+                    "percent": reporting_occurrences.percent(held_due),
+                }
+            ),
+            "upcoming": lazy(
+                lambda: list(
+                    client.occurrences.filter(due_date__gte=today, status="due").order_by("due_date")[:6]
+                )
+            ),
+            "contracts": lazy(lambda: list(client.contracts.all())),
             "timeline_html": timeline_html(request, client),
-            "nps_scores": client_scores(client),
+            "nps_scores": lazy(lambda: client_scores(client)),
             "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
             "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,
         },

@@ -2,10 +2,10 @@ from .core import (
     AGENCY_CURRENCY,
     CURRENCY_SYMBOLS,
     BandTable,
+    CacheVersion,
     Cadence,
     CommsPlan,
     DashboardAccess,
-    DataVersion,
     ExchangeRate,
     FeedbackCadence,
     Meeting,
@@ -35,5 +35,5 @@ __all__ = [
     "SurveyInvite",
     "SurveyResponse",
     "MeetingPack",
-    "DataVersion",
+    "CacheVersion",
 ]

@@ -343,6 +343,9 @@ class NpsCheckIn(models.Model):
 
     class Meta:
         ordering = ["-quarter", "client__name"]
+        # the NPS and portfolio tallies read one quarter (or a few) by status and score: an index-only
+        # scan of those quarters, not a scan of every check-in ever made (issue 13)
+        indexes = [models.Index(fields=["quarter", "status", "score"], name="nps_quarter_status_score")]
         constraints = [
             # one check-in per client per quarter: a second entry edits the first, never duplicates
             models.UniqueConstraint(
@@ -431,6 +434,7 @@ class SurveyResponse(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["quarter", "score"], name="survey_quarter_score")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__lte=10),
@@ -473,15 +477,15 @@ class MeetingPack(models.Model):
         return f"Pack of {self.meeting} at version {self.data_version}"
 
 
-class DataVersion(models.Model):
-    """A counter that moves whenever anything is written (reporting/cache.py).
+class CacheVersion(models.Model):
+    """One scoped counter of the caches (reporting/cache.py): `client:<id>`, `user:<id>` or `kind:<kind>`.
 
-    The dashboards cache what they read under the current number, so a cached page is never older
-    than the last write: one row, read once a request, bumped after every request or task that wrote
-    to the database and after every loading command.
+    A write moves the counters of what it touched, in its own transaction; a cached fragment's key
+    carries the counters of what it reads, so a write outdates only the fragments that read it.
     """
 
+    scope = models.CharField(max_length=64, primary_key=True)
     n = models.BigIntegerField(default=0)
 
     def __str__(self):
-        return f"data version {self.n}"
+        return f"{self.scope} v{self.n}"

@@ -23,6 +23,7 @@ from people.selectors import heads_of_cs
 from people.services import Notice, notify, notify_each
 
 from ..models import FeedbackCadence, NpsCheckIn, SurveyInvite, SurveyResponse
+from ..versions import versions_bump
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def nps_checkins_run(*, today) -> RunReport:
             [NpsCheckIn(client_id=pk, quarter=start, sponsor_id=sponsor) for pk, sponsor in batch],
             ignore_conflicts=True,
         )
+        versions_bump(client_ids=[pk for pk, _ in batch], user_ids={s for _, s in batch}, kinds=["nps"])
         return this_quarter.count() - before
 
     report = run_in_batches(

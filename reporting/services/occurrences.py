@@ -20,6 +20,7 @@ from people.services import Notice, notify_each, notify_many
 
 from ..models import Occurrence
 from ..schedule import call_dates, report_dates
+from ..versions import versions_bump
 from .plans import HORIZON_DAYS, plans_in_play
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
         if not fresh:
             return 0
         Occurrence.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+        versions_bump(client_ids={row.client_id for row in fresh}, kinds=["occurrences"])
         return window.count() - len(there)  # what this run added (a racing worker's rows aside)
 
     report = run_in_batches(
@@ -90,6 +92,7 @@ def occurrence_fulfil_by_call(call: Call):
         Occurrence.objects.filter(pk=occurrence.pk).update(
             status=Occurrence.Status.DONE, done_at=call.held_at, call=call
         )
+        versions_bump(client_ids=[call.client_id], user_ids=[occurrence.assignee_id], kinds=["occurrences"])
     return occurrence
 
 
@@ -135,6 +138,12 @@ def occurrences_mark_missed(*, today) -> RunReport:
             .select_related("client", "assignee")
         )
         Occurrence.objects.filter(pk__in=[occ.pk for occ in due]).update(status=Occurrence.Status.MISSED)
+        if due:
+            versions_bump(
+                client_ids={occ.client_id for occ in due},
+                user_ids={occ.assignee_id for occ in due},
+                kinds=["occurrences"],
+            )
         notify_many([_missed_notice(occ) for occ in due])
         return len(due)
 

@@ -19,6 +19,7 @@ from people.outbox import task_enqueue
 
 from ..models import BandTable, Cadence, CommsPlan, Occurrence
 from ..schedule import call_dates, report_dates
+from ..versions import versions_bump
 
 HORIZON_DAYS = 28  # occurrences are generated four weeks ahead
 PLAN_FIELDS = {
@@ -129,6 +130,7 @@ def plan_occurrences_sync(*, plan, today=None) -> None:
         ],
         ignore_conflicts=True,
     )
+    versions_bump(client_ids=[client.pk], user_ids=[lead], kinds=["occurrences"])
 
 
 @transaction.atomic

@@ -8,8 +8,13 @@ from django.utils import timezone
 
 from people import roles
 
-from ..cache import cached
+from ..cache import cached, scopes_of
 from ..portfolio import portfolio as portfolio_data
+
+# what the portfolio's panels read: ticking an action or logging a call moves none of these
+PORTFOLIO_READS = scopes_of(
+    kinds=["clients", "team", "flags", "nps", "occurrences", "contracts", "matrices", "people"]
+)
 
 
 @login_required
@@ -24,5 +29,6 @@ def portfolio(request):
         lambda: render_to_string(
             "reporting/partials/portfolio_body.html", {"p": portfolio_data(today), "today": today}
         ),
+        scopes=PORTFOLIO_READS,
     )
     return render(request, "reporting/portfolio.html", {"body": body})

@@ -19,7 +19,7 @@ from csops.dates import add_months, month_start, quarter_end, quarter_label, qua
 from people import roles
 
 from .. import nps, satisfaction
-from ..cache import cached
+from ..cache import cached, scopes_of
 from ..forms import NpsCheckInForm, SurveyAnswerForm
 from ..models import NpsCheckIn, SurveyInvite
 from ..pdf import pdf_response
@@ -196,6 +196,7 @@ def nps_analytics(request):
         "nps",
         (selected,),
         lambda: render_to_string("reporting/partials/nps_body.html", _nps_context(quarters, selected)),
+        scopes=scopes_of(kinds=["nps", "clients", "team", "matrices", "people"]),
     )
     return render(request, "reporting/nps.html", {"body": body})
 

@@ -1,18 +1,30 @@
-"""Dashboard caching stays correct: any write moves the data version (reporting/cache.py)."""
+"""Caches a write only dents: fragments keyed by scoped versions moved by the writes (reporting/cache.py)."""
 
 import datetime
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from reporting.cache import bump, data_version
+from clients.models import Flag
+from reporting.cache import cached, kind_scope, user_scope, versions, versions_bump
+from reporting.versions import EVERYTHING, KINDS, scopes_of
 
-from ..factories import CommsPlanFactory, FlagFactory
+from ..factories import ActionFactory, CallFactory, CommsPlanFactory, FlagFactory, MeetingFactory
 from ..helpers import count_queries
 
 pytestmark = pytest.mark.django_db
+
+
+def version(scope):
+    return versions(None, [scope])[scope]
+
+
+def every_version():
+    return versions(None, scopes_of(kinds=KINDS))
 
 
 @pytest.fixture
@@ -28,13 +40,13 @@ def open_flags(c):
     return int(re.search(r'Open flags</div>\s*<div class="fs-4 fw-semibold">(\d+)</div>', html).group(1))
 
 
-def test_a_cached_dashboard_is_read_once_per_data_version(world, login, caching):
+def test_a_cached_dashboard_is_read_once_per_version(world, login, caching):
     c = login(world.head)
     url = reverse("reporting:portfolio")
     first = count_queries(c, url)
     again = count_queries(c, url)
-    assert again < first  # served from the cache: only the session, the user and the version
-    bump()
+    assert again < first  # served from the cache: only the session, the user and the versions
+    versions_bump(kinds=["flags"])  # the portfolio reads flags
     assert count_queries(c, url) == first
 
 
@@ -58,82 +70,66 @@ def test_a_write_through_the_web_shows_at_once(world, login, caching):
 def test_a_form_sent_back_with_errors_writes_nothing_and_keeps_the_caches(world, login, caching):
     c = login(world.head)
     assert open_flags(c) == 0
-    before = data_version()
+    before = every_version()
     response = c.post(reverse("clients:flag_create", args=[world.client.pk]), {"title": ""})
     assert response.status_code == 200 and b"This field is required" in response.content
-    assert data_version() == before
+    assert every_version() == before
     assert open_flags(c) == 0
 
 
 def test_logging_in_and_out_keeps_the_caches(world, client, caching):
-    before = data_version()
+    before = every_version(), version(user_scope(world.head.pk))
     response = client.post(reverse("login"), {"username": world.head.username, "password": "pw-for-tests-1"})
     assert response.status_code == 302
     client.post(reverse("logout"))
     client.post(reverse("login"), {"username": world.head.username, "password": "wrong"})
-    assert data_version() == before
+    assert (every_version(), version(user_scope(world.head.pk))) == before
 
 
 def test_reading_pages_moves_nothing(world, login, caching):
     c = login(world.head)
-    before = data_version()
+    before = every_version()
     for url in (reverse("reporting:portfolio"), reverse("clients:list"), reverse("my_week")):
         assert c.get(url).status_code == 200
-    assert data_version() == before
+    assert every_version() == before
 
 
-def test_a_celery_task_moves_the_version_when_it_writes(world, caching):
+def test_a_beat_task_moves_what_it_wrote_and_a_rerun_moves_nothing(world, caching):
     from reporting.tasks import occurrences_generate as generate_occurrences
 
-    before = data_version()
+    before = every_version()
     generate_occurrences.delay()  # no comms plan yet: nothing to create, nothing written
-    assert data_version() == before
+    assert every_version() == before
     CommsPlanFactory(client=world.client)
+    plan_made = every_version()
     generate_occurrences.delay()
-    assert data_version() == before + 1
+    assert version(kind_scope("occurrences")) > plan_made[kind_scope("occurrences")]
+    assert version(kind_scope("nps")) == plan_made[kind_scope("nps")]
+    moved = every_version()
+    generate_occurrences.delay()  # nothing left to do
+    assert every_version() == moved
 
 
-@pytest.mark.parametrize(
-    ("sql", "writes"),
-    [
-        ('SELECT "clients_client"."id" FROM "clients_client"', False),
-        ('SAVEPOINT "s1"', False),
-        ('INSERT INTO "clients_call" ("client_id") VALUES (%s)', True),
-        ('UPDATE "clients_flag" SET "status" = %s WHERE "clients_flag"."id" = %s', True),
-        ('DELETE FROM "clients_contact" WHERE "clients_contact"."id" IN (%s)', True),
-        ('UPDATE "django_session" SET "session_data" = %s WHERE "session_key" = %s', False),
-        ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
-        ('UPDATE "auth_user" SET "last_login" = %s WHERE "auth_user"."id" = %s', False),
-        ('UPDATE "auth_user" SET "last_login" = %s, "first_name" = %s WHERE "auth_user"."id" = %s', True),
-        ('UPDATE "auth_user" SET "first_name" = %s WHERE "auth_user"."id" = %s', True),
-        ("WITH x AS (DELETE FROM clients_flag RETURNING id) SELECT count(*) FROM x", True),
-        ("TRUNCATE clients_call", True),
-    ],
-)
-def test_what_counts_as_a_write(sql, writes):
-    from reporting.cache import writes_data
-
-    assert writes_data(sql) is writes
-
-
-def test_the_loading_commands_move_the_version(caching, db):
-    before = data_version()
-    call_command("run_beat_tasks", "--date", "2026-12-01", verbosity=0)
-    assert data_version() == before + 1
+def test_the_loading_commands_move_every_fragment(caching, db):
+    before = version(EVERYTHING)
+    call_command("seed_scale", "--clients", "10", "--tag", "vers", verbosity=0)
+    assert version(EVERYTHING) == before + 1
 
 
 def test_a_new_day_is_a_new_entry(world, login, caching):
     c = login(world.head)
     with time_machine.travel(datetime.datetime(2026, 11, 16, 9, tzinfo=datetime.UTC), tick=False):
         assert open_flags(c) == 0
-        FlagFactory(client=world.client)  # written behind the app's back: no version move
+        Flag.objects.bulk_create(
+            [FlagFactory.build(client=world.client, owner=world.team_am, raised_by=world.head)]
+        )
+        # written behind the app's back (bulk, no service): no version moved
         assert open_flags(c) == 0  # the day's entry still stands…
     with time_machine.travel(datetime.datetime(2026, 11, 17, 9, tzinfo=datetime.UTC), tick=False):
         assert open_flags(c) == 1  # …until the next day (or the five-minute expiry)
 
 
 def test_the_meet_agenda_is_cached_per_permission(world, login, caching):
-    from ..factories import MeetingFactory
 
     meeting = MeetingFactory(chair=world.head)
     FlagFactory(client=world.client, owner=world.team_am)
@@ -149,16 +145,109 @@ def test_caching_off_computes_every_time(world, login, settings):
     assert count_queries(c, url) == count_queries(c, url)
 
 
-def test_a_shared_fragment_never_keeps_a_csrf_token(world, rf, caching):
-    from reporting.cache import cached
+def test_a_shared_fragment_keeps_a_placeholder_and_each_request_gets_its_own_token(world, rf, caching):
+    from reporting.cache import csrf_context
 
-    request = rf.get("/")
     calls = []
 
     def compute():
         calls.append(1)
-        return '<form><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>'
+        return '<form><input name="csrfmiddlewaretoken" value="{}"></form>'.format(
+            csrf_context()["csrf_token"]
+        )
 
-    cached(request, "fragment", (), compute)
-    cached(request, "fragment", (), compute)
-    assert len(calls) == 2
+    one, two = rf.get("/"), rf.get("/")
+    first = cached(one, "fragment", (), compute, scopes=scopes_of())
+    second = cached(two, "fragment", (), compute, scopes=scopes_of())
+    assert len(calls) == 1  # one computation, shared
+    assert csrf_context()["csrf_token"] not in first + second and first != second
+    assert one.META["CSRF_COOKIE"] != two.META["CSRF_COOKIE"]  # each browser's own secret, put back
+
+
+def portfolio_queries(c):
+    return count_queries(c, reverse("reporting:portfolio"))
+
+
+def test_ticking_an_action_on_a_outdates_a_and_its_owner_and_leaves_b_and_the_portfolio(
+    world, login, caching
+):
+    """A write dents the caches: what read client A recomputes with the new data, the rest is served."""
+    a, b = world.client, world.other_client
+    action = ActionFactory(client=a, owner=world.team_am, description="Send the media plan")
+    CallFactory(client=b, author=world.other_am)
+    head = login(world.head)
+    head.get(reverse("reporting:portfolio"))
+    cached_portfolio = portfolio_queries(head)
+    computed = []
+
+    def fragment(client):
+        """A fragment that reads one client, as the timeline does (its counter and the people's)."""
+
+        def compute():
+            computed.append(client.pk)
+            return f"{client.pk}:" + ",".join(sorted(client.actions.values_list("status", flat=True)))
+
+        return cached(
+            RequestFactory().get("/"),
+            "test-client",
+            (client.pk,),
+            compute,
+            scopes=scopes_of(client_ids=[client.pk], kinds=["people"]),
+        )
+
+    assert fragment(a) == f"{a.pk}:open" and fragment(b) == f"{b.pk}:"
+    assert fragment(a) and fragment(b) and computed == [a.pk, b.pk]  # both kept
+    owner_week = version(user_scope(world.team_am.pk))
+    other_week = version(user_scope(world.other_am.pk))
+    renewals = version(kind_scope("contracts"))
+    nps = version(kind_scope("nps"))
+
+    am = Client()
+    am.force_login(world.team_am)
+    response = am.post(reverse("clients:action_toggle", args=[a.pk, action.pk]), {"done": "1"})
+    assert response.status_code in (200, 302)
+
+    assert fragment(a) == f"{a.pk}:done"  # recomputed: a stale "open" would fail here
+    assert fragment(b) == f"{b.pk}:"
+    assert computed == [a.pk, b.pk, a.pk]  # B's entry still in place
+    assert version(user_scope(world.team_am.pk)) > owner_week  # the owner's my week is outdated
+    assert version(user_scope(world.other_am.pk)) == other_week
+    assert version(kind_scope("contracts")) == renewals and version(kind_scope("nps")) == nps
+    assert portfolio_queries(head) == cached_portfolio  # the portfolio's entry still served
+
+
+def test_raising_a_flag_outdates_the_portfolio_at_once(world, login, caching):
+    c = login(world.head)
+    assert open_flags(c) == 0
+    FlagFactory(client=world.client, owner=world.team_am)  # a save through the ORM: its counters move
+    assert open_flags(c) == 1
+
+
+def test_the_meet_s_renewals_are_kept_apart_from_the_rest_of_its_agenda(world, login, caching):
+    """A flag raised outdates the agenda, not item 3; a contract's change outdates item 3 alone."""
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import ContractFactory
+
+    contract = ContractFactory(client=world.client, title="Retainer 2026")
+    meeting = MeetingFactory(chair=world.head, held_on=timezone.localdate())
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    c = login(world.head)
+    assert "Retainer 2026" in c.get(url).content.decode()
+
+    def contract_reads(client):
+        from django.db import connection
+
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        return html, sum("commercial_contract" in q["sql"] for q in ctx.captured_queries)
+
+    html, reads = contract_reads(c)
+    assert reads == 0  # both fragments served
+    FlagFactory(client=world.client, owner=world.team_am, title="Budget cut")
+    html, reads = contract_reads(c)
+    assert "Budget cut" in html and reads == 0  # the agenda recomputed, item 3 still served
+    contract.title = "Retainer 2027"
+    contract.save()
+    html, reads = contract_reads(c)
+    assert "Retainer 2027" in html and "Retainer 2026" not in html and reads > 0

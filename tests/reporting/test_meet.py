@@ -142,7 +142,9 @@ def test_the_agenda_runs_in_the_frameworks_order_from_live_data(world, login):
     assert agenda["done_since"] == [finished]
     groups = {g["owner"]: [f.title for f in g["flags"]] for g in agenda["flags"]["groups"]}
     assert groups == {world.team_am: ["May leave", "Late report"], world.other_am: ["Budget cut"]}
-    assert agenda["renewals"] == [soon]
+    # item 3 is rendered (and cached) on its own: its context is the one with the renewals
+    item_3 = [c["agenda"] for c in response.context if "renewals" in c.get("agenda", {})]
+    assert item_3 and item_3[0]["renewals"] == [soon]
     assert [p.client for p in agenda["plans"]] == [world.client]
     assert [c.client for c in agenda["discovery"]] == [world.client]
     html = response.content.decode()

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from people.models import OutboxMessage
-from reporting.cache import bump
+from reporting.cache import versions_bump
 from reporting.models import MeetingPack
 
 from ..factories import MeetingFactory
@@ -34,7 +34,9 @@ def test_the_page_polls_then_offers_the_pdf_and_a_write_asks_for_a_new_one(
     assert "Open the PDF pack" in ready and "every 2s" not in ready
     assert c.get(url)["Content-Type"] == "application/pdf"
 
-    bump()  # something changed: the pack of the new version is asked for, the old one offered meanwhile
+    versions_bump(
+        kinds=["flags"]
+    )  # something changed: the pack of the new version is asked for, the old one offered meanwhile
     waiting = c.get(url).content.decode()
     old = MeetingPack.objects.filter(rendered_at__isnull=False).get()
     assert "Preparing the PDF" in waiting

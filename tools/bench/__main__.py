@@ -14,6 +14,6 @@ django.setup()
 from .pages import prepare  # noqa: E402
 
 started = time.monotonic()
-pages, writer = prepare(args.clients, args.sessions)
+pages, writers = prepare(args.clients, args.sessions)
 print(f"data ready in {time.monotonic() - started:.0f}s; serving with gunicorn ({args.workers} workers)")
-run(args, env, pages, writer)
+run(args, env, pages, writers)

@@ -81,7 +81,17 @@ def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
     call_command("seed_scale", "--clients", str(clients))
 
     pages = key_pages("scale")
-    people = [browser_cookie(user) for user in account_managers("scale", sessions)]
+    ams = account_managers("scale", sessions)
+    people = [browser_cookie(user) for user in ams]
+    # each AM's own client page: the client with the most calls among those they are on the team of
+    own_clients = [
+        Client.objects.filter(memberships__user=am, archived_at__isnull=True)
+        .annotate(n=Count("calls"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+        for am in ams
+    ]
     out = []
     for name, path, user in pages:
         cookies = [browser_cookie(user) for _ in range(sessions)]
@@ -101,12 +111,20 @@ def prepare(clients: int, sessions: int) -> tuple[list[dict], dict]:
                 "cookies": cookies,
                 # the 'people' pass: AMs' pages as 16 different AMs, each seeing their own
                 "people_cookies": people if name.startswith(AM_PAGES) else cookies,
+                "people_paths": [f"/clients/{pk}/" for pk in own_clients]
+                if name.startswith("client detail")
+                else None,
             }
         )
-    action = writer_action(next(user for name, _, user in pages if name.startswith("my week")))
-    writer = {
+    busiest = next(user for name, _, user in pages if name.startswith("my week"))
+    return out, {"writes": [toggler(busiest)], "people_writes": [toggler(am) for am in ams]}
+
+
+def toggler(user) -> dict:
+    """What ticks `user`'s first open action off and on again through the web, as their browser."""
+    action = writer_action(user)
+    return {
         "path": f"/clients/{action.client_id}/actions/{action.pk}/toggle/",
         "user": action.owner.username,
         "cookie": browser_cookie(action.owner),
     }
-    return out, writer

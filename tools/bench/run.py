@@ -25,26 +25,32 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/csops_bench"
 # Every pass runs against this Redis (BENCH_REDIS_URL): the cached passes keep the dashboard
 # fragments there, the uncached pass has the same backend with caching set to 0 s.
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
-TARGET_RATIO = 0.10
-TARGET_P95_MS = 150
-# The one caching knob: the shared dashboard fragments (docs/caching.md).
+# The one caching knob: the shared fragments (docs/caching.md).
 CACHE_KNOB = "CSOPS_DASHBOARD_CACHE_SECONDS"
-# make bench's passes: caching on?, the write load?, whose sessions ask for each page
+# make bench's passes: caching on?, the write load?, whose sessions ask for each page, targets
+# (ratio to the bare view, p95 ms) — PRODUCT.md §6 and issue 13
 PASSES = {
-    "off": (False, False, "cookies"),
-    "on": (True, False, "cookies"),
-    "writes": (True, True, "cookies"),
-    "people": (True, True, "people_cookies"),
+    "off": (False, False, "cookies", (0.15, 200)),
+    "on": (True, False, "cookies", (0.5, 100)),
+    "writes": (True, True, "cookies", (0.5, 100)),
+    "people": (True, True, "people_cookies", (0.5, 100)),
 }
+GROWTH = "growth"
+# the growth pass: uncached CPU per request at --growth-clients ≤ this × at --clients; the daily
+# beat run under this many seconds with as many queries; seed_scale's peak memory under this
+GROWTH_CPU_RATIO = 1.5
+GROWTH_BEAT_SECONDS = 10
+GROWTH_SEED_MB = 400
 
 # Each request carries the next of the page's browser sessions (BENCH_COOKIES, one per line).
 WRK_SCRIPT = """
-local cookies = {}
+local cookies, paths = {}, {}
 for line in string.gmatch(os.getenv("BENCH_COOKIES"), "[^\\n]+") do cookies[#cookies + 1] = line end
+for line in string.gmatch(os.getenv("BENCH_PATHS") or "", "[^\\n]+") do paths[#paths + 1] = line end
 local n = math.random(#cookies)
 request = function()
   n = n % #cookies + 1
-  return wrk.format(nil, nil, {["Cookie"] = cookies[n]})
+  return wrk.format(nil, paths[n], {["Cookie"] = cookies[n]})
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -84,6 +90,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         prog="python -m tools.bench", description="The key pages under load beside a bare Django view."
     )
     parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument(
+        "--growth-clients",
+        type=int,
+        default=10000,
+        help="the growth pass's larger data set (its own database: BENCH_DATABASE_URL + _10k)",
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page and round")
     parser.add_argument(
         "--rounds",
@@ -97,23 +109,27 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--warmup", type=int, default=2, help="seconds of load per page before its first round"
     )
+    parser.add_argument(
+        "--growth-requests", type=int, default=15, help="requests per page for the growth pass's CPU median"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--sessions", type=int, default=16, help="browser sessions of each page's user")
     parser.add_argument(
         "--write-every",
         type=float,
-        default=10.0,
-        help="seconds between writes in the 'writes' pass (10: a busy hour, see the README)",
+        default=2.0,
+        help="seconds between writes in the write passes, spread over --sessions AMs (README)",
     )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--passes",
-        default="off,on,writes,people",
-        help="comma-separated: off (caching off), on (the dashboard fragments cached), writes (caching "
-        "on, a write every --write-every seconds), people (as writes, with the AMs' pages used by "
-        "--sessions different AMs)",
+        default="off,people,growth",
+        help="comma-separated: off (caching off), on (caching on, no writes), writes (caching on, a "
+        "write every --write-every seconds), people (as writes, the writes and the AMs' pages from "
+        "--sessions different AMs, each their own), growth (uncached CPU, the beat run and seed_scale "
+        "at --clients and --growth-clients)",
     )
     parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
     args = parser.parse_args(argv)
@@ -122,8 +138,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     for mode in args.passes:
-        if mode not in PASSES:
-            parser.error(f"unknown pass {mode!r}: {', '.join(PASSES)}")
+        if mode not in PASSES and mode != GROWTH:
+            parser.error(f"unknown pass {mode!r}: {', '.join([*PASSES, GROWTH])}")
     return args
 
 
@@ -172,26 +188,41 @@ def chosen(pages: list[dict], names: list[str]) -> list[dict]:
     return picked
 
 
-def run(args, env: dict, pages: list[dict], writer: dict) -> None:
+def run(args, env: dict, pages: list[dict], writers: dict) -> None:
     """Every pass of `args.passes`, then the table and bench-results/bench.json."""
     pages = chosen(pages, args.pages)
-    passes, caches = {}, {}
+    passes, caches, targets, growth_report = {}, {}, {}, None
     for mode in args.passes:
-        caching, writes, sessions = PASSES[mode]
+        if mode == GROWTH:
+            title = f"growth: {args.clients:,} → {args.growth_clients:,} clients, uncached"
+            print(f"{title}:", flush=True)
+            growth_report = growth(args, env, [p["page"] for p in pages])
+            passes[title] = growth_report["rows"]
+            targets[title] = {
+                "cpu_ratio": GROWTH_CPU_RATIO,
+                "beat_seconds": GROWTH_BEAT_SECONDS,
+                "seed_peak_mb": GROWTH_SEED_MB,
+            }
+            continue
+        caching, writes, sessions, (ratio, p95) = PASSES[mode]
         title = {
             "off": "cache off",
             "on": "cache on",
             "writes": f"cache on, a write every {args.write_every:g} s",
-            "people": f"cache on, a write every {args.write_every:g} s, {args.sessions} different AMs",
+            "people": f"cache on, a write every {args.write_every:g} s from {args.sessions} different AMs "
+            "(each their own pages)",
         }[mode]
         print(f"{title}:", flush=True)
         caches[title] = cache_of(env, caching)
+        targets[title] = {"ratio_to_bare": ratio, "p95_ms": p95}
+        who = "people_writes" if mode == "people" else "writes"
         passes[title] = measure(
             {**env, **({} if caching else {CACHE_KNOB: "0"})},
             pages,
             args,
-            writer if writes else None,
+            writers[who] if writes else None,
             sessions,
+            (ratio, p95),
         )
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -200,20 +231,131 @@ def run(args, env: dict, pages: list[dict], writer: dict) -> None:
         "clients": args.clients,
         "connections": args.connections,
         "sessions_per_page": args.sessions,
-        "writer": {"path": writer["path"], "user": writer["user"], "every_s": args.write_every},
+        "writers": {
+            "single": [w["user"] for w in writers["writes"]],
+            "people": [w["user"] for w in writers["people_writes"]],
+            "every_s": args.write_every,
+        },
         "duration_s": args.duration,
         "rounds": args.rounds,
         "load_average": list(os.getloadavg()),
         "caches": caches,
         "gunicorn_workers": args.workers,
-        "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
+        "targets": targets,
         "passes": passes,
     }
+    if growth_report:
+        report["growth"] = {k: v for k, v in growth_report.items() if k != "rows"}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(table(report))
     print(f"\nwritten to {out}")
+
+
+def growth_database(url: str) -> str:
+    """The growth pass's own database: the bench database's name + _10k (BENCH_GROWTH_DATABASE_URL)."""
+    base, _, name = url.rpartition("/")
+    return os.environ.get("BENCH_GROWTH_DATABASE_URL") or f"{base}/{name.split('?')[0]}_10k"
+
+
+def seed(env: dict, clients: int, dry_run: bool) -> dict:
+    """seed_scale in a child process: its wall time and peak memory (the child's own max RSS)."""
+    command = [sys.executable, "manage.py", "seed_scale", "--clients", str(clients)]
+    if dry_run:  # the data is there already: build all of it again, and roll back
+        command += ["--dry-run", "--tag", f"growth{clients}"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"seed_scale --clients {clients} failed ({process.returncode})")
+    return {
+        "clients": clients,
+        "seconds": round(time.monotonic() - started, 1),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
+        "dry_run": dry_run,
+    }
+
+
+def loaded(url: str) -> bool:
+    with psycopg.connect(url) as conn:
+        try:
+            return bool(conn.execute("SELECT 1 FROM auth_user WHERE username = 'scale-head'").fetchone())
+        except psycopg.errors.UndefinedTable:
+            return False
+
+
+def size(env: dict, url: str, clients: int, requests: int) -> dict:
+    """One size: seed_scale measured (loading the database if it is empty), then growth.py's figures."""
+    ensure_database(url)
+    child = {**env, "DATABASE_URL": url, CACHE_KNOB: "0", "EMAIL_URL": "dummymail://"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=child, check=True
+    )
+    seeded = seed(child, clients, dry_run=loaded(url))
+    out = subprocess.run(
+        [sys.executable, "-m", "tools.bench.growth", "--database", url, "--requests", str(requests)],
+        cwd=BASE_DIR,
+        env=child,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
+    return {**figures, "seed": seeded}
+
+
+def growth(args, env: dict, names: list[str]) -> dict:
+    """The growth pass: each page's uncached CPU per request, the daily beat run and seed_scale, at
+    --clients and --growth-clients, each size measured in a process of its own."""
+    small = size(env, env["DATABASE_URL"], args.clients, args.growth_requests)
+    print(f"  {args.clients:,} clients: measured", flush=True)
+    large = size(env, growth_database(env["DATABASE_URL"]), args.growth_clients, args.growth_requests)
+    print(f"  {args.growth_clients:,} clients: measured", flush=True)
+    return compare(small, large, names)
+
+
+def _base_name(page: str) -> str:
+    return page.split(" (")[0]  # "my week (54 clients)" and "my week (270 clients)" are one page
+
+
+def compare(small: dict, large: dict, names: list[str]) -> dict:
+    """Rows per page (the bench.json shape: page, ratio_to_bare, p95_ms, queries, plus the CPU) and the
+    beat and seed figures, each with its verdict."""
+    wanted = {_base_name(n) for n in names}
+    big = {_base_name(r["page"]): r for r in large["pages"]}
+    rows = []
+    for r in small["pages"]:
+        name = _base_name(r["page"])
+        if name not in wanted or name not in big:
+            continue
+        other = big[name]
+        ratio = round(other["cpu_ms"] / r["cpu_ms"], 2) if r["cpu_ms"] else None
+        rows.append(
+            {
+                "page": name,
+                "ratio_to_bare": None,  # no load in this pass: CPU per request, in-process
+                "p95_ms": None,
+                "queries": other["queries"],
+                "queries_small": r["queries"],
+                "cpu_ms_small": r["cpu_ms"],
+                "cpu_ms_large": other["cpu_ms"],
+                "cpu_ratio": ratio,
+                "html_kb_small": r["html_kb"],
+                "html_kb_large": other["html_kb"],
+                "meets_targets": name == "bare view"
+                or (ratio is not None and ratio <= GROWTH_CPU_RATIO and other["queries"] == r["queries"]),
+            }
+        )
+    beat = {"small": small["beat"], "large": large["beat"]}
+    beat["meets_targets"] = (
+        beat["large"]["seconds"] < GROWTH_BEAT_SECONDS
+        and beat["large"]["queries"] == beat["small"]["queries"]
+    )
+    seed_figures = {"small": small["seed"], "large": large["seed"]}
+    seed_figures["meets_targets"] = all(s["peak_mb"] < GROWTH_SEED_MB for s in (small["seed"], large["seed"]))
+    return {"rows": rows, "beat": beat, "seed_scale": seed_figures}
 
 
 def serve(env: dict, port: int, workers: int):
@@ -244,10 +386,13 @@ def serve(env: dict, port: int, workers: int):
     raise SystemExit("gunicorn did not answer within 30 seconds")
 
 
-def load(url: str, cookies: list[str], script: str, seconds: int, connections: int, threads: int) -> dict:
+def load(
+    url: str, cookies: list[str], script: str, seconds: int, connections: int, threads: int, paths=None
+) -> dict:
+    """wrk on `url`; each request carries the next of `cookies` (and asks for the next of `paths`)."""
     run = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, url],
-        env={**os.environ, "BENCH_COOKIES": "\n".join(cookies)},
+        env={**os.environ, "BENCH_COOKIES": "\n".join(cookies), "BENCH_PATHS": "\n".join(paths or [])},
         capture_output=True,
         text=True,
         check=True,
@@ -257,24 +402,37 @@ def load(url: str, cookies: list[str], script: str, seconds: int, connections: i
 
 
 class Writer(threading.Thread):
-    """An account manager ticking an action off and on again through the web, every `every` seconds."""
+    """Account managers ticking an action off and on again through the web: one write every `every`
+    seconds, each write by the next of `writers` (each their own action, as their own browser)."""
 
-    def __init__(self, base: str, writer: dict, every: float):
+    def __init__(self, base: str, writers, every: float):
         super().__init__(daemon=True)
-        self.url, self.every, self.stopped = base + writer["path"], every, threading.Event()
-        self.cookie = writer["cookie"]
-        self.csrf = dict(part.split("=", 1) for part in self.cookie.split("; "))["csrftoken"]
+        writers = [writers] if isinstance(writers, dict) else list(writers)
+        self.every, self.stopped = every, threading.Event()
+        self.targets = [
+            {
+                "url": base + w["path"],
+                "cookie": w["cookie"],
+                "csrf": dict(part.split("=", 1) for part in w["cookie"].split("; "))["csrftoken"],
+                "done": True,
+            }
+            for w in writers
+        ]
         self.writes = self.failures = 0
 
     def run(self):
-        done, wait = True, self.every / 2  # the first write half-way into the first interval
+        n, wait = 0, self.every / 2  # the first write half-way into the first interval
         while not self.stopped.wait(wait):
             wait = self.every
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf, "done": "1" if done else "0"})
+            target = self.targets[n % len(self.targets)]
+            n += 1
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": target["csrf"], "done": "1" if target["done"] else "0"}
+            )
             request = urllib.request.Request(
-                self.url,
+                target["url"],
                 data=body.encode(),
-                headers={"Cookie": self.cookie, "HX-Request": "true"},
+                headers={"Cookie": target["cookie"], "HX-Request": "true"},
                 method="POST",
             )
             try:
@@ -284,10 +442,12 @@ class Writer(threading.Thread):
                 ok = False
             self.writes += ok
             self.failures += not ok
-            done = not done
+            target["done"] = not target["done"]
 
 
-def measure(env: dict, pages: list[dict], args, writer: dict | None, sessions="cookies") -> list[dict]:
+def measure(
+    env: dict, pages: list[dict], args, writer, sessions="cookies", targets=(0.15, 200)
+) -> list[dict]:
     """One pass: serve, then `args.rounds` rounds of the bare view and every page, stop.
 
     Each round measures the bare view first and the pages in an order rotated each round; a page's
@@ -311,25 +471,26 @@ def measure(env: dict, pages: list[dict], args, writer: dict | None, sessions="c
         server.terminate()
         server.wait(10)
         os.unlink(f.name)
-    return summarise(rounds, TARGET_RATIO, TARGET_P95_MS)
+    return summarise(rounds, *targets)
 
 
-def measure_page(page: dict, args, writer: dict | None, sessions: str, script: str, warm: bool) -> dict:
+def measure_page(page: dict, args, writer, sessions: str, script: str, warm: bool) -> dict:
     """One page for --duration seconds (after --warmup if `warm`), with the write load if any."""
     url = f"http://127.0.0.1:{args.port}{page['path']}"
+    paths = page.get("people_paths") if sessions == "people_cookies" else None
     if warm and args.warmup:
-        load(url, page[sessions], script, args.warmup, args.connections, args.threads)
+        load(url, page[sessions], script, args.warmup, args.connections, args.threads, paths)
     writes = Writer(f"http://127.0.0.1:{args.port}", writer, args.write_every) if writer else None
     if writes:
         writes.start()
     try:
-        r = load(url, page[sessions], script, args.duration, args.connections, args.threads)
+        r = load(url, page[sessions], script, args.duration, args.connections, args.threads, paths)
     finally:
         if writes:
             writes.stopped.set()
             writes.join()
     if writes and writes.failures:
-        raise SystemExit(f"{writes.failures} of the writes to {writer['path']} failed")
+        raise SystemExit(f"{writes.failures} of the writes failed")
     row = {
         "page": page["page"] + (" — each AM's own" if page[sessions] is not page["cookies"] else ""),
         "path": page["path"],
@@ -363,12 +524,21 @@ def table(report) -> str:
         ),
     ]
     for mode, results in report["passes"].items():
+        if mode.startswith(GROWTH):
+            lines += growth_table(mode, results, report.get("growth", {}))
+            continue
         cache = report.get("caches", {}).get(mode)
+        target = report.get("targets", {}).get(mode)
         lines += [
             f"\n{mode}"
             + (
                 f" — cache: {cache['backend']} at {cache['location']}, {CACHE_KNOB}={cache[CACHE_KNOB]}"
                 if cache
+                else ""
+            )
+            + (
+                f" — targets: ≥ {target['ratio_to_bare']:g} of the bare view, p95 < {target['p95_ms']:g} ms"
+                if isinstance(target, dict) and "ratio_to_bare" in target
                 else ""
             ),
             "| page | req/s | p50 ms | p95 ms | queries (uncached) | ratio to bare | writes | targets |",
@@ -383,6 +553,39 @@ def table(report) -> str:
                 f"| {r['queries']} | {ratio_cell(r)} | {r.get('writes') or '—'} | {verdict} |"
             )
     return "\n".join(lines)
+
+
+def growth_table(mode: str, rows: list[dict], figures: dict) -> list[str]:
+    lines = [
+        f"\n{mode} — targets: CPU ≤ {GROWTH_CPU_RATIO:g}× with the same queries; the daily beat run "
+        f"< {GROWTH_BEAT_SECONDS} s with the same queries; seed_scale peak < {GROWTH_SEED_MB} MB",
+        "| page | CPU ms (small) | CPU ms (large) | × | queries | HTML KB | targets |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['page']} | {r['cpu_ms_small']:.1f} | {r['cpu_ms_large']:.1f} | {r['cpu_ratio']} "
+            f"| {r['queries_small']} → {r['queries']} | {r['html_kb_small']} → {r['html_kb_large']} "
+            f"| {'met' if r['meets_targets'] else 'missed'} |"
+        )
+    beat, seeded = figures.get("beat"), figures.get("seed_scale")
+    if beat:
+        lines.append(
+            f"\ndaily beat run (run_beat_tasks for today, rolled back): {beat['small']['seconds']} s, "
+            f"{beat['small']['queries']} queries → {beat['large']['seconds']} s, {beat['large']['queries']} "
+            f"queries: {'met' if beat['meets_targets'] else 'missed'}"
+        )
+    if seeded:
+        lines.append(
+            "seed_scale: "
+            + " → ".join(
+                f"{s['clients']:,} clients {s['seconds']} s, peak {s['peak_mb']} MB"
+                + (" (--dry-run)" if s["dry_run"] else "")
+                for s in (seeded["small"], seeded["large"])
+            )
+            + f": {'met' if seeded['meets_targets'] else 'missed'}"
+        )
+    return lines
 
 
 def ratio_cell(row: dict) -> str:

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from people.outbox import outbox_deliver
-from reporting.cache import bump
 
 
 def dated_tasks():
@@ -58,7 +57,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{day} {report['task']}: {report['done']}")
             for what in report["failed"]:
                 self.stdout.write(self.style.ERROR(f"  failed, retried on the next run: {what}"))
-        bump()  # cached dashboards must show what the tasks changed
         self.stdout.write(f"{day} outbox: {outbox_deliver()}")
         if failed:
             self.stdout.write(

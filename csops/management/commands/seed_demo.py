@@ -18,7 +18,7 @@ from clients.services.accounts import client_create, team_member_set
 from commercial.models import Contract
 from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
-from reporting.cache import bump
+from reporting.cache import versions_bump
 from reporting.models import CommsPlan, ExchangeRate
 
 from ._demo_history import seed_history, seed_quarter_checkins
@@ -157,7 +157,7 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
-            bump()  # cached dashboards must show the new data
+            versions_bump(everything=True)  # written in bulk: every cached fragment is out of date
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {new_users} staff and {new_clients} clients (demo data).")

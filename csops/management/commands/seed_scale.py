@@ -36,7 +36,7 @@ from clients.models import (
 from commercial.models import Contract, EntertainmentBudget
 from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
-from reporting.cache import bump
+from reporting.cache import versions_bump
 from reporting.models import (
     BandTable,
     CommsPlan,
@@ -205,7 +205,7 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
-            bump()  # cached dashboards must show the new data
+            versions_bump(everything=True)  # written in bulk: every cached fragment is out of date
         # (not inside an outer transaction, as in a test: VACUUM cannot run there)
         if connection.vendor == "postgresql" and not dry_run and not connection.in_atomic_block:
             # fresh statistics for the planner, and the visibility map that index-only scans need
