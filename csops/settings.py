@@ -5,6 +5,7 @@ Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL (Post
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import csp.constants as csp
@@ -363,3 +364,30 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Operations (issue 19): health, error reporting, admins, log format -----------------------------
+# /health/ (csops/health.py): how long it waits for a Celery worker to answer its ping.
+CSOPS_HEALTH_WORKER_TIMEOUT = env.float("CSOPS_HEALTH_WORKER_TIMEOUT", default=1.0)
+# a load balancer checks /health/ over plain http inside the network: no redirect to https for it
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# ADMINS="Ops <ops@example.com>, oncall@example.com": who Django emails a server error to.
+ADMINS = [(name or addr, addr) for name, addr in getaddresses([env.str("ADMINS", default="")]) if addr]
+MANAGERS = ADMINS
+if env.str("LOG_FORMAT", default="plain").strip().lower() == "json":
+    LOGGING["formatters"]["json"] = {"()": "csops.log_json.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# Error reporting to Sentry (or a Sentry-compatible service), only when SENTRY_DSN is set. No personal
+# data is sent (no cookies, no user emails): the traceback and the URL are what a bug needs.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

@@ -6,6 +6,7 @@ from clients.views import my_week
 from people.views import PasswordResetView, calendar_feed, home
 from reporting.views import survey
 
+from .health import health
 from .views import bench_bare
 
 admin.site.site_header = "CS Ops administration"
@@ -26,6 +27,8 @@ urlpatterns = [
     path("commercial/", include("commercial.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("admin/", admin.site.urls),
+    # no login: docker-compose's healthchecks and a load balancer ask it (csops/health.py)
+    path("health/", health, name="health"),
 ]
 if settings.CSOPS_BENCH:
     # `make bench` compares every key page with this bare view (same middleware, same login); only
