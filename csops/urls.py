@@ -29,6 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # no login: docker-compose's healthchecks and a load balancer ask it (csops/health.py)
     path("health/", health, name="health"),
+    # the REST API, its schema and docs (csops/api_urls.py)
+    path("api/", include("csops.api_urls")),
 ]
 if settings.CSOPS_BENCH:
     # `make bench` compares every key page with this bare view (same middleware, same login); only

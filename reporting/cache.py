@@ -37,6 +37,7 @@ IGNORED_TABLES = frozenset(
         "reporting_meetingpack",
         "people_outboxmessage",
         "people_formsubmission",  # create-once bookkeeping (people/submissions.py)
+        "people_apitoken",  # an API token's last use (people/tokens.py): no page shows it as data
     }
 )
 IGNORED_UPDATES = frozenset({("auth_user", "last_login")})
