@@ -31,6 +31,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     # the REST API, its schema and docs (csops/api_urls.py)
     path("api/", include("csops.api_urls")),
+    # every list as CSV or Excel (csops/export_urls.py)
+    path("exports/", include("csops.export_urls")),
 ]
 if settings.CSOPS_BENCH:
     # `make bench` compares every key page with this bare view (same middleware, same login); only

@@ -9,7 +9,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
-from .roles import is_exec_sponsor, sees_every_client
+from .roles import reads_clients
 from .tokens import api_token_user
 
 KEYWORDS = (b"bearer", b"token")
@@ -43,7 +43,7 @@ class ReadsClients(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and (sees_every_client(user) or is_exec_sponsor(user)))
+        return bool(user and user.is_authenticated and reads_clients(user))
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .models import ApiToken
-from .roles import is_exec_sponsor, sees_every_client
+from .roles import reads_clients
 from .tokens import MAX_ACTIVE, api_token_create, api_token_revoke
 
 
@@ -29,7 +29,7 @@ class TokenForm(forms.Form):
 
 
 def _may_use_api(user):
-    if not (sees_every_client(user) or is_exec_sponsor(user)):
+    if not reads_clients(user):
         raise PermissionDenied("The API is for people who read clients.")
 
 

@@ -176,6 +176,7 @@ HEAD_ONLY = expect(403, anon=LOGIN, head=200)
 EVERYONE_IN_CS = expect(403, anon=LOGIN, team_am=200, other_am=200, head=200, admin=200)
 API_LIST = expect(200, anon=401, norole=403)
 API_DETAIL = expect(200, anon=401, norole=403, other_sponsor=404)
+EXPORTS = expect(200, anon=LOGIN, norole=403)
 
 MATRIX = {
     "home": ("get", None, expect(302, norole=200)),
@@ -296,6 +297,24 @@ MATRIX = {
     # a person's own tokens; someone else's is a 404
     "people:api_tokens": ("get", None, expect(200, anon=LOGIN, norole=403)),
     "people:api_token_revoke": ("post", api_token_kwargs, expect(404, anon=LOGIN, team_am=302)),
+    # exports (issue 19): whoever reads clients, each their own scope (tests/test_exports.py)
+    "exports:index": ("get", None, EXPORTS),
+    **{
+        f"exports:{slug}": ("get", lambda w, i=i: {"fmt": "csv" if i % 2 else "xlsx"}, EXPORTS)
+        for i, slug in enumerate(
+            (
+                "clients",
+                "contacts",
+                "account-teams",
+                "calls",
+                "flags",
+                "actions",
+                "nps-checkins",
+                "survey-responses",
+                "contracts",
+            )
+        )
+    },
 }
 
 # The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.
