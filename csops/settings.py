@@ -435,3 +435,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Imports (issue 19): the biggest spreadsheet the import screen takes ----------------------------
+CSOPS_IMPORT_MAX_MB = env.int("CSOPS_IMPORT_MAX_MB", default=10)
+CSOPS_IMPORT_MAX_ROWS = env.int("CSOPS_IMPORT_MAX_ROWS", default=20000)

@@ -29,6 +29,7 @@ from .core import (
     team_member_edit,
     team_member_remove,
 )
+from .imports import import_confirm, import_template, import_upload
 
 __all__ = [
     "agency_escalation",
@@ -58,4 +59,7 @@ __all__ = [
     "team_member_add",
     "team_member_edit",
     "team_member_remove",
+    "import_upload",
+    "import_confirm",
+    "import_template",
 ]
