@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from clients.views import my_week
+from clients.views import my_week, search
 from people.views import PasswordResetView, calendar_feed, home
 from reporting.views import survey
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-week/", my_week, name="my_week"),
+    # the navigation bar's search (clients/search.py)
+    path("search/", search, name="search"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     # a client contact's NPS answer: no login, the signed link is the credential
     path("survey/<str:token>/", survey, name="survey"),

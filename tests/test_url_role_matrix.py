@@ -297,6 +297,8 @@ MATRIX = {
     # a person's own tokens; someone else's is a 404
     "people:api_tokens": ("get", None, expect(200, anon=LOGIN, norole=403)),
     "people:api_token_revoke": ("post", api_token_kwargs, expect(404, anon=LOGIN, team_am=302)),
+    # search (issue 19): whoever reads clients, results in their scope (tests/test_search.py)
+    "search": ("get", None, expect(200, anon=LOGIN, norole=403)),
     # spreadsheet import (issue 19): admins and the head of CS (tests/test_import.py)
     "clients:import": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
     "clients:import_confirm": ("post", None, expect(403, anon=LOGIN, head=302, admin=302)),

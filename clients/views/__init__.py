@@ -30,6 +30,7 @@ from .core import (
     team_member_remove,
 )
 from .imports import import_confirm, import_template, import_upload
+from .search import search
 
 __all__ = [
     "agency_escalation",
@@ -62,4 +63,5 @@ __all__ = [
     "import_upload",
     "import_confirm",
     "import_template",
+    "search",
 ]
