@@ -45,7 +45,10 @@ class ClientFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         people = cs_team_users().values_list("pk", "first_name", "last_name", "username")
-        self.filters["lead"].extra["choices"] = [(pk, f"{f} {la}".strip() or u) for pk, f, la, u in people]
+        lead = self.filters["lead"]
+        lead.extra["choices"] = [(pk, f"{f} {la}".strip() or u) for pk, f, la, u in people]
+        # a form field built before (the API schema reads the class's filters) would keep old choices
+        lead.__dict__.pop("_field", None)
 
     @property
     def form(self):
