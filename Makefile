@@ -7,7 +7,7 @@ PORT ?= 8000
 # Passed to every process, because honcho gives each its own PORT (the worker's is PORT+100).
 RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 
-.PHONY: install run test lint check-migrations bench clean
+.PHONY: install run test lint check-migrations bench clean backup restore
 
 # Reinstall when pyproject.toml changes; the stamp file keeps `make test` fast otherwise.
 $(VENV)/.installed: pyproject.toml
@@ -46,6 +46,16 @@ lint: install
 
 check-migrations: install
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Backups (README "Backups"): the database (pg_dump on PostgreSQL, the SQLite file otherwise) and the
+# uploaded files into backups/<UTC time>/ (or BACKUP_DIR); `make restore BACKUP=that folder` puts
+# them back into the database DATABASE_URL names (asks first; RESTORE_ARGS=--yes does not).
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<folder>"; exit 2)
+	$(BIN)/python manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* var/staticfiles

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from reporting.models import BandTable, ReportingBand
 
-from .models import Client, EngagementType, Tier
+from .models import Action, Call, Client, Contact, EngagementType, Flag, Tier
 from .selectors import staff_choices
 
 
@@ -44,8 +44,11 @@ class ClientFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        lead = self.filters["lead"]
         # built once per change to the staff, shared (clients/selectors.py)
-        self.filters["lead"].extra["choices"] = staff_choices(request)
+        lead.extra["choices"] = staff_choices(request)
+        # a form field built before (the API schema reads the class's filters) would keep old choices
+        lead.__dict__.pop("_field", None)
 
     @property
     def form(self):
@@ -83,3 +86,48 @@ class ClientFilter(django_filters.FilterSet):
 
     def filter_archived(self, queryset, name, value):
         return {"only": queryset.archived(), "all": queryset}.get(value, queryset.active())
+
+
+# --- the records without a page list of their own: API and exports filter them (issue 19) ----------
+
+
+class ContactFilter(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="client_id")
+    email = django_filters.CharFilter(lookup_expr="iexact")
+    archived = django_filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Contact
+        fields = ["client", "seniority", "stance", "rag", "decision_maker"]
+
+
+class CallFilter(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="client_id")
+    author = django_filters.NumberFilter(field_name="author_id")
+    held_after = django_filters.IsoDateTimeFilter(field_name="held_at", lookup_expr="gte")
+    held_before = django_filters.IsoDateTimeFilter(field_name="held_at", lookup_expr="lt")
+
+    class Meta:
+        model = Call
+        fields = ["client", "author", "held", "kind"]
+
+
+class FlagFilter(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="client_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    raised_after = django_filters.IsoDateTimeFilter(field_name="raised_at", lookup_expr="gte")
+
+    class Meta:
+        model = Flag
+        fields = ["client", "owner", "status", "severity", "source"]
+
+
+class ActionFilter(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="client_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lt")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = Action
+        fields = ["client", "owner", "status"]

@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
     path("escalation/", views.agency_escalation, name="agency_escalation"),
+    # spreadsheet import (issue 19): upload and preview, confirm, the templates
+    path("import/", views.import_upload, name="import"),
+    path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/template/<str:kind>.<str:fmt>", views.import_template, name="import_template"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/archive/", views.client_archive, name="archive"),

@@ -5,6 +5,7 @@ Production: DEBUG=0 with SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL (Post
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import csp.constants as csp
@@ -361,3 +362,78 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Operations (issue 19): health, error reporting, admins, log format -----------------------------
+# /health/ (csops/health.py): how long it waits for a Celery worker to answer its ping.
+CSOPS_HEALTH_WORKER_TIMEOUT = env.float("CSOPS_HEALTH_WORKER_TIMEOUT", default=1.0)
+# a load balancer checks /health/ over plain http inside the network: no redirect to https for it
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# ADMINS="Ops <ops@example.com>, oncall@example.com": who Django emails a server error to.
+ADMINS = [(name or addr, addr) for name, addr in getaddresses([env.str("ADMINS", default="")]) if addr]
+MANAGERS = ADMINS
+if env.str("LOG_FORMAT", default="plain").strip().lower() == "json":
+    LOGGING["formatters"]["json"] = {"()": "csops.log_json.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# Error reporting to Sentry (or a Sentry-compatible service), only when SENTRY_DSN is set. No personal
+# data is sent (no cookies, no user emails): the traceback and the URL are what a bug needs.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
+
+# --- REST API (issue 19): Django REST Framework, drf-spectacular ------------------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    # personal tokens (people/api.py); the session too, for the docs page's "Try it out" (CSRF on writes)
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "people.api.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["people.api.ReadsClients"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "csops.api.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("CSOPS_API_ANON_RATE", default="30/minute"),
+        "user": env.str("CSOPS_API_USER_RATE", default="1200/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "csops.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Clients, contacts, calls, flags, actions and NPS, as the web shows them to you. "
+        "Authenticate with `Authorization: Bearer <token>` (make a token under Settings → API tokens)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["people.api.ReadsClients"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Imports (issue 19): the biggest spreadsheet the import screen takes ----------------------------
+CSOPS_IMPORT_MAX_MB = env.int("CSOPS_IMPORT_MAX_MB", default=10)
+CSOPS_IMPORT_MAX_ROWS = env.int("CSOPS_IMPORT_MAX_ROWS", default=20000)

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from clients.views import my_week
+from clients.views import my_week, search
 from people.views import PasswordResetView, calendar_feed, home
 from reporting.views import survey
 
+from .health import health
 from .views import bench_bare
 
 admin.site.site_header = "CS Ops administration"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-week/", my_week, name="my_week"),
+    # the navigation bar's search (clients/search.py)
+    path("search/", search, name="search"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     # a client contact's NPS answer: no login, the signed link is the credential
     path("survey/<str:token>/", survey, name="survey"),
@@ -26,6 +29,12 @@ urlpatterns = [
     path("commercial/", include("commercial.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("admin/", admin.site.urls),
+    # no login: docker-compose's healthchecks and a load balancer ask it (csops/health.py)
+    path("health/", health, name="health"),
+    # the REST API, its schema and docs (csops/api_urls.py)
+    path("api/", include("csops.api_urls")),
+    # every list as CSV or Excel (csops/export_urls.py)
+    path("exports/", include("csops.export_urls")),
 ]
 if settings.CSOPS_BENCH:
     # `make bench` compares every key page with this bare view (same middleware, same login); only

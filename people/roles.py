@@ -71,3 +71,9 @@ def can_view_satisfaction(user) -> bool:
 
 def can_create_client(user) -> bool:
     return is_head_of_cs(user) or is_admin(user)
+
+
+def reads_clients(user) -> bool:
+    """Reads some clients (§1): the CS team and admins all, an exec sponsor theirs. The API and the
+    exports are for these people; which clients is Client.objects.for_user's answer."""
+    return sees_every_client(user) or is_exec_sponsor(user)

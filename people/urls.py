@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 app_name = "people"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("notifications/read/", views.notification_read, name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("calendar/", views.calendar_settings, name="calendar"),
+    path("api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", token_views.api_token_revoke_view, name="api_token_revoke"),
     path("pdps/", views.pdp_list, name="pdp_list"),
     path("pdps/new/", views.pdp_create, name="pdp_create"),
     path("pdps/<int:pk>/", views.pdp_detail, name="pdp_detail"),

@@ -340,3 +340,25 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
 
     currency = "EUR"
     rate = Decimal("0.86")
+
+
+# --- issue 19: data in and out ---------------------------------------------------------------------
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A personal API token; `key` (the secret, shown once) is kept on the object for the test."""
+
+    class Meta:
+        model = "people.ApiToken"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Script {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, user, name, **kwargs):
+        from people.tokens import api_token_create
+
+        token, key = api_token_create(user=user, name=name)
+        token.key = key
+        return token

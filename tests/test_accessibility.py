@@ -308,3 +308,19 @@ def test_on_a_phone_the_client_pages_primary_actions_come_before_the_side_panels
         commercials.element_handle(),
     )
     assert before
+
+
+def test_the_data_in_and_out_pages_have_no_serious_violations(page, world, lived_in):
+    # issue 19: search, exports, API tokens, the import screen (admins and the head of CS)
+    log_in(page, "head")
+    fail_on(
+        audit(
+            page,
+            [
+                ("search", "/search/?q=north"),
+                ("exports", "/exports/"),
+                ("API tokens", "/people/api-tokens/"),
+                ("import", "/clients/import/"),
+            ],
+        )
+    )

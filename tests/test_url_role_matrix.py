@@ -135,6 +135,31 @@ def survey_token_kwargs(w):
     return {"token": survey_token(invite)}
 
 
+def pk_of(factory_name, **fields_of_world):
+    """kwargs {"pk": a new object of tests.factories.<factory_name>} on the world's client."""
+
+    def build(w):
+        from tests import factories
+
+        fields = {k: getattr(w, v) for k, v in fields_of_world.items()}
+        return {"pk": getattr(factories, factory_name)(client=w.client, **fields).pk}
+
+    return build
+
+
+def survey_response_kwargs(w):
+    from tests.factories import ContactFactory, SurveyInviteFactory, SurveyResponseFactory
+
+    invite = SurveyInviteFactory(contact=ContactFactory(client=w.client), created_by=w.team_am)
+    return {"pk": SurveyResponseFactory(invite=invite).pk}
+
+
+def api_token_kwargs(w):
+    from tests.factories import ApiTokenFactory
+
+    return {"pk": ApiTokenFactory(user=w.team_am).pk}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -149,6 +174,9 @@ TEAM_WRITE_POST = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am
 CS_TEAM_READ = expect(403, anon=LOGIN, team_am=200, other_am=200, head=200)
 HEAD_ONLY = expect(403, anon=LOGIN, head=200)
 EVERYONE_IN_CS = expect(403, anon=LOGIN, team_am=200, other_am=200, head=200, admin=200)
+API_LIST = expect(200, anon=401, norole=403)
+API_DETAIL = expect(200, anon=401, norole=403, other_sponsor=404)
+EXPORTS = expect(200, anon=LOGIN, norole=403)
 
 MATRIX = {
     "home": ("get", None, expect(302, norole=200)),
@@ -243,6 +271,60 @@ MATRIX = {
     # the client contact's survey: the signed link is the credential, no login
     "survey": ("get", survey_token_kwargs, expect(200)),
     "bench_bare": ("get", None, expect(200, anon=LOGIN)),
+    # no login (load balancers, docker-compose); the test broker has no worker, so it says 503 honestly
+    "health": ("get", None, expect(503)),
+    # REST API (issue 19): 401 without credentials (a token, or the docs page's session); roles that
+    # read no client 403; lists are each person's scope, another's object 404 (tests/api/)
+    **{
+        f"api:{kind}-list": ("get", None, API_LIST)
+        for kind in ("client", "contact", "call", "flag", "action", "nps-checkin", "survey-response")
+    },
+    "api:client-detail": ("get", client_kwargs, API_DETAIL),
+    "api:contact-detail": ("get", pk_of("ContactFactory"), API_DETAIL),
+    "api:call-detail": ("get", pk_of("CallFactory", author="team_am"), API_DETAIL),
+    "api:flag-detail": ("get", pk_of("FlagFactory", owner="team_am"), API_DETAIL),
+    "api:action-detail": ("get", pk_of("ActionFactory", owner="other_am"), API_DETAIL),
+    # the owner (other_am here) or the account team ticks an action off
+    "api:action-done": (
+        "post",
+        pk_of("ActionFactory", owner="other_am"),
+        {**API_DETAIL, "sponsor": 403, "admin": 403},
+    ),
+    "api:nps-checkin-detail": ("get", pk_of("NpsCheckInFactory", sponsor="sponsor"), API_DETAIL),
+    "api:survey-response-detail": ("get", survey_response_kwargs, API_DETAIL),
+    "api:schema": ("get", None, API_LIST),
+    "api:docs": ("get", None, API_LIST),
+    # a person's own tokens; someone else's is a 404
+    "people:api_tokens": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    "people:api_token_revoke": ("post", api_token_kwargs, expect(404, anon=LOGIN, team_am=302)),
+    # search (issue 19): whoever reads clients, results in their scope (tests/test_search.py)
+    "search": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    # spreadsheet import (issue 19): admins and the head of CS (tests/test_import.py)
+    "clients:import": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
+    "clients:import_confirm": ("post", None, expect(403, anon=LOGIN, head=302, admin=302)),
+    "clients:import_template": (
+        "get",
+        lambda w: {"kind": "clients", "fmt": "csv"},
+        expect(403, anon=LOGIN, head=200, admin=200),
+    ),
+    # exports (issue 19): whoever reads clients, each their own scope (tests/test_exports.py)
+    "exports:index": ("get", None, EXPORTS),
+    **{
+        f"exports:{slug}": ("get", lambda w, i=i: {"fmt": "csv" if i % 2 else "xlsx"}, EXPORTS)
+        for i, slug in enumerate(
+            (
+                "clients",
+                "contacts",
+                "account-teams",
+                "calls",
+                "flags",
+                "actions",
+                "nps-checkins",
+                "survey-responses",
+                "contracts",
+            )
+        )
+    },
 }
 
 # The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.

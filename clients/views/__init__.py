@@ -29,6 +29,8 @@ from .core import (
     team_member_edit,
     team_member_remove,
 )
+from .imports import import_confirm, import_template, import_upload
+from .search import search
 
 __all__ = [
     "agency_escalation",
@@ -58,4 +60,8 @@ __all__ = [
     "team_member_add",
     "team_member_edit",
     "team_member_remove",
+    "import_upload",
+    "import_confirm",
+    "import_template",
+    "search",
 ]

@@ -10,6 +10,7 @@ from .core import (
     StaffProfile,
     Throttle,
 )
+from .tokens import ApiToken
 
 __all__ = [
     "Role",
@@ -22,4 +23,5 @@ __all__ = [
     "OutboxMessage",
     "Throttle",
     "FormSubmission",
+    "ApiToken",
 ]

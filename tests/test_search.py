@@ -1,0 +1,94 @@
+"""Search from the navigation bar (issue 19, item 5): grouped by kind, scoped by permission, indexed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clients import search as search_module
+from clients.search import search_for
+
+from .factories import CallFactory, ClientFactory, ContactFactory, FlagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def found(world):
+    ContactFactory(client=world.client, name="Priya Northcott", title="CMO")
+    CallFactory(client=world.client, author=world.team_am, delivery="Agreed the spring campaign sign-off")
+    FlagFactory(client=world.client, owner=world.team_am, title="Campaign reporting late")
+    CallFactory(client=world.other_client, author=world.other_am, delivery="Harbour spring campaign budget")
+    return world
+
+
+def names(rows, key):
+    return sorted(r[key] for r in rows)
+
+
+@pytest.mark.parametrize("engine", ["database", "fallback"])
+def test_results_are_grouped_by_kind_and_match_prefixes(engine, found, monkeypatch):
+    if engine == "fallback":
+        monkeypatch.setattr(search_module, "_postgres", lambda: False)  # as on SQLite
+    results = search_for(found.head, "north")
+    assert names(results.clients, "name") == ["Northwind Outdoor"]
+    assert names(results.contacts, "name") == ["Priya Northcott"]
+    calls = search_for(found.head, "spring campaign").calls
+    assert names(calls, "client__name") == ["Harbour Bank", "Northwind Outdoor"]
+    assert [f["title"] for f in search_for(found.head, "reporting").flags] == ["Campaign reporting late"]
+    assert search_for(found.head, "zebra").total == 0
+
+
+def test_a_sponsor_finds_only_their_clients(found):
+    results = search_for(found.sponsor, "spring campaign")
+    assert names(results.calls, "client__name") == ["Northwind Outdoor"]
+    other = search_for(found.other_sponsor, "north")
+    assert other.clients == [] and other.contacts == []
+    assert search_for(found.norole, "north").total == 0
+
+
+def test_the_page_lists_each_kind_and_refuses_roles_without_clients(found, login):
+    page = login(found.team_am).get(reverse("search"), {"q": "campaign"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="found-calls"' in text and 'id="found-flags"' in text and "Harbour Bank" in text
+    login(found.team_am).logout()
+    assert login(found.norole).get(reverse("search"), {"q": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["a & b | !c", "north:* & (", "'; drop table", "   ", "ü" * 300, ":*"])
+def test_odd_queries_are_words_not_syntax(query, found, login):
+    assert login(found.head).get(reverse("search"), {"q": query}).status_code == 200
+
+
+def test_queries_do_not_grow_with_the_data(world, login, django_assert_max_num_queries):
+    page = login(world.head)
+
+    def add(n):
+        for i in range(n):
+            c = ClientFactory(name=f"Northern {i}")
+            ContactFactory(client=c, name=f"North Person {i}")
+            CallFactory(client=c, author=world.team_am, delivery="north office visit")
+            FlagFactory(client=c, owner=world.team_am, title="North issue")
+
+    add(2)
+    with CaptureQueriesContext(connection) as small:
+        page.get(reverse("search"), {"q": "north"})
+    add(15)
+    # session, user, roles, notifications badge, and one query per kind of result
+    with django_assert_max_num_queries(len(small)):
+        response = page.get(reverse("search"), {"q": "north"})
+    assert len(response.context["results"].calls) == search_module.PER_KIND
+    assert len(small) <= 9
+
+
+def test_postgresql_searches_call_notes_through_the_gin_index(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN indexes exist on PostgreSQL only")
+    queryset = search_module._matching(search_module.Call.objects.all(), "call", ["spring"])
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "call_search" in plan, plan
