@@ -3,6 +3,7 @@ from .core import (
     FormSubmission,
     Notification,
     OutboxMessage,
+    Pathway,
     Pdp,
     PdpReview,
     PdpTarget,
@@ -10,10 +11,14 @@ from .core import (
     StaffProfile,
     Throttle,
 )
+from .objectives import Measure, Objective, TeamYear
+from .team import Invitation
+from .time import MAX_WEEK_HOURS, ClientCsFee, TimeEntry, Timesheet
 
 __all__ = [
     "Role",
     "StaffProfile",
+    "Pathway",
     "Notification",
     "CalendarFeed",
     "Pdp",
@@ -22,4 +27,12 @@ __all__ = [
     "OutboxMessage",
     "Throttle",
     "FormSubmission",
+    "Invitation",
+    "Timesheet",
+    "TimeEntry",
+    "ClientCsFee",
+    "MAX_WEEK_HOURS",
+    "TeamYear",
+    "Objective",
+    "Measure",
 ]
