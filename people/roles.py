@@ -71,3 +71,14 @@ def can_view_satisfaction(user) -> bool:
 
 def can_create_client(user) -> bool:
     return is_head_of_cs(user) or is_admin(user)
+
+
+def can_manage_people(user) -> bool:
+    """Inviting, editing and deactivating people, tiers and role definitions: the head of CS and
+    admins (issue 18); the Django admin stays for superusers."""
+    return is_head_of_cs(user) or is_admin(user)
+
+
+def can_view_utilisation(user) -> bool:
+    """Utilisation and cost to serve across the team: what the head of CS hires and resources by."""
+    return is_head_of_cs(user) or is_admin(user)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import org, team, time
 
 app_name = "people"
 
@@ -16,4 +17,21 @@ urlpatterns = [
     path("pdps/<int:pk>/edit/", views.pdp_edit, name="pdp_edit"),
     path("pdps/<int:pk>/targets/new/", views.pdp_target_add, name="pdp_target_add"),
     path("pdps/<int:pk>/reviews/new/", views.pdp_review_add, name="pdp_review_add"),
+    # managing the team (issue 18)
+    path("invite/", team.person_invite_view, name="person_invite"),
+    path("invitation/<str:uidb64>/<str:token>/", team.invitation_accept_view, name="invitation_accept"),
+    path("<int:pk>/edit/", team.person_edit, name="person_edit"),
+    path("<int:pk>/reinvite/", team.person_reinvite, name="person_reinvite"),
+    path("<int:pk>/deactivate/", team.person_deactivate_view, name="person_deactivate"),
+    path("tiers/", team.tier_list, name="tier_list"),
+    path("tiers/new/", team.tier_edit, name="tier_create"),
+    path("tiers/<int:pk>/edit/", team.tier_edit, name="tier_edit"),
+    path("roles/<int:pk>/edit/", team.role_edit, name="role_edit"),
+    path("org/", org.org_chart, name="org"),
+    # time and utilisation
+    path("timesheets/", time.timesheet_edit, name="timesheet"),
+    path("timesheets/<int:user_pk>/", time.timesheet_edit, name="timesheet_for"),
+    path("utilisation/", time.utilisation, name="utilisation"),
+    path("cost-to-serve/", time.cost_to_serve, name="cost_to_serve"),
+    path("cost-to-serve/<int:client_pk>/fee/", time.cs_fee_edit, name="cs_fee_edit"),
 ]

@@ -56,7 +56,11 @@ class Measure(models.Model):
     )
     deadline = models.DateField()
     manual_value = models.DecimalField(
-        "progress so far", max_digits=10, decimal_places=2, null=True, blank=True,
+        "progress so far",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="For measures entered by hand.",
     )
 

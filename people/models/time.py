@@ -79,7 +79,8 @@ class TimeEntry(models.Model):
             ),
             # client work names its client; internal time names none (cost to serve sums client rows)
             models.CheckConstraint(
-                condition=Q(category="client", client__isnull=False) | (~Q(category="client") & Q(client=None)),
+                condition=Q(category="client", client__isnull=False)
+                | (~Q(category="client") & Q(client=None)),
                 name="timeentry_client_iff_client_work",
                 violation_error_message="Client work names a client; internal time does not.",
             ),

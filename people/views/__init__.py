@@ -17,13 +17,13 @@ from csops.versioning import StaleEdit
 from people import roles
 from reporting import calendar as cal
 
-from .forms.auth import QueuedPasswordResetForm
-from .forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
-from .lockout import client_address
-from .models import CalendarFeed, Notification, Pdp, StaffProfile
-from .services import notifications_mark_read, pdp_review_record, pdp_update
-from .submissions import submit_once, submitted_before
-from .throttle import password_reset_allowed
+from ..forms.auth import QueuedPasswordResetForm
+from ..forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
+from ..lockout import client_address
+from ..models import CalendarFeed, Notification, Pdp, StaffProfile
+from ..services import notifications_mark_read, pdp_review_record, pdp_update
+from ..submissions import submit_once, submitted_before
+from ..throttle import password_reset_allowed
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,15 @@ def staff_list(request):
         .select_related("user", "line_manager")
         .prefetch_related("roles")
     )
-    return render(request, "people/staff_list.html", {"profiles": profiles})
+    return render(
+        request,
+        "people/staff_list.html",
+        {
+            "profiles": profiles,
+            "can_manage": roles.can_manage_people(request.user),
+            "can_view_utilisation": roles.can_view_utilisation(request.user),
+        },
+    )
 
 
 @login_required
