@@ -101,6 +101,7 @@ def lead_fit(client) -> dict | None:
             "client__tier__lead_min_role__rank",
         )
         .annotate(best=Coalesce(Max("user__profile__roles__rank"), 0))
+        .order_by("user_id")
         .first()
     )
     if row is None or row["best"] >= row["client__tier__lead_min_role__rank"]:

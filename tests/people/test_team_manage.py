@@ -279,3 +279,35 @@ def test_the_org_tree_nests_reports_under_their_line_manager(client, world, djan
     assert depth["Hannah Hughes"] == 0 and depth["Amy Mills"] == 1 and depth["Tom Baker"] == 1
     names = [row["name"] for row in tree]
     assert names.index("Hannah Hughes") < names.index("Amy Mills")
+
+
+def test_a_lead_who_does_not_fit_the_tier_is_warned_on_the_client_page_and_when_assigned(client, world):
+    tier = world.client.tier
+    tier.lead_min_role = Role.objects.get(code=Role.ACCOUNT_DIRECTOR)
+    tier.save()
+    client.force_login(world.head)
+    page = client.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert 'data-testid="lead-fit"' in page and "Amy Mills leads this" in page
+    form_page = client.get(reverse("clients:team_add", args=[world.client.pk])).content.decode()
+    assert "lead should be at least Account director" in form_page
+    response = client.post(
+        reverse("clients:team_add", args=[world.client.pk]),
+        {"user": world.other_am.pk, "responsibility": "Day to day", "is_lead": "on"},
+        follow=True,
+    )
+    assert "Tom Baker does not fit" in response.content.decode()
+    # a fitting lead: no warning on the page
+    director = staff(Role.ACCOUNT_DIRECTOR, username="dir", first_name="Dana", last_name="Ross")
+    client.post(
+        reverse("clients:team_add", args=[world.client.pk]),
+        {"user": director.pk, "responsibility": "Lead", "is_lead": "on"},
+    )
+    assert (
+        'data-testid="lead-fit"'
+        not in client.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    )
+
+
+def test_a_fitting_lead_shows_no_warning(client, world):
+    client.force_login(world.team_am)
+    assert "lead-fit" not in client.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
