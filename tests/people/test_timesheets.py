@@ -8,11 +8,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from onboarding.models import CsPrice
 from people.models import ClientCsFee, Notification, Role, StaffProfile, TimeEntry, Timesheet
-from people.services.time import timesheets_remind, timesheet_save
+from people.services.time import timesheet_save, timesheets_remind
 
 from ..factories import CallFactory, ClientFactory, CsPriceFactory, MembershipFactory, staff
 from ..helpers import count_queries
@@ -31,7 +30,7 @@ def test_the_grid_offers_call_durations_and_saves_hours_per_client_and_category(
     call = CallFactory(
         client=world.client,
         author=world.team_am,
-        held_at=timezone.make_aware(datetime.datetime(2026, 3, 3, 10, 0)),
+        held_at=datetime.datetime(2026, 3, 3, 10, 0, tzinfo=datetime.UTC),
         duration_minutes=90,
     )
     call.staff_attendees.add(world.team_am)  # author and attendee: counted once
