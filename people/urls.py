@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import org, team, time
+from .views import objectives, org, team, time
 
 app_name = "people"
 
@@ -34,4 +34,11 @@ urlpatterns = [
     path("utilisation/", time.utilisation, name="utilisation"),
     path("cost-to-serve/", time.cost_to_serve, name="cost_to_serve"),
     path("cost-to-serve/<int:client_pk>/fee/", time.cs_fee_edit, name="cs_fee_edit"),
+    # team objectives
+    path("objectives/", objectives.objectives, name="objectives"),
+    path("objectives/mantra/", objectives.mantra_edit, name="mantra_edit"),
+    path("objectives/new/", objectives.objective_edit, name="objective_create"),
+    path("objectives/<int:pk>/edit/", objectives.objective_edit, name="objective_edit"),
+    path("objectives/<int:objective_pk>/measures/new/", objectives.measure_edit, name="measure_create"),
+    path("measures/<int:pk>/edit/", objectives.measure_edit, name="measure_edit"),
 ]

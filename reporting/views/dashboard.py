@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from people import roles
+from people.objectives import team_objectives
 
 from ..cache import cached
 from ..portfolio import portfolio as portfolio_data
@@ -25,4 +26,8 @@ def portfolio(request):
             "reporting/partials/portfolio_body.html", {"p": portfolio_data(today), "today": today}
         ),
     )
-    return render(request, "reporting/portfolio.html", {"body": body})
+    return render(
+        request,
+        "reporting/portfolio.html",
+        {"body": body, "team_objectives": team_objectives(today.year, today)},
+    )
