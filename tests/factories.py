@@ -360,12 +360,7 @@ class TimesheetFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["user", "week"]
 
     user = factory.SubFactory(UserFactory)
-    week = factory.LazyFunction(
-        lambda: (
-            quarter_start(timezone.localdate())
-            - datetime.timedelta(days=quarter_start(timezone.localdate()).weekday())
-        )
-    )
+    week = factory.LazyFunction(lambda: week_start(timezone.localdate()))
     submitted_at = factory.LazyFunction(timezone.now)
 
 
