@@ -293,7 +293,13 @@ def team_objectives(year: int, today: datetime.date) -> dict | None:
     }
 
 
-def measure_value(measure: Measure, today: datetime.date) -> int | None:
-    """A measure's progress (0-100% of its target) today: what a PDP target that follows it shows."""
-    year = measure.objective.team_year.year
-    return measure_progress(measure, year, today, {})["pct"]
+def followed_progress(targets, today: datetime.date) -> dict:
+    """{target pk: progress %} for PDP targets that follow a team measure: the measure's progress
+    today, computed once per kind and year however many targets follow it."""
+    caches, out = defaultdict(dict), {}
+    for target in targets:
+        if target.follows_id:
+            measure = target.follows
+            year = measure.objective.team_year.year
+            out[target.pk] = measure_progress(measure, year, today, caches[year])["pct"]
+    return out

@@ -15,6 +15,7 @@ urlpatterns = [
     path("pdps/new/", views.pdp_create, name="pdp_create"),
     path("pdps/<int:pk>/", views.pdp_detail, name="pdp_detail"),
     path("pdps/<int:pk>/edit/", views.pdp_edit, name="pdp_edit"),
+    path("pdps/<int:pk>/pdf/", views.pdp_pdf, name="pdp_pdf"),
     path("pdps/<int:pk>/targets/new/", views.pdp_target_add, name="pdp_target_add"),
     path("pdps/<int:pk>/reviews/new/", views.pdp_review_add, name="pdp_review_add"),
     # managing the team (issue 18)

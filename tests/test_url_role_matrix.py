@@ -272,6 +272,7 @@ MATRIX = {
     # PDPs: the person, their line manager and the head of CS; admins configure and see none
     "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200)),
     "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200)),
+    "people:pdp_pdf": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200)),
     "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
     "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
     "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
