@@ -12,12 +12,13 @@ from .models import Pathway, Role, StaffProfile
 
 
 def team_tree() -> list[dict]:
-    """The active team as nested rows, depth-first from those with no (active) line manager.
+    """The active CS team as nested rows, depth-first from those with no (active) line manager.
 
     Two queries whatever the team's size: the profiles, and their roles.
     """
     people = list(
-        StaffProfile.objects.filter(user__is_active=True)
+        StaffProfile.objects.filter(user__is_active=True, roles__code__in=Role.CS_TEAM)
+        .distinct()
         .order_by("user__first_name", "user__last_name")
         .values(
             "user_id",
@@ -79,7 +80,8 @@ def role_definitions():
 
 def pathway_counts() -> dict:
     counts = defaultdict(int)
-    for pathway in StaffProfile.objects.filter(user__is_active=True).values_list("pathway", flat=True):
+    cs = StaffProfile.objects.filter(user__is_active=True, roles__code__in=Role.CS_TEAM).distinct()
+    for _, pathway in cs.values_list("pk", "pathway"):
         counts[pathway] += 1
     return {label: counts[code] for code, label in Pathway.choices} | {"Not set": counts[""]}
 
