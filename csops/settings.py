@@ -61,6 +61,8 @@ CSOPS_BENCH = env.bool("CSOPS_BENCH", default=False)
 CSOPS_SURVEY_LINK_DAYS = env.int("CSOPS_SURVEY_LINK_DAYS", default=14)
 # The agency's target for the aggregate client satisfaction score, 0–100 (seed 001, objective 4).
 CSOPS_SATISFACTION_TARGET = env.int("CSOPS_SATISFACTION_TARGET", default=80)
+# cost to serve (people/utilisation.py): what an hour of CS time costs the agency, in GBP
+CSOPS_CS_HOURLY_COST = env.int("CSOPS_CS_HOURLY_COST", default=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -288,6 +290,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "pdp-reviews": {"task": "people.tasks.pdp_reviews_remind", "schedule": crontab(hour=7, minute=15)},
+    # keyed by week: a rerun, or a later day of the week, tells each person once
+    "timesheet-reminders": {
+        "task": "people.tasks.timesheets_remind",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon"),
+    },
     "call-reminders": {
         "task": "reporting.tasks.calls_remind_tomorrow",
         "schedule": crontab(hour=8, minute=0),

@@ -77,3 +77,14 @@ def reads_clients(user) -> bool:
     """Reads some clients (§1): the CS team and admins all, an exec sponsor theirs. The API and the
     exports are for these people; which clients is Client.objects.for_user's answer."""
     return sees_every_client(user) or is_exec_sponsor(user)
+
+
+def can_manage_people(user) -> bool:
+    """Inviting, editing and deactivating people, tiers and role definitions: the head of CS and
+    admins (issue 18); the Django admin stays for superusers."""
+    return is_head_of_cs(user) or is_admin(user)
+
+
+def can_view_utilisation(user) -> bool:
+    """Utilisation and cost to serve across the team: what the head of CS hires and resources by."""
+    return is_head_of_cs(user) or is_admin(user)

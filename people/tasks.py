@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from . import outbox, services
 from .models import FormSubmission, Throttle
+from .services import time as time_services
 
 log = logging.getLogger(__name__)
 
@@ -41,5 +42,13 @@ def clear_expired_sessions() -> int:
 @shared_task
 def pdp_reviews_remind(today: str | None = None) -> dict:
     return services.pdp_reviews_remind(
+        today=datetime.date.fromisoformat(today) if today else timezone.localdate()
+    ).as_dict()
+
+
+@shared_task
+def timesheets_remind(today: str | None = None) -> dict:
+    """Mondays: a missing timesheet for last week (people.services.time.timesheets_remind)."""
+    return time_services.timesheets_remind(
         today=datetime.date.fromisoformat(today) if today else timezone.localdate()
     ).as_dict()

@@ -19,7 +19,7 @@ from clients.models import (
     Industry,
     Tier,
 )
-from csops.dates import quarter_start
+from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
 from reporting.models import ReportingBand
 
@@ -362,3 +362,72 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         token, key = api_token_create(user=user, name=name)
         token.key = key
         return token
+
+
+# --- the team (issue 18): invitations, timesheets, CS fees, team objectives -------------------------------
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Invitation"
+
+    user = factory.SubFactory(UserFactory)
+    invited_by = factory.SubFactory(UserFactory)
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class TimesheetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Timesheet"
+        django_get_or_create = ["user", "week"]
+
+    user = factory.SubFactory(UserFactory)
+    week = factory.LazyFunction(lambda: week_start(timezone.localdate()))
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.TimeEntry"
+
+    timesheet = factory.SubFactory(TimesheetFactory)
+    client = factory.SubFactory(ClientFactory)
+    category = "client"
+    hours = Decimal("7.5")
+
+
+class ClientCsFeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.ClientCsFee"
+        django_get_or_create = ["client"]
+
+    client = factory.SubFactory(ClientFactory)
+    monthly_fee = Decimal("1500")
+
+
+class TeamYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.TeamYear"
+        django_get_or_create = ["year"]
+
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    mantra = "Retention target met; upsell target beaten"
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Objective"
+
+    team_year = factory.SubFactory(TeamYearFactory)
+    title = "Become client seniors' best friends"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Measure"
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    description = "Every red senior contact at least orange"
+    kind = "red_to_orange"
+    target = Decimal("100")
+    deadline = factory.LazyAttribute(lambda o: datetime.date(o.objective.team_year.year, 6, 30))

@@ -324,3 +324,46 @@ def test_the_data_in_and_out_pages_have_no_serious_violations(page, world, lived
             ],
         )
     )
+
+
+def test_the_team_pages_have_no_serious_violations_and_fit_a_phone(page, world, lived_in):
+    """Issue 18's pages: managing the team, the org tree, time and utilisation, team objectives."""
+    from decimal import Decimal
+
+    from people.services.time import timesheet_save
+    from tests.factories import MeasureFactory
+
+    MeasureFactory(objective__team_year__year=timezone.localdate().year)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    timesheet_save(
+        user=world.team_am, week=monday, client_hours={world.client.pk: Decimal(30)}, internal_hours={}
+    )
+    pages = [
+        ("team", "/people/"),
+        ("org structure", "/people/org/"),
+        ("invite", "/people/invite/"),
+        ("edit a person", f"/people/{world.team_am.pk}/edit/"),
+        ("deactivate", f"/people/{world.team_am.pk}/deactivate/"),
+        ("tiers", "/people/tiers/"),
+        ("utilisation", "/people/utilisation/"),
+        ("cost to serve", "/people/cost-to-serve/"),
+        ("objectives", "/people/objectives/"),
+        ("a report's timesheet", f"/people/timesheets/{world.team_am.pk}/"),
+    ]
+    log_in(page, "head")
+    problems = audit(page, pages)
+    log_in(page, "team_am")
+    problems += audit(page, [("my timesheet", "/people/timesheets/")])
+    fail_on(problems)
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = []
+    for label, path in [("my timesheet", "/people/timesheets/"), ("objectives", "/people/objectives/")]:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(label)
+    log_in(page, "head")
+    for label, path in pages:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(label)
+    assert not wide, f"pages that scroll sideways at 390px: {wide}"

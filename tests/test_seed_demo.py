@@ -99,3 +99,23 @@ def test_the_demo_looks_lived_in_the_first_time_someone_opens_it(client):
     again = (Occurrence.objects.count(), Call.objects.count(), NpsCheckIn.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (Occurrence.objects.count(), Call.objects.count(), NpsCheckIn.objects.count()) == again
+
+
+def test_the_demo_team_has_a_tree_of_12_objectives_and_four_weeks_of_timesheets():
+    from django.utils import timezone
+
+    from people import objectives, org, utilisation
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # twice: nothing doubles
+    today = timezone.localdate()
+    tree = org.team_tree()
+    assert len(tree) == 12 and {row["pathway"] for row in tree} == {"delivery", "people"}
+    team = objectives.team_objectives(today.year, today)
+    assert team["measures"] == 8 and any(
+        m["computed"] and m["value"] for o in team["objectives"] for m in o["measures"]
+    )
+    u = utilisation.utilisation(today)
+    assert [p["name"] for p in u["people"] if p["over"]] == ["Ravi Patel"]
+    assert sum(1 for p in u["people"] for w in p["weeks"] if w["hours"]) == 12 * 4
+    assert len(utilisation.cost_to_serve(today)["over"]) == 1

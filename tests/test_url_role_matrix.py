@@ -160,6 +160,45 @@ def api_token_kwargs(w):
     return {"pk": ApiTokenFactory(user=w.team_am).pk}
 
 
+def other_am_kwargs(w):
+    return {"pk": w.other_am.pk}
+
+
+def tier_kwargs(w):
+    return {"pk": w.client.tier.pk}
+
+
+def role_kwargs(w):
+    from people.models import Role
+
+    return {"pk": Role.objects.get(code=Role.ACCOUNT_MANAGER).pk}
+
+
+def team_year_kwargs(w):
+    from tests.factories import TeamYearFactory
+
+    TeamYearFactory()
+    return {}
+
+
+def objective_kwargs(w):
+    from tests.factories import ObjectiveFactory
+
+    return {"pk": ObjectiveFactory().pk}
+
+
+def measure_create_kwargs(w):
+    from tests.factories import ObjectiveFactory
+
+    return {"objective_pk": ObjectiveFactory().pk}
+
+
+def measure_kwargs(w):
+    from tests.factories import MeasureFactory
+
+    return {"pk": MeasureFactory().pk}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -177,6 +216,8 @@ EVERYONE_IN_CS = expect(403, anon=LOGIN, team_am=200, other_am=200, head=200, ad
 API_LIST = expect(200, anon=401, norole=403)
 API_DETAIL = expect(200, anon=401, norole=403, other_sponsor=404)
 EXPORTS = expect(200, anon=LOGIN, norole=403)
+
+PEOPLE_MANAGE = expect(403, anon=LOGIN, head=200, admin=200)  # only the head of CS and admins (issue 18)
 
 MATRIX = {
     "home": ("get", None, expect(302, norole=200)),
@@ -229,9 +270,37 @@ MATRIX = {
     # the secret token is the credential: calendar apps cannot log in
     "calendar_feed": ("get", feed_kwargs, expect(200)),
     "people:pdp_list": ("get", None, expect(200, anon=LOGIN)),
+    # the team (issue 18): managing people, tiers and role definitions is the head of CS's and admins'
+    "people:person_invite": ("get", None, PEOPLE_MANAGE),
+    "people:invitation_accept": ("get", lambda w: {"uidb64": "MQ", "token": "bad-token"}, expect(200)),
+    "people:person_edit": ("get", other_am_kwargs, PEOPLE_MANAGE),
+    "people:person_reinvite": ("post", other_am_kwargs, expect(403, anon=LOGIN, head=302, admin=302)),
+    "people:person_deactivate": ("get", other_am_kwargs, PEOPLE_MANAGE),
+    "people:tier_list": ("get", None, PEOPLE_MANAGE),
+    "people:tier_create": ("get", None, PEOPLE_MANAGE),
+    "people:tier_edit": ("get", tier_kwargs, PEOPLE_MANAGE),
+    "people:role_edit": ("get", role_kwargs, PEOPLE_MANAGE),
+    "people:org": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    # your own timesheet; a report's for their line manager, anyone's for the head of CS
+    "people:timesheet": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    "people:timesheet_for": (
+        "get",
+        lambda w: {"user_pk": w.team_am.pk},
+        expect(404, anon=LOGIN, team_am=200, head=200),
+    ),
+    "people:utilisation": ("get", None, PEOPLE_MANAGE),
+    "people:cost_to_serve": ("get", None, PEOPLE_MANAGE),
+    "people:cs_fee_edit": ("get", lambda w: {"client_pk": w.client.pk}, PEOPLE_MANAGE),
+    "people:objectives": ("get", None, expect(200, anon=LOGIN, norole=403)),
+    "people:mantra_edit": ("get", None, PEOPLE_MANAGE),
+    "people:objective_create": ("get", team_year_kwargs, PEOPLE_MANAGE),
+    "people:objective_edit": ("get", objective_kwargs, PEOPLE_MANAGE),
+    "people:measure_create": ("get", measure_create_kwargs, PEOPLE_MANAGE),
+    "people:measure_edit": ("get", measure_kwargs, PEOPLE_MANAGE),
     # PDPs: the person, their line manager and the head of CS; admins configure and see none
     "people:pdp_create": ("get", None, expect(403, anon=LOGIN, head=200)),
     "people:pdp_detail": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200)),
+    "people:pdp_pdf": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=200, head=200)),
     "people:pdp_edit": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
     "people:pdp_target_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),
     "people:pdp_review_add": ("get", pdp_kwargs, expect(404, anon=LOGIN, team_am=403, head=200)),

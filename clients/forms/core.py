@@ -169,6 +169,10 @@ class TeamMemberForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
         if membership is not None:
             self.fields["user"].disabled = True
+        if client.tier.lead_min_role_id:  # the tier-fit rule, where the lead is chosen (issue 18)
+            self.fields[
+                "is_lead"
+            ].help_text += f" {client.tier}'s lead should be at least {client.tier.lead_min_role}."
 
     def clean_responsibility(self):
         text = self.cleaned_data["responsibility"].strip()

@@ -19,6 +19,7 @@ from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
 from people import roles
+from people.org import lead_fit, lead_fit_for
 from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
 from reporting.cache import cached, lazy, scopes_of
@@ -219,6 +220,7 @@ def client_detail(request, pk):
             "band": lazy(lambda: bands.for_client(client)),
             "conversion": lazy(lambda: bands.conversion(client)),
             "team": list(client.memberships.all()),
+            "lead_fit": lazy(lambda: lead_fit(client)),
             "heads_of_cs": lazy(heads_of_cs),
             "escalation_rules": lazy(lambda: effective_escalation_rules(client)),
             "can_edit": perms.may(request.user, perms.EDIT, client),
@@ -352,6 +354,12 @@ def contact_archive(request, pk, contact_pk):
     return redirect("clients:detail", pk=client.pk)
 
 
+def _warn_lead_fit(request, form, client):
+    """The tier-fit warning when a lead is assigned (people.org: the portfolio's and the page's rule)."""
+    if form.cleaned_data.get("is_lead") and (warning := lead_fit_for(form.cleaned_data["user"], client.tier)):
+        messages.warning(request, warning)
+
+
 @login_required
 def team_member_add(request, pk):
     client = perms.get_client_for(request.user, pk, perms.MANAGE_TEAM)
@@ -359,6 +367,7 @@ def team_member_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.team_member_set(client=client, by=request.user, **form.cleaned_data)
+            _warn_lead_fit(request, form, client)
         except IntegrityError:  # two leads named at once: the second is told, not a 500
             integrity_error_on_form(form)
         else:
@@ -379,6 +388,7 @@ def team_member_edit(request, pk, member_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.team_member_set(client=client, by=request.user, **form.cleaned_data)
+            _warn_lead_fit(request, form, client)
         except IntegrityError:
             integrity_error_on_form(form)
         else:

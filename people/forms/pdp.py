@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
 
-from ..models import Pdp, PdpTarget
+from ..models import Measure, Pdp, PdpTarget
 
 
 class DateInput(forms.DateInput):
@@ -62,8 +62,16 @@ class PdpForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.ModelFo
 class PdpTargetForm(SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = PdpTarget
-        fields = ["description", "measure", "reward", "progress", "achieved_on"]
+        fields = ["description", "measure", "reward", "progress", "achieved_on", "follows"]
         widgets = {"achieved_on": DateInput()}
+
+    def __init__(self, *args, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a target may follow one of that year's team measures (its progress then updates itself)
+        self.fields["follows"].queryset = Measure.objects.filter(
+            objective__team_year__year=year
+        ).select_related("objective")
+        self.fields["follows"].label_from_instance = lambda m: f"{m.objective}: {m.description}"
 
     def clean_progress(self):
         progress = self.cleaned_data["progress"]

@@ -3,6 +3,7 @@ from .core import (
     FormSubmission,
     Notification,
     OutboxMessage,
+    Pathway,
     Pdp,
     PdpReview,
     PdpTarget,
@@ -10,11 +11,15 @@ from .core import (
     StaffProfile,
     Throttle,
 )
+from .objectives import Measure, Objective, TeamYear
+from .team import Invitation
+from .time import MAX_WEEK_HOURS, ClientCsFee, TimeEntry, Timesheet
 from .tokens import ApiToken
 
 __all__ = [
     "Role",
     "StaffProfile",
+    "Pathway",
     "Notification",
     "CalendarFeed",
     "Pdp",
@@ -24,4 +29,12 @@ __all__ = [
     "Throttle",
     "FormSubmission",
     "ApiToken",
+    "Invitation",
+    "Timesheet",
+    "TimeEntry",
+    "ClientCsFee",
+    "MAX_WEEK_HOURS",
+    "TeamYear",
+    "Objective",
+    "Measure",
 ]

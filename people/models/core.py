@@ -34,12 +34,40 @@ class Role(models.Model):
     name = models.CharField(max_length=80)
     # Seniority order for tier matching: a higher rank may lead a higher tier.
     rank = models.PositiveSmallIntegerField(default=0)
+    # The role's definition (seed 000, "Role Overviews" and "Organisational Structure"): loaded as
+    # editable defaults by a data migration, edited by the head of CS on the org screen.
+    overview = models.TextField(blank=True)
+    responsibilities = models.TextField("key responsibilities (one a line)", blank=True)
+    share_account_management = models.PositiveSmallIntegerField("account management (%)", default=0)
+    share_senior_relationships = models.PositiveSmallIntegerField("senior relationships (%)", default=0)
+    share_people_management = models.PositiveSmallIntegerField("people management (%)", default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["rank", "name"]
+        constraints = [
+            # the org chart reads the three shares as one person's whole week
+            models.CheckConstraint(
+                condition=models.Q(
+                    share_account_management__lte=100,
+                    share_senior_relationships__lte=100,
+                    share_people_management__lte=100,
+                ),
+                name="role_shares_percent",
+                violation_error_message="Each share of time is a percentage: 0 to 100.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+
+class Pathway(models.TextChoices):
+    """The two career paths of seed 000, "Organisational Structure"."""
+
+    DELIVERY = "delivery", "Strategic and tactical delivery expertise"
+    PEOPLE = "people", "People management"
 
 
 class StaffProfile(models.Model):
@@ -58,6 +86,7 @@ class StaffProfile(models.Model):
         "capacity (hours/week)", max_digits=4, decimal_places=1, default=37.5
     )
     phone = models.CharField(max_length=40, blank=True)
+    pathway = models.CharField(max_length=20, choices=Pathway.choices, blank=True)
 
     history = HistoricalRecords(m2m_fields=[roles])
 
@@ -126,9 +155,7 @@ class CalendarFeed(models.Model):
 class Pdp(Versioned):
     """A personal development plan for one person and year (seed 000, "Pathways and PDPs")."""
 
-    class Pathway(models.TextChoices):
-        DELIVERY = "delivery", "Strategic and tactical delivery expertise"
-        PEOPLE = "people", "People management"
+    Pathway = Pathway
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pdps")
     year = models.PositiveSmallIntegerField()
@@ -163,6 +190,17 @@ class PdpTarget(models.Model):
     reward = models.CharField("what happens when it is hit", max_length=300)
     progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     achieved_on = models.DateField(null=True, blank=True)
+    # a target that follows a team objective's measure: its progress is the measure's, kept up to
+    # date by people.objectives (the lazy string: objectives sit in their own module)
+    follows = models.ForeignKey(
+        "people.Measure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pdp_targets",
+        verbose_name="follows the team measure",
+        help_text="Progress then updates itself from the team objective's measure.",
+    )
 
     history = HistoricalRecords()
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from people import roles
+from people.objectives import team_objectives
 
 from ..cache import cached, scopes_of
 from ..portfolio import portfolio as portfolio_data
@@ -31,4 +32,8 @@ def portfolio(request):
         ),
         scopes=PORTFOLIO_READS,
     )
-    return render(request, "reporting/portfolio.html", {"body": body})
+    return render(
+        request,
+        "reporting/portfolio.html",
+        {"body": body, "team_objectives": team_objectives(today.year, today)},
+    )

@@ -10,20 +10,23 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from csops.forms import integrity_error_on_form, submitted
 from csops.versioning import StaleEdit
 from people import roles
 from reporting import calendar as cal
+from reporting.pdf import pdf_response
 
-from .forms.auth import QueuedPasswordResetForm
-from .forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
-from .lockout import client_address
-from .models import CalendarFeed, Notification, Pdp, StaffProfile
-from .services import notifications_mark_read, pdp_review_record, pdp_update
-from .submissions import submit_once, submitted_before
-from .throttle import password_reset_allowed
+from ..forms.auth import QueuedPasswordResetForm
+from ..forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
+from ..lockout import client_address
+from ..models import CalendarFeed, Notification, Pdp, StaffProfile
+from ..objectives import followed_progress
+from ..services import notifications_mark_read, pdp_review_record, pdp_update
+from ..submissions import submit_once, submitted_before
+from ..throttle import password_reset_allowed
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,15 @@ def staff_list(request):
         .select_related("user", "line_manager")
         .prefetch_related("roles")
     )
-    return render(request, "people/staff_list.html", {"profiles": profiles})
+    return render(
+        request,
+        "people/staff_list.html",
+        {
+            "profiles": profiles,
+            "can_manage": roles.can_manage_people(request.user),
+            "can_view_utilisation": roles.can_view_utilisation(request.user),
+        },
+    )
 
 
 @login_required
@@ -200,27 +211,38 @@ def pdp_edit(request, pk):
     return render(request, "people/pdp_form.html", {"form": form, "title": f"Edit {pdp}", "pdp": pdp})
 
 
+def _pdp_context(request, pdp) -> dict:
+    targets = list(pdp.targets.select_related("follows__objective__team_year"))
+    followed = followed_progress(targets, timezone.localdate())
+    for target in targets:
+        if target.pk in followed:  # follows a team measure: its progress is the measure's, today
+            target.progress = followed[target.pk] or 0
+    return {
+        "pdp": pdp,
+        "targets": targets,
+        "reviews": list(pdp.reviews.select_related("reviewer")),
+        "can_manage": _may_manage_pdp(request.user, pdp),
+    }
+
+
 @login_required
 def pdp_detail(request, pk):
     pdp = _pdp_for(request.user, pk)
-    return render(
-        request,
-        "people/pdp_detail.html",
-        {
-            "pdp": pdp,
-            "targets": list(pdp.targets.all()),
-            "reviews": list(pdp.reviews.select_related("reviewer")),
-            "can_manage": _may_manage_pdp(request.user, pdp),
-            "target_form": PdpTargetForm(),
-            "review_form": PdpReviewForm(),
-        },
-    )
+    return render(request, "people/pdp_detail.html", _pdp_context(request, pdp))
+
+
+@login_required
+def pdp_pdf(request, pk):
+    """The PDP for the review meeting: targets, progress, reviews and a space for this one's notes."""
+    pdp = _pdp_for(request.user, pk)
+    context = _pdp_context(request, pdp) | {"generated_at": timezone.now()}
+    return pdf_response("people/pdf/pdp.html", context, f"pdp-{pdp.year}-{pdp.staff.username}")
 
 
 @login_required
 def pdp_target_add(request, pk):
     pdp = _pdp_for(request.user, pk, manage=True)
-    form = PdpTargetForm(request.POST or None)
+    form = PdpTargetForm(request.POST or None, year=pdp.year)
     if request.method == "POST" and form.is_valid():
 
         def create():

@@ -1,4 +1,5 @@
-"""Notifications: in the app and by email, once per person and event."""
+"""Notifications (in the app and by email, once per person and event) and PDPs. The team's sub-domains
+have modules of their own: team (invite, edit, deactivate), time (timesheets), objectives."""
 
 import datetime
 import logging
@@ -16,9 +17,9 @@ from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.text import clip_to_field
 from csops.versioning import version_claim
 
-from .models import Notification, Pdp, PdpReview
-from .outbox import email_message, messages_enqueue
-from .selectors import heads_of_cs
+from ..models import Notification, Pdp, PdpReview
+from ..outbox import email_message, messages_enqueue
+from ..selectors import heads_of_cs
 
 log = logging.getLogger(__name__)
 
