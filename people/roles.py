@@ -32,6 +32,10 @@ def is_cs_team(user) -> bool:
     return bool(roles_of(user) & Role.CS_TEAM)
 
 
+def is_new_business(user) -> bool:
+    return Role.NEW_BUSINESS in roles_of(user)
+
+
 def is_exec_sponsor(user) -> bool:
     return Role.EXEC_SPONSOR in roles_of(user)
 
@@ -71,3 +75,13 @@ def can_view_satisfaction(user) -> bool:
 
 def can_create_client(user) -> bool:
     return is_head_of_cs(user) or is_admin(user)
+
+
+def can_run_pitches(user) -> bool:
+    """New business and the head of CS run pitches (seed 000, "Pitch involvement"; issue 14)."""
+    return is_new_business(user) or is_head_of_cs(user)
+
+
+def can_run_onboarding_list(user) -> bool:
+    """The head of CS's list of clients in onboarding, with their overdue steps."""
+    return is_head_of_cs(user)
