@@ -60,7 +60,9 @@ def role_fit(user, tier) -> dict | None:
     return {"fits": best_rank(user) >= needs.rank, "needs": needs.name, "tier": tier.name}
 
 
-def pricing_for(*, engagement_type, amount, client_size, services, industry=None, proposed=None, override=None):
+def pricing_for(
+    *, engagement_type, amount, client_size, services, industry=None, proposed=None, override=None
+):
     bands = list(SpendBand.objects.select_related("suggested_tier__lead_min_role"))
     band = band_for(bands, engagement_type, amount)
     tier = band.suggested_tier if band else None
@@ -182,14 +184,24 @@ def onboarding_list(*, today, overdue_only: bool, page: str | None) -> dict:
     if overdue_only:
         qs = qs.filter(overdue__gt=0)
     rows = qs.values(
-        "pk", "client_id", "client__name", "won_on", "meeting", "total", "finished", "overdue",
-        "new_business_owner__first_name", "new_business_owner__last_name",
+        "pk",
+        "client_id",
+        "client__name",
+        "won_on",
+        "meeting",
+        "total",
+        "finished",
+        "overdue",
+        "new_business_owner__first_name",
+        "new_business_owner__last_name",
     )
     page_obj = Paginator(rows, PAGE_SIZE).get_page(page)
     ids = [r["pk"] for r in page_obj.object_list]
     late = {}
     for step in (
-        OnboardingStep.objects.filter(onboarding_id__in=ids, status=OnboardingStep.Status.OPEN, due_date__lt=today)
+        OnboardingStep.objects.filter(
+            onboarding_id__in=ids, status=OnboardingStep.Status.OPEN, due_date__lt=today
+        )
         .order_by("due_date", "order")
         .values("onboarding_id", "title", "due_date", "owner__first_name", "owner__last_name")
     ):
@@ -212,10 +224,16 @@ def client_onboarding_panel(client, user) -> dict:
     finished = sum(1 for s in steps if s.status != OnboardingStep.Status.OPEN)
     may_run = perms.may(user, RUN, client)
     may_finance = perms.may(user, FINANCE, client)
-    form = OnboardingForm.objects.filter(client=client).only("pk", "kind", "submitted_at", "submitted_by_contact").first()
+    form = (
+        OnboardingForm.objects.filter(client=client)
+        .only("pk", "kind", "submitted_at", "submitted_by_contact")
+        .first()
+    )
     finance = FinanceDetails.objects.filter(client=client).first() if may_finance else None
     links = list(
-        FormLink.objects.filter(client=client, used_at__isnull=True).order_by("-created_at").values("kind", "created_at")[:5]
+        FormLink.objects.filter(client=client, used_at__isnull=True)
+        .order_by("-created_at")
+        .values("kind", "created_at")[:5]
     )
     return {
         "onboarding": onboarding,
@@ -226,7 +244,8 @@ def client_onboarding_panel(client, user) -> dict:
         "may_finance": may_finance,
         "intake_form": form,
         "finance": finance,
-        "has_finance": finance is not None or (not may_finance and FinanceDetails.objects.filter(client=client).exists()),
+        "has_finance": finance is not None
+        or (not may_finance and FinanceDetails.objects.filter(client=client).exists()),
         "waiting_links": links,
         "channels": list(
             OnboardingChannel.objects.filter(client=client, archived_at__isnull=True).values(

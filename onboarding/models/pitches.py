@@ -119,7 +119,9 @@ class Pitch(Versioned):
                     | Q(engagement_type=EngagementType.PROJECT, monthly_spend__isnull=True)
                 ),
                 name="pitch_amount_fits_engagement",
-                violation_error_message="A retained pitch has a monthly spend; a project pitch has a project value.",
+                violation_error_message=(
+                    "A retained pitch has a monthly spend; a project pitch has a project value."
+                ),
             ),
             # seed 000: the "should we pitch" test is a decision someone can explain later
             models.CheckConstraint(

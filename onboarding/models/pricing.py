@@ -117,7 +117,9 @@ class CsPrice(models.Model):
                 fields=["industry", "spend_band", "client_size", "service"],
                 name="csprice_one_per_cell",
                 nulls_distinct=False,
-                violation_error_message="This industry, spend, size and service already has a price: keep one row.",
+                violation_error_message=(
+                    "This industry, spend, size and service already has a price: keep one row."
+                ),
                 violation_error_code="duplicate",
             ),
             models.CheckConstraint(

@@ -111,14 +111,18 @@ def step_complete(*, step, by, note: str = "", team=(), actions=(), contact=None
             )
     step = _close(step, by=by, status=OnboardingStep.Status.DONE, note=note.strip())
     if step.kind == StepTemplate.Kind.GO_LIVE:
-        Client.objects.filter(pk=client.pk, status=Client.Status.ONBOARDING).update(status=Client.Status.ACTIVE)
-        Onboarding.objects.filter(pk=step.onboarding_id, completed_at__isnull=True).update(completed_at=timezone.now())
+        Client.objects.filter(pk=client.pk, status=Client.Status.ONBOARDING).update(
+            status=Client.Status.ACTIVE
+        )
+        Onboarding.objects.filter(pk=step.onboarding_id, completed_at__isnull=True).update(
+            completed_at=timezone.now()
+        )
     return step
 
 
 @transaction.atomic
 def step_mark_done_by_kind(*, client, kind: str, by, note: str = "") -> bool:
-    """The step of this kind, ticked off by what did it (an email sent, a form returned); False if none open."""
+    """Tick off the open step of this kind by what did it (an email sent, a form returned); False if none."""
     step = OnboardingStep.objects.filter(
         onboarding__client=client, kind=kind, status=OnboardingStep.Status.OPEN
     ).first()
@@ -130,11 +134,11 @@ def step_mark_done_by_kind(*, client, kind: str, by, note: str = "") -> bool:
 
 @transaction.atomic
 def step_reschedule(*, step, by, due_date, owner=None) -> OnboardingStep:
-    pitch_date = (
-        step.onboarding.client.pitch.pitch_date if hasattr(step.onboarding.client, "pitch") else None
-    )
+    pitch_date = step.onboarding.client.pitch.pitch_date if hasattr(step.onboarding.client, "pitch") else None
     if pitch_date and due_date < pitch_date:
-        raise ValidationError({"due_date": f"A step cannot be due before the pitch date ({pitch_date:%d %b %Y})."})
+        raise ValidationError(
+            {"due_date": f"A step cannot be due before the pitch date ({pitch_date:%d %b %Y})."}
+        )
     step.due_date = due_date
     if owner is not None:
         step.owner = owner
@@ -162,7 +166,7 @@ def onboarding_steps_overdue_remind(*, today) -> RunReport:
                 key=f"onboarding-step-{step.pk}-overdue",
                 url=reverse("clients:detail", args=[step.onboarding.client_id]) + "#onboarding",
                 subject=f"Onboarding step overdue: {step.onboarding.client.name}, {step.title}",
-                body=f"Due {step.due_date:%d %b %Y}. Tick it off or skip it with a reason on the client page.",
+                body=f"Due {step.due_date:%d %b %Y}. Tick it off, or skip it with a reason.",
             )
             for step in late.iterator(chunk_size=BATCH_SIZE)
         ),
