@@ -50,6 +50,7 @@ class PitchForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.Model
             "cs_fee_override",
             "cs_fee_override_reason",
         ]
+        error_messages = {"prospect_name": {"required": "Name the prospect."}}
         widgets = {
             "pitch_date": DateInput(),
             "decision_reason": forms.Textarea(attrs={"rows": 2}),
