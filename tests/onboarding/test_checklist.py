@@ -30,8 +30,13 @@ from tests.helpers import count_queries
 def won(world):
     """A pitch won today: its client (led by the world's team AM) in onboarding."""
     seller = new_business(first_name="Keith", last_name="Richards")
-    pitch = PitchFactory(domain="karens.example", prospect_name="Karen's Kitchens", proposed_cs=world.team_am,
-                         new_business_owner=seller, monthly_spend=Decimal("2000"))
+    pitch = PitchFactory(
+        domain="karens.example",
+        prospect_name="Karen's Kitchens",
+        proposed_cs=world.team_am,
+        new_business_owner=seller,
+        monthly_spend=Decimal("2000"),
+    )
     client = pitch_win(pitch=pitch, by=seller, won_on=timezone.localdate(), start_date=None)
     return client
 
@@ -77,7 +82,9 @@ def test_the_team_chosen_at_internal_onboarding_joins_the_account_team(world, lo
         reverse("onboarding:step_update", args=[won.pk, internal.pk]),
         {"outcome": "done", "team": [designer.pk], "responsibility": "Paid search delivery"},
     )
-    assert won.memberships.filter(user=designer, responsibility="Paid search delivery", is_lead=False).exists()
+    assert won.memberships.filter(
+        user=designer, responsibility="Paid search delivery", is_lead=False
+    ).exists()
     assert won.memberships.get(is_lead=True).user == world.team_am
 
 
@@ -86,11 +93,16 @@ def test_the_meetings_actions_are_recorded_and_emailed_with_the_escalation_path(
     meeting = step(won, "meeting")
     response = login(world.team_am).post(
         reverse("onboarding:step_update", args=[won.pk, meeting.pk]),
-        {"outcome": "done", "actions": "Send the comms plan\nBook the first monthly call", "contact": karen.pk},
+        {
+            "outcome": "done",
+            "actions": "Send the comms plan\nBook the first monthly call",
+            "contact": karen.pk,
+        },
     )
     assert response.status_code == 302
     assert set(Action.objects.filter(client=won).values_list("description", flat=True)) == {
-        "Send the comms plan", "Book the first monthly call",
+        "Send the comms plan",
+        "Book the first monthly call",
     }
     email = OutboxMessage.objects.get(payload__to=["karen@karens.example"])
     assert "Amy Mills (account manager) → Hannah Hughes (head of CS)" in email.payload["body"]
@@ -139,10 +151,17 @@ def test_the_daily_reminder_tells_each_owner_once(world):
     day = datetime.date(2026, 11, 2)
     owner = staff(Role.ACCOUNT_MANAGER, email="owner@agency.example")
     onboarding = OnboardingFactory(won_on=day - datetime.timedelta(days=10))
-    late = OnboardingStepFactory(onboarding=onboarding, owner=owner, due_date=day - datetime.timedelta(days=1))
+    late = OnboardingStepFactory(
+        onboarding=onboarding, owner=owner, due_date=day - datetime.timedelta(days=1)
+    )
     OnboardingStepFactory(onboarding=onboarding, owner=owner, due_date=day)  # due today: not late yet
-    OnboardingStepFactory(onboarding=onboarding, owner=owner, due_date=day - datetime.timedelta(days=3),
-                          status="done", done_at=timezone.now())
+    OnboardingStepFactory(
+        onboarding=onboarding,
+        owner=owner,
+        due_date=day - datetime.timedelta(days=3),
+        status="done",
+        done_at=timezone.now(),
+    )
     done_client = OnboardingFactory(won_on=day, completed_at=timezone.now())
     OnboardingStepFactory(onboarding=done_client, owner=owner, due_date=day - datetime.timedelta(days=5))
     with time_machine.travel(datetime.datetime(2026, 11, 2, 7, 20, tzinfo=datetime.UTC), tick=False):
@@ -159,6 +178,9 @@ def test_the_reminder_runs_from_beat(world):
 
     from onboarding.tasks import onboarding_steps_overdue_remind as task
 
-    assert any(e["task"] == "onboarding.tasks.onboarding_steps_overdue_remind" for e in settings.CELERY_BEAT_SCHEDULE.values())
+    assert any(
+        e["task"] == "onboarding.tasks.onboarding_steps_overdue_remind"
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+    )
     ClientFactory()
     assert task(today="2026-11-02")["task"] == "onboarding overdue step reminders"

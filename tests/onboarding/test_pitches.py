@@ -50,7 +50,9 @@ def test_new_business_records_a_pitch_and_its_page_shows_the_cs_fee_and_fit(worl
     c = login(seller)
     response = c.post(reverse("onboarding:pitch_create"), pitch_data(seller, jody))
     pitch = Pitch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("onboarding:pitch_detail", args=[pitch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "onboarding:pitch_detail", args=[pitch.pk]
+    )
     assert pitch.domain == "karens-kitchens.example" and pitch.services == ["seo", "ppc"]
     page = c.get(response["Location"]).content.decode()
     # £4,000/month is the £3,001–6,000 band: Tier 2, which a senior AM may lead
@@ -71,14 +73,27 @@ def test_a_misfitting_cs_person_is_named_on_the_pitch(world, login, seller):
 
 
 def test_the_top_band_prices_cs_up_and_an_override_needs_a_reason(world, login, seller):
-    pitch = PitchFactory(monthly_spend=Decimal("7000"), services=["seo"], client_size="small", new_business_owner=seller)
+    pitch = PitchFactory(
+        monthly_spend=Decimal("7000"), services=["seo"], client_size="small", new_business_owner=seller
+    )
     top = SpendBand.objects.get(engagement_type="retained", max_amount=None)
-    banded = CsPrice.objects.get(industry=None, spend_band=top, client_size="small", service="seo").monthly_fee
+    banded = CsPrice.objects.get(
+        industry=None, spend_band=top, client_size="small", service="seo"
+    ).monthly_fee
     c = login(seller)
-    assert f"£{banded:,.0f}/month" in c.get(reverse("onboarding:pitch_detail", args=[pitch.pk])).content.decode()
+    assert (
+        f"£{banded:,.0f}/month" in c.get(reverse("onboarding:pitch_detail", args=[pitch.pk])).content.decode()
+    )
     form = c.get(reverse("onboarding:pitch_edit", args=[pitch.pk])).context["form"]
-    data = pitch_data(seller, pitch.proposed_cs, monthly_spend="7000", services=["seo"], client_size="small",
-                      cs_fee_override="300", version=str(form.initial.get("version", pitch.version)))
+    data = pitch_data(
+        seller,
+        pitch.proposed_cs,
+        monthly_spend="7000",
+        services=["seo"],
+        client_size="small",
+        cs_fee_override="300",
+        version=str(form.initial.get("version", pitch.version)),
+    )
     response = c.post(reverse("onboarding:pitch_edit", args=[pitch.pk]), data)
     assert "Say why the CS fee differs from the matrix." in response.content.decode()
     assert Pitch.objects.get(pk=pitch.pk).cs_fee_override is None
@@ -111,13 +126,20 @@ def test_bad_pitch_input_gets_a_field_error_and_writes_nothing(world, login, sel
 
 def test_winning_creates_the_client_in_onboarding_with_its_plan_and_checklist(world, login, seller):
     jody = staff(Role.SENIOR_ACCOUNT_MANAGER, first_name="Jody", last_name="Braithwaite")
-    pitch = PitchFactory(prospect_name="Karen's Kitchens", domain="karens.example", proposed_cs=jody,
-                         new_business_owner=seller, monthly_spend=Decimal("4000"))
+    pitch = PitchFactory(
+        prospect_name="Karen's Kitchens",
+        domain="karens.example",
+        proposed_cs=jody,
+        new_business_owner=seller,
+        monthly_spend=Decimal("4000"),
+    )
     response = login(seller).post(
         reverse("onboarding:pitch_won", args=[pitch.pk]), {"won_on": TODAY.isoformat(), "start_date": ""}
     )
     client = Client.objects.get(domain="karens.example")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("clients:detail", args=[client.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("clients:detail", args=[client.pk])
+    )
     assert client.status == "onboarding" and client.monthly_spend == Decimal("4000")
     assert client.tier == Tier.objects.get(rank=2) and client.industry == pitch.industry
     assert AccountTeamMembership.objects.get(client=client, is_lead=True).user == jody
@@ -176,8 +198,11 @@ def test_only_new_business_and_the_head_of_cs_run_pitches(world, login, seller, 
 
 def populate(n, seller):
     for i in range(n):
-        PitchFactory(new_business_owner=seller, decision=["yes", "pending", "no"][i % 3],
-                     decision_reason="" if i % 3 == 1 else "Reason")
+        PitchFactory(
+            new_business_owner=seller,
+            decision=["yes", "pending", "no"][i % 3],
+            decision_reason="" if i % 3 == 1 else "Reason",
+        )
 
 
 def test_the_pipeline_shows_stages_with_values_in_constant_queries(world, login, seller):
