@@ -144,7 +144,10 @@ def pitch_kwargs(w):
 def step_kwargs(w):
     from tests.factories import OnboardingFactory, OnboardingStepFactory
 
-    return {"pk": w.client.pk, "step_pk": OnboardingStepFactory(onboarding=OnboardingFactory(client=w.client)).pk}
+    return {
+        "pk": w.client.pk,
+        "step_pk": OnboardingStepFactory(onboarding=OnboardingFactory(client=w.client)).pk,
+    }
 
 
 def email_kwargs(w):

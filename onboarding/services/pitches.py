@@ -32,7 +32,11 @@ def pitch_update(*, pitch, by, form) -> Pitch:
 
 
 def _locked_open(pitch) -> Pitch:
-    locked = Pitch.objects.select_for_update(of=("self",)).select_related("proposed_cs", "industry").get(pk=pitch.pk)
+    locked = (
+        Pitch.objects.select_for_update(of=("self",))
+        .select_related("proposed_cs", "industry")
+        .get(pk=pitch.pk)
+    )
     if locked.outcome != Pitch.Outcome.OPEN:
         raise ValidationError(f"This pitch is already {locked.get_outcome_display().lower()}.")
     return locked

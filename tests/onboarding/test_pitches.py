@@ -5,15 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Client, Tier
 from onboarding.models import CsPrice, Onboarding, Pitch, SpendBand
 from people.models import Role
 from reporting.models import CommsPlan
-from tests.factories import ClientFactory, IndustryFactory, PitchFactory, new_business, staff
+from tests.factories import IndustryFactory, PitchFactory, new_business, staff
 from tests.helpers import count_queries
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -99,7 +99,9 @@ def pricing_post(prices, extra_rows):
 def test_a_second_default_price_names_both_rows_and_saves_nothing(world, login):
     prices = list(CsPrice.objects.select_related("industry", "spend_band"))
     original = next(
-        n for n, p in enumerate(prices) if (p.client_size, p.service, p.spend_band_id) == ("small", "seo", None)
+        n
+        for n, p in enumerate(prices)
+        if (p.client_size, p.service, p.spend_band_id) == ("small", "seo", None)
     )
     new = len(prices)
     response = login(world.admin).post(
@@ -184,5 +186,7 @@ def test_a_price_someone_else_saved_meanwhile_still_stops_the_save(world, login)
     response = login(world.admin).post(reverse("onboarding:pricing_matrix"), pricing_post(prices, [row]))
     assert response.status_code == 200
     page = text(response)
-    assert "This industry, spend, size and service already has a price: keep one row." in row_html(page, len(prices))
+    assert "This industry, spend, size and service already has a price: keep one row." in row_html(
+        page, len(prices)
+    )
     assert CsPrice.objects.filter(industry=industry).count() == 1
