@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from clients import permissions as perms
 from csops.forms import integrity_error_on_form
 from csops.versioning import StaleEdit
 from people import roles
@@ -109,6 +110,7 @@ def pitch_detail(request, pk):
             "changes": changes,
             "won_form": PitchWonForm(pitch=pitch, initial={"won_on": today}),
             "close_form": PitchCloseForm(initial={"on": today}),
+            "may_open_client": pitch.client is not None and perms.may(request.user, perms.VIEW, pitch.client),
         },
     )
 
@@ -140,7 +142,9 @@ def pitch_won(request, pk):
             )
         else:
             messages.success(request, f"Won! {client.name} is in onboarding.")
-            return redirect(reverse("clients:detail", args=[client.pk]) + "#onboarding")
+            if perms.may(request.user, perms.VIEW, client):
+                return redirect(reverse("clients:detail", args=[client.pk]) + "#onboarding")
+            return redirect("onboarding:pitch_detail", pk=pitch.pk)  # new business: not a CS reader
     return render(
         request,
         "onboarding/pitch_won.html",

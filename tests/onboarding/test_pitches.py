@@ -138,9 +138,11 @@ def test_winning_creates_the_client_in_onboarding_with_its_plan_and_checklist(wo
         reverse("onboarding:pitch_won", args=[pitch.pk]), {"won_on": TODAY.isoformat(), "start_date": ""}
     )
     client = Client.objects.get(domain="karens.example")
-    assert response.status_code == 302 and response["Location"].startswith(
-        reverse("clients:detail", args=[client.pk])
+    # new business does not read clients (§1): back to the pitch, which names its client
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "onboarding:pitch_detail", args=[pitch.pk]
     )
+    assert "Karen&#x27;s Kitchens (onboarding)" in login(seller).get(response["Location"]).content.decode()
     assert client.status == "onboarding" and client.monthly_spend == Decimal("4000")
     assert client.tier == Tier.objects.get(rank=2) and client.industry == pitch.industry
     assert AccountTeamMembership.objects.get(client=client, is_lead=True).user == jody
