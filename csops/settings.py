@@ -308,6 +308,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.meet_pack_notify",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
+    "onboarding-overdue-steps": {
+        "task": "onboarding.tasks.onboarding_steps_overdue_remind",
+        "schedule": crontab(hour=7, minute=20),
+    },
     "satisfaction-report": {
         "task": "reporting.tasks.satisfaction_report_notify",
         "schedule": crontab(hour=7, minute=45),

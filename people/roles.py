@@ -32,6 +32,10 @@ def is_cs_team(user) -> bool:
     return bool(roles_of(user) & Role.CS_TEAM)
 
 
+def is_new_business(user) -> bool:
+    return Role.NEW_BUSINESS in roles_of(user)
+
+
 def is_exec_sponsor(user) -> bool:
     return Role.EXEC_SPONSOR in roles_of(user)
 
@@ -88,3 +92,13 @@ def can_manage_people(user) -> bool:
 def can_view_utilisation(user) -> bool:
     """Utilisation and cost to serve across the team: what the head of CS hires and resources by."""
     return is_head_of_cs(user) or is_admin(user)
+
+
+def can_run_pitches(user) -> bool:
+    """New business and the head of CS run pitches (seed 000, "Pitch involvement"; issue 14)."""
+    return is_new_business(user) or is_head_of_cs(user)
+
+
+def can_run_onboarding_list(user) -> bool:
+    """The head of CS's list of clients in onboarding, with their overdue steps."""
+    return is_head_of_cs(user)

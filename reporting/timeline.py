@@ -9,6 +9,7 @@ from datetime import datetime
 
 from clients.history import client_history
 from clients.models import Action, Call, Flag
+from onboarding.models import OnboardingEmail
 
 from .models import NpsCheckIn, SurveyResponse
 
@@ -18,7 +19,8 @@ PAGE_SIZE = 20
 @dataclass
 class Entry:
     when: datetime
-    kind: str  # call, flag, flag_resolved, action, action_done, change, contract, nps, survey
+    kind: str  # call, flag, flag_resolved, action, action_done, change, contract, nps, survey,
+    # onboarding_email
     obj: object
 
 
@@ -59,6 +61,8 @@ def client_timeline(client, page: int = 1, size: int = PAGE_SIZE) -> TimelinePag
     entries += [Entry(c.completed_at, "nps", c) for c in checkins]
     surveys = SurveyResponse.objects.filter(client=client).select_related("invite__contact")[:depth]
     entries += [Entry(s.created_at, "survey", s) for s in surveys]
+    emails = OnboardingEmail.objects.filter(client=client).select_related("sent_by").order_by("-sent_at")
+    entries += [Entry(e.sent_at, "onboarding_email", e) for e in emails[:depth]]
     entries.sort(key=lambda e: e.when, reverse=True)
     start = (page - 1) * size
     return TimelinePage(entries[start : start + size], page, len(entries) > start + size)

@@ -211,9 +211,10 @@ class EntertainmentBudgetFactory(factory.django.DjangoModelFactory):
 class CsPriceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "onboarding.CsPrice"
-        django_get_or_create = ["industry", "client_size", "service"]
+        django_get_or_create = ["industry", "spend_band", "client_size", "service"]
 
     industry = None
+    spend_band = None
     client_size = "medium"
     service = "seo"
     monthly_fee = Decimal("450")
@@ -431,3 +432,117 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     kind = "red_to_orange"
     target = Decimal("100")
     deadline = factory.LazyAttribute(lambda o: datetime.date(o.objective.team_year.year, 6, 30))
+
+
+# --- onboarding (issue 14) ------------------------------------------------------------------------
+
+
+def new_business(**user_fields):
+    return staff(Role.NEW_BUSINESS, **user_fields)
+
+
+class SpendBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.SpendBand"
+        django_get_or_create = ["engagement_type", "min_amount"]
+
+    engagement_type = EngagementType.RETAINED
+    min_amount = Decimal("0")
+    max_amount = Decimal("1500")
+    suggested_tier = factory.SubFactory(TierFactory, rank=4)
+
+
+class PitchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.Pitch"
+
+    prospect_name = factory.Sequence(lambda n: f"Prospect {n}")
+    domain = factory.Sequence(lambda n: f"prospect{n}.example")
+    industry = factory.SubFactory(IndustryFactory)
+    client_size = "medium"
+    engagement_type = EngagementType.RETAINED
+    monthly_spend = Decimal("4000")
+    project_value = None
+    services = factory.LazyFunction(lambda: ["seo", "ppc"])
+    new_business_owner = factory.LazyFunction(new_business)
+    decision = "yes"
+    decision_reason = "Good fit: budget and ambition match our paid search team."
+    proposed_cs = factory.LazyFunction(lambda: staff(Role.SENIOR_ACCOUNT_MANAGER))
+    pitch_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    created_by = factory.LazyAttribute(lambda o: o.new_business_owner)
+
+
+class OnboardingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.Onboarding"
+        django_get_or_create = ["client"]
+
+    client = factory.SubFactory(ClientFactory, status=Client.Status.ONBOARDING)
+    won_on = factory.LazyFunction(timezone.localdate)
+    meeting = "call"
+
+
+class OnboardingStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.OnboardingStep"
+
+    onboarding = factory.SubFactory(OnboardingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    owner = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    due_date = factory.LazyFunction(timezone.localdate)
+
+
+class FormLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.FormLink"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "onboarding"
+    created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+
+
+class OnboardingFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.OnboardingForm"
+        django_get_or_create = ["client"]
+
+    client = factory.SubFactory(ClientFactory)
+    objectives = "Grow online sales 20% this year."
+
+
+class OnboardingChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.OnboardingChannel"
+
+    client = factory.SubFactory(ClientFactory)
+    channel = "Paid search"
+    budget_owner = "Head of marketing"
+    done_by = "us"
+
+
+class FinanceDetailsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.FinanceDetails"
+        django_get_or_create = ["client"]
+
+    client = factory.SubFactory(ClientFactory)
+    billing_entity = "Northwind Outdoor Ltd"
+    address = "1 High Street, Leeds"
+    invoice_email = "accounts@northwind.example"
+    vat_number = "GB123456789"
+
+
+class ProjectInitiationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.ProjectInitiation"
+
+    client = factory.SubFactory(ClientFactory)
+    job_number = factory.Sequence(lambda n: f"J{1000 + n}")
+    name = "Spring campaign"
+    brief = "Launch the spring range."
+    scope = "Paid social and search."
+    budget = Decimal("12000")
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))

@@ -367,3 +367,54 @@ def test_the_team_pages_have_no_serious_violations_and_fit_a_phone(page, world, 
         if scrolls_sideways(page):
             wide.append(label)
     assert not wide, f"pages that scroll sideways at 390px: {wide}"
+
+
+def test_the_onboarding_pages_have_no_serious_violations_nor_scroll_sideways(page, world, lived_in):
+    from onboarding.services.checklist import onboarding_open
+    from onboarding.services.intake import form_link_create
+
+    from .factories import OnboardingChannelFactory, PitchFactory, ProjectInitiationFactory
+
+    pitch = PitchFactory(proposed_cs=world.team_am)
+    onboarding = onboarding_open(client=world.client, by=world.head, won_on=timezone.localdate())
+    OnboardingChannelFactory(client=world.client)
+    ProjectInitiationFactory(client=world.client)
+    step = onboarding.steps.get(kind="meeting")
+    token = form_link_create(client=world.client, kind="onboarding", by=world.team_am)[1]
+    finance = form_link_create(client=world.client, kind="finance", by=world.team_am)[1]
+    pages = {
+        "head": [
+            ("pipeline", "/onboarding/pitches/"),
+            ("pitch", f"/onboarding/pitches/{pitch.pk}/"),
+            ("pitch form", f"/onboarding/pitches/{pitch.pk}/edit/"),
+            ("onboarding list", "/onboarding/clients/"),
+        ],
+        "team_am": [
+            ("client page with onboarding", f"/clients/{world.client.pk}/"),
+            ("step form", f"/onboarding/clients/{world.client.pk}/steps/{step.pk}/"),
+            ("intro email", f"/onboarding/clients/{world.client.pk}/email/intro/"),
+            ("onboarding form", f"/onboarding/clients/{world.client.pk}/form/"),
+            ("finance form", f"/onboarding/clients/{world.client.pk}/finance/"),
+            ("project initiation", f"/onboarding/clients/{world.client.pk}/projects/new/"),
+        ],
+        None: [
+            ("client's form", f"/onboarding/form/{token}/"),
+            ("client's finance form", f"/onboarding/form/{finance}/"),
+        ],
+    }
+    problems, wide = [], []
+    for user, paths in pages.items():
+        if user:
+            log_in(page, user)
+        else:
+            page.context.clear_cookies()
+        problems += audit(page, paths)
+        page.set_viewport_size({"width": 390, "height": 800})
+        for label, path in paths:
+            page.goto(f"{page.base_url}{path}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 390:
+                wide.append(f"{label} ({path}) is {width}px wide")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert not wide, "pages that scroll sideways at 390px:\n" + "\n".join(wide)
+    fail_on(problems)

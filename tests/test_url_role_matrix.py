@@ -199,6 +199,35 @@ def measure_kwargs(w):
     return {"pk": MeasureFactory().pk}
 
 
+def pitch_kwargs(w):
+    from tests.factories import PitchFactory
+
+    return {"pk": PitchFactory().pk}
+
+
+def step_kwargs(w):
+    from tests.factories import OnboardingFactory, OnboardingStepFactory
+
+    return {
+        "pk": w.client.pk,
+        "step_pk": OnboardingStepFactory(onboarding=OnboardingFactory(client=w.client)).pk,
+    }
+
+
+def email_kwargs(w):
+    return {"pk": w.client.pk, "code": "intro"}
+
+
+def form_link_kwargs(w):
+    return {"pk": w.client.pk, "kind": "onboarding"}
+
+
+def form_token_kwargs(w):
+    from onboarding.services.intake import form_link_create
+
+    return {"token": form_link_create(client=w.client, kind="onboarding", by=w.team_am)[1]}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -313,6 +342,25 @@ MATRIX = {
     "commercial:contract_edit": ("get", contract_kwargs, CLIENT_EDIT),
     "commercial:contract_document": ("get", document_kwargs, CLIENT_READ),
     "onboarding:pricing_matrix": ("get", None, MATRIX_SCREEN),
+    # pitches: new business and the head of CS (tests/onboarding/test_pitches.py covers new business)
+    "onboarding:pipeline": ("get", None, HEAD_ONLY),
+    "onboarding:pitch_create": ("get", None, HEAD_ONLY),
+    "onboarding:pitch_detail": ("get", pitch_kwargs, HEAD_ONLY),
+    "onboarding:pitch_edit": ("get", pitch_kwargs, HEAD_ONLY),
+    "onboarding:pitch_won": ("get", pitch_kwargs, HEAD_ONLY),
+    "onboarding:pitch_close": ("get", pitch_kwargs, HEAD_ONLY),
+    # onboarding: the account team and the head of CS; the list is the head of CS's
+    "onboarding:list": ("get", None, HEAD_ONLY),
+    "onboarding:step_update": ("get", step_kwargs, TEAM_WRITE),
+    "onboarding:step_due": ("get", step_kwargs, TEAM_WRITE),
+    "onboarding:email_send": ("get", email_kwargs, TEAM_WRITE),
+    "onboarding:intake_fill": ("get", client_kwargs, TEAM_WRITE),
+    "onboarding:form_link_create": ("post", form_link_kwargs, TEAM_WRITE_POST),
+    "onboarding:project_create": ("get", client_kwargs, TEAM_WRITE),
+    # finance details: the account team, the head of CS and admins
+    "onboarding:finance_fill": ("get", client_kwargs, CONTACT_EDIT),
+    # the client contact's form: the signed link is the credential, no login
+    "onboarding:public_form": ("get", form_token_kwargs, expect(200)),
     "clients:agency_escalation": ("get", None, MATRIX_SCREEN),
     "clients:escalation_create": ("get", client_kwargs, TEAM_MANAGE),
     "clients:escalation_edit": ("get", rule_kwargs, TEAM_MANAGE),

@@ -18,6 +18,7 @@ from clients import permissions as perms
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
+from onboarding.selectors import client_onboarding_panel
 from people import roles
 from people.org import lead_fit, lead_fit_for
 from people.selectors import heads_of_cs
@@ -249,6 +250,7 @@ def client_detail(request, pk):
             "nps_scores": lazy(lambda: client_scores(client)),
             "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
             "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,
+            "ob": client_onboarding_panel(client, request.user),
         },
     )
 

@@ -15,6 +15,7 @@ class Role(models.Model):
     HEAD_OF_CS = "head_of_cs"
     EXEC_SPONSOR = "exec_sponsor"
     ADMIN = "admin"
+    NEW_BUSINESS = "new_business"
 
     CODES = [
         (ACCOUNT_EXECUTIVE, "Account executive"),
@@ -24,6 +25,7 @@ class Role(models.Model):
         (HEAD_OF_CS, "Head of CS"),
         (EXEC_SPONSOR, "Exec sponsor"),
         (ADMIN, "Admin / ops"),
+        (NEW_BUSINESS, "New business"),
     ]
     # The CS team of §1: they read every client and write for the clients whose team they are on.
     CS_TEAM = frozenset(

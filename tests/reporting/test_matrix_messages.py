@@ -85,6 +85,7 @@ def pricing_post(prices, extra_rows):
             {
                 f"form-{i}-id": p.pk,
                 f"form-{i}-industry": p.industry_id or "",
+                f"form-{i}-spend_band": p.spend_band_id or "",
                 f"form-{i}-client_size": p.client_size,
                 f"form-{i}-service": p.service,
                 f"form-{i}-monthly_fee": str(p.monthly_fee),
@@ -96,8 +97,12 @@ def pricing_post(prices, extra_rows):
 
 
 def test_a_second_default_price_names_both_rows_and_saves_nothing(world, login):
-    prices = list(CsPrice.objects.select_related("industry"))
-    original = next(n for n, p in enumerate(prices) if (p.client_size, p.service) == ("small", "seo"))
+    prices = list(CsPrice.objects.select_related("industry", "spend_band"))
+    original = next(
+        n
+        for n, p in enumerate(prices)
+        if (p.client_size, p.service, p.spend_band_id) == ("small", "seo", None)
+    )
     new = len(prices)
     response = login(world.admin).post(
         reverse("onboarding:pricing_matrix"),
@@ -108,14 +113,14 @@ def test_a_second_default_price_names_both_rows_and_saves_nothing(world, login):
     assert response.status_code == 200
     page = text(response)
     assert_no_raw_constraint(page)
-    sentence = "Any industry, Small (under 50 staff), SEO is priced twice"
+    sentence = "Any industry, any spend, Small (under 50 staff), SEO is priced twice"
     assert sentence in summary(page)
     assert sentence in row_html(page, original) and sentence in row_html(page, new)
     assert CsPrice.objects.count() == len(prices)
 
 
 def test_two_new_prices_for_one_industry_cell_name_both_rows(world, login):
-    prices = list(CsPrice.objects.select_related("industry"))
+    prices = list(CsPrice.objects.select_related("industry", "spend_band"))
     industry = world.client.industry
     row = {"industry": str(industry.pk), "client_size": "large", "service": "ppc"}
     response = login(world.admin).post(
@@ -124,14 +129,14 @@ def test_two_new_prices_for_one_industry_cell_name_both_rows(world, login):
     )
     page = text(response)
     assert_no_raw_constraint(page)
-    sentence = f"{industry.name}, Large (250–1,000 staff), Paid search is priced twice"
+    sentence = f"{industry.name}, any spend, Large (250–1,000 staff), Paid search is priced twice"
     assert sentence in summary(page)
     assert sentence in row_html(page, len(prices)) and sentence in row_html(page, len(prices) + 1)
     assert CsPrice.objects.count() == len(prices)
 
 
 def test_a_negative_fee_says_so_on_the_field_and_at_the_top(world, login):
-    prices = list(CsPrice.objects.select_related("industry"))
+    prices = list(CsPrice.objects.select_related("industry", "spend_band"))
     data = pricing_post(prices, [])
     data["form-0-monthly_fee"] = "-1"
     page = text(login(world.admin).post(reverse("onboarding:pricing_matrix"), data))
@@ -174,12 +179,14 @@ def test_a_bad_row_is_not_reported_as_a_gap_between_its_neighbours(world, login)
 
 
 def test_a_price_someone_else_saved_meanwhile_still_stops_the_save(world, login):
-    prices = list(CsPrice.objects.select_related("industry"))  # the page as it was loaded
+    prices = list(CsPrice.objects.select_related("industry", "spend_band"))  # the page as it was loaded
     industry = world.client.industry
     CsPrice.objects.create(industry=industry, client_size="large", service="ppc", monthly_fee=300)
     row = {"industry": str(industry.pk), "client_size": "large", "service": "ppc", "monthly_fee": "350"}
     response = login(world.admin).post(reverse("onboarding:pricing_matrix"), pricing_post(prices, [row]))
     assert response.status_code == 200
     page = text(response)
-    assert "This industry, size and service already has a price: keep one row." in row_html(page, len(prices))
+    assert "This industry, spend, size and service already has a price: keep one row." in row_html(
+        page, len(prices)
+    )
     assert CsPrice.objects.filter(industry=industry).count() == 1

@@ -22,6 +22,7 @@ from reporting.cache import versions_bump
 from reporting.models import CommsPlan, ExchangeRate
 
 from ._demo_history import seed_history, seed_quarter_checkins
+from ._demo_onboarding import seed_onboarding
 from ._demo_team import seed_team
 
 DEMO_PASSWORD = "csops-demo-2026"
@@ -156,6 +157,7 @@ class Command(BaseCommand):
             seed_history(today=timezone.localdate())
             seed_quarter_checkins(today=timezone.localdate())
             seed_team(today=timezone.localdate(), password=DEMO_PASSWORD)
+            seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:

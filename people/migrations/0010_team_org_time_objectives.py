@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0012_client_contact_edit_version'),
-        ('people', '0008_pdp_edit_version_and_form_submissions'),
+        ('people', '0009_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

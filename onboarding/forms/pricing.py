@@ -2,22 +2,23 @@ from django import forms
 
 from csops.formsets import MatrixFormSetMixin
 
-from .models import CsPrice
+from ..models import CsPrice
 
 
 class CsPriceForm(forms.ModelForm):
     class Meta:
         model = CsPrice
-        fields = ["industry", "client_size", "service", "monthly_fee"]
-        labels = {"industry": "Industry (empty: any)"}
+        fields = ["industry", "spend_band", "client_size", "service", "monthly_fee"]
+        labels = {"industry": "Industry (empty: any)", "spend_band": "Spend (empty: any)"}
         error_messages = {"monthly_fee": {"min_value": "A fee cannot be negative."}}
 
 
 def _cell(data) -> str:
     industry = data.get("industry") or "Any industry"
+    band = data["spend_band"].label if data.get("spend_band") else "any spend"
     size = CsPrice.Size(data["client_size"]).label if data.get("client_size") else "any size"
     service = CsPrice.Service(data["service"]).label if data.get("service") else "no service"
-    return f"{industry}, {size}, {service}"
+    return f"{industry}, {band}, {size}, {service}"
 
 
 class BaseCsPriceFormSet(MatrixFormSetMixin, forms.BaseModelFormSet):
@@ -29,6 +30,7 @@ class BaseCsPriceFormSet(MatrixFormSetMixin, forms.BaseModelFormSet):
             instance = form.instance
             data = {
                 "industry": instance.industry,
+                "spend_band": instance.spend_band,
                 "client_size": instance.client_size,
                 "service": instance.service,
             }
@@ -38,7 +40,8 @@ class BaseCsPriceFormSet(MatrixFormSetMixin, forms.BaseModelFormSet):
         cells = {}
         for form in rows:
             data = form.cleaned_data
-            cells.setdefault((data["industry"], data["client_size"], data["service"]), []).append(form)
+            key = (data["industry"], data.get("spend_band"), data["client_size"], data["service"])
+            cells.setdefault(key, []).append(form)
         return [
             (forms_, f"{_cell(forms_[0].cleaned_data)} is priced {_times(len(forms_))}: keep one row.")
             for forms_ in cells.values()

@@ -3,8 +3,8 @@ from django.contrib.auth.decorators import login_required
 from csops.screens import matrix_screen
 from people import roles
 
-from .forms import CsPriceFormSet
-from .models import CsPrice
+from ..forms.pricing import CsPriceFormSet
+from ..models import CsPrice
 
 
 @login_required
@@ -15,13 +15,15 @@ def pricing_matrix(request):
         what="CS pricing matrix",
         may_view=roles.can_view_matrices,
         may_edit=roles.can_edit_matrices,
-        build=lambda data: CsPriceFormSet(data, queryset=CsPrice.objects.select_related("industry")),
+        build=lambda data: CsPriceFormSet(
+            data, queryset=CsPrice.objects.select_related("industry", "spend_band")
+        ),
         save=lambda formset: formset.save(),
         template="onboarding/pricing_matrix.html",
         redirect_to="onboarding:pricing_matrix",
         saved="CS pricing matrix saved.",
         context={
-            "headers": ["Industry", "Client size", "Service", "Monthly CS fee (£)"],
+            "headers": ["Industry", "Spend", "Client size", "Service", "Monthly CS fee (£)"],
             "submit": "Save the matrix",
         },
     )

@@ -93,5 +93,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0009_team_org_time_objectives")]
+    dependencies = [("people", "0010_team_org_time_objectives")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,161 @@
+"""The onboarding (or brief) form and the finance form: filled in the app, or by a client contact
+through a signed, expiring, single-use link (as reporting's survey link works, with its own salt)."""
+
+import datetime
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Contact
+from csops.versioning import version_claim
+from people.services import notify
+
+from ..models import FinanceDetails, FormKind, FormLink, OnboardingChannel, OnboardingForm, StepTemplate
+from .checklist import step_mark_done_by_kind
+
+LINK_SALT = "csops.onboarding.form"
+LINK_DAYS = 14
+
+
+def form_link_token(link: FormLink) -> str:
+    return signing.Signer(salt=LINK_SALT).sign_object({"link": link.pk}, compress=True)
+
+
+def form_link_expires_at(link: FormLink):
+    return link.created_at + datetime.timedelta(days=LINK_DAYS)
+
+
+@transaction.atomic
+def form_link_create(*, client, kind: str, by, contact=None) -> tuple[FormLink, str]:
+    if client.archived_at:
+        raise ValidationError("This client is archived.")
+    link = FormLink.objects.create(client=client, kind=kind, contact=contact, created_by=by)
+    return link, form_link_token(link)
+
+
+class FormLinkError(Exception):
+    """A link that cannot be filled: `reason` is invalid, expired or used."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def form_link_for_token(token: str) -> FormLink:
+    try:
+        link_id = int(signing.Signer(salt=LINK_SALT).unsign_object(token)["link"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise FormLinkError("invalid") from None
+    link = FormLink.objects.select_related("client", "contact").filter(pk=link_id).first()
+    if link is None or link.client.archived_at:
+        raise FormLinkError("invalid")
+    if link.used_at:
+        raise FormLinkError("used")
+    if timezone.now() >= form_link_expires_at(link):
+        raise FormLinkError("expired")
+    return link
+
+
+def _claim(token: str) -> FormLink:
+    link = form_link_for_token(token)
+    if not FormLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now()):
+        raise FormLinkError("used")
+    return link
+
+
+def _contacts_add(client, rows) -> int:
+    known = set(client.contacts.annotate(e=Lower("email")).exclude(email="").values_list("e", flat=True))
+    added = 0
+    for row in rows:
+        email = (row.get("email") or "").strip().lower()
+        if email and email in known:
+            continue
+        contact = Contact(
+            client=client,
+            name=row["name"].strip(),
+            title=row.get("title", ""),
+            email=email,
+            phone=row.get("phone", ""),
+        )
+        contact.full_clean()
+        contact.save()
+        known.add(email)
+        added += 1
+    return added
+
+
+def _channels_add(client, rows) -> None:
+    OnboardingChannel.objects.bulk_create(
+        OnboardingChannel(
+            client=client,
+            channel=row["channel"].strip(),
+            budget_owner=row.get("budget_owner", ""),
+            done_by=row.get("done_by") or OnboardingChannel.Doer.NOBODY,
+            done_by_name=row.get("done_by_name", ""),
+        )
+        for row in rows
+    )
+
+
+def _told(link, client, what):
+    notify(
+        user=link.created_by,
+        key=f"formlink-{link.pk}-filled",
+        url=reverse("clients:detail", args=[client.pk]) + "#onboarding",
+        subject=f"{client.name} sent back the {what}",
+        body=f"Filled in by {link.contact.name if link.contact else 'the client'}.",
+    )
+
+
+@transaction.atomic
+def intake_save(
+    *, client, form, contacts=(), channels=(), by=None, token: str | None = None, filled_by: str = ""
+):
+    """Save the onboarding or brief form with its contacts (→ client contacts) and channels (→ rows).
+
+    With `token` (the client's own link) the link is claimed first, atomically: a second send, or a
+    used, expired or tampered link, writes nothing (FormLinkError). In the app, `by` saves it and an
+    edit claims the form's version (StaleEdit)."""
+    link = _claim(token) if token else None
+    if link is None and form.instance.pk:
+        version_claim(form.instance, form.cleaned_data.get("version"))
+    record: OnboardingForm = form.save(commit=False)
+    record.client = client
+    if link is not None:
+        record.kind = link.kind
+    record.submitted_at = timezone.now()
+    record.submitted_by = by
+    record.submitted_by_contact = filled_by or (link.contact.name if link and link.contact else "")
+    record.save()
+    _contacts_add(client, contacts)
+    _channels_add(client, channels)
+    step_mark_done_by_kind(
+        client=client, kind=StepTemplate.Kind.FORM_BACK, by=by or link.created_by, note="Returned."
+    )
+    if link is not None:
+        _told(link, client, record.get_kind_display().lower())
+    return record
+
+
+@transaction.atomic
+def finance_save(*, client, form, by=None, token: str | None = None) -> FinanceDetails:
+    link = _claim(token) if token else None
+    if link is not None and link.kind != FormKind.FINANCE:
+        raise FormLinkError("invalid")
+    if link is None and form.instance.pk:
+        version_claim(form.instance, form.cleaned_data.get("version"))
+    record = form.save(commit=False)
+    record.client = client
+    record.submitted_at = timezone.now()
+    record.submitted_by_contact = link.contact.name if link and link.contact else ""
+    record.save()
+    step_mark_done_by_kind(
+        client=client, kind=StepTemplate.Kind.FINANCE_BACK, by=by or link.created_by, note="Returned."
+    )
+    if link is not None:
+        _told(link, client, "finance form")
+    return record
