@@ -27,7 +27,10 @@ class Priority(models.TextChoices):
 
 def _hours(label):
     return models.DecimalField(
-        label, max_digits=6, decimal_places=2, validators=[MinValueValidator(0.25, "At least a quarter hour.")]
+        label,
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0.25, "At least a quarter hour.")],
     )
 
 
@@ -63,7 +66,7 @@ class SupportArrangement(Versioned):
                 fields=["client"],
                 condition=Q(ended_on__isnull=True),
                 name="support_one_current_per_client",
-                violation_error_message="This client already has a current support arrangement: edit that one.",
+                violation_error_message="This client is already on support: edit its current arrangement.",
             ),
             models.CheckConstraint(
                 condition=Q(day_ends__gt=F("day_starts")),
@@ -81,7 +84,7 @@ class SupportArrangement(Versioned):
                     & Q(**{f"{p}_resolution_hours__gte": F(f"{p}_response_hours")}),
                     name=f"support_{p}_times",
                     violation_error_message=(
-                        f"{Priority(p).label}: times are more than 0, and resolution is no sooner than first response."
+                        f"{Priority(p).label}: times are above 0; resolution no sooner than first response."
                     ),
                 )
                 for p in Priority.values
@@ -110,7 +113,9 @@ class SupportRequest(models.Model):
     received_at = models.DateTimeField("received")
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     summary = models.CharField(max_length=300)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_owned")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_owned"
+    )
     first_response_at = models.DateTimeField("first response", null=True, blank=True)
     first_response_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -124,7 +129,9 @@ class SupportRequest(models.Model):
     resolution_due_at = models.DateTimeField()
     response_warn_at = models.DateTimeField()
     resolution_warn_at = models.DateTimeField()
-    flag = models.ForeignKey("clients.Flag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    flag = models.ForeignKey(
+        "clients.Flag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -154,8 +161,16 @@ class SupportRequest(models.Model):
             # SLA performance per client and month
             models.Index(fields=["client", "received_at"], name="support_client_received"),
             # beat: open requests nearing their due times
-            models.Index(fields=["response_warn_at"], condition=Q(first_response_at__isnull=True), name="support_response_open"),
-            models.Index(fields=["resolution_warn_at"], condition=Q(resolved_at__isnull=True), name="support_resolution_open"),
+            models.Index(
+                fields=["response_warn_at"],
+                condition=Q(first_response_at__isnull=True),
+                name="support_response_open",
+            ),
+            models.Index(
+                fields=["resolution_warn_at"],
+                condition=Q(resolved_at__isnull=True),
+                name="support_resolution_open",
+            ),
         ]
 
     def __str__(self):

@@ -21,6 +21,7 @@ from csops.params import id_param_or_404, safe_next
 from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting import my_week as my_week_reads
+from reporting.status import milestones_this_week
 
 from ..forms.activity import (
     ActionForm,
@@ -390,5 +391,8 @@ def my_week(request):
     return render(
         request,
         "clients/my_week.html",
-        my_week_reads.my_week(request.user, all_overdue=all_overdue, show_later=show_later),
+        {
+            **my_week_reads.my_week(request.user, all_overdue=all_overdue, show_later=show_later),
+            "milestones_week": milestones_this_week(request.user),
+        },
     )

@@ -52,7 +52,9 @@ class Job(Versioned):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs_owned")
     billable = models.BooleanField(default=True)
     to_bill = models.BooleanField(
-        "to bill", default=False, help_text="Work done that still needs to be billed (the status report lists it)."
+        "to bill",
+        default=False,
+        help_text="Work done that still needs to be billed (the status report lists it).",
     )
     link = models.URLField(
         "link to the work", blank=True, help_text="Shown to the client on the live dashboard once completed."
