@@ -12,6 +12,12 @@ from .services.sharing import LINK_DAYS_CHOICES
 
 class JobForm(SubmitOnceMixin, VersionedFormMixin, SaneDatesMixin, StaffChoiceMixin, forms.ModelForm):
     staff_fields = ("owner",)
+    link = forms.URLField(
+        label="Link to the work",
+        required=False,
+        assume_scheme="https",
+        help_text=Job._meta.get_field("link").help_text,
+    )
 
     class Meta:
         model = Job
