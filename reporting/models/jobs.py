@@ -43,7 +43,14 @@ class Job(Versioned):
     IN_PROGRESS_STATUSES = (Status.IN_PROGRESS, Status.AWAITING_CLIENT)
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="jobs")
-    number = models.CharField("job #", max_length=30, help_text="The agency's job number, e.g. NW-0142.")
+    # job numbers are how production, finance and the client refer to a job: one job each
+    number = models.CharField(
+        "job #",
+        max_length=30,
+        unique=True,
+        help_text="The agency's job number, e.g. NW-0142.",
+        error_messages={"unique": "Another job already has this job number."},
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.PROJECT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
@@ -70,12 +77,6 @@ class Job(Versioned):
     class Meta:
         ordering = ["client", "number"]
         constraints = [
-            # job numbers are how production, finance and the client refer to a job: one job each
-            models.UniqueConstraint(
-                fields=["number"],
-                name="job_number_unique",
-                violation_error_message="Another job already has this job number.",
-            ),
             models.CheckConstraint(
                 condition=~Q(number="") & ~Q(name=""),
                 name="job_number_and_name",
