@@ -348,3 +348,31 @@ def test_the_client_facing_pages_have_no_serious_violations(page, world, lived_i
     page.goto(f"{page.base_url}/d/not-a-link/")
     problems += axe_violations(page, "closed dashboard link")
     fail_on(problems)
+
+
+def test_at_390_pixels_the_client_facing_pages_do_not_scroll_sideways(phone, world, lived_in):
+    page = phone
+    world.client.comms_plan.live_dashboard = True
+    world.client.comms_plan.save()
+    JobFactory(client=world.client, owner=world.team_am, name="Spring landing pages", to_bill=True)
+    link = DashboardLinkFactory(client=world.client, created_by=world.team_am)
+    arrangement = SupportArrangementFactory(client=world.client, created_by=world.team_am)
+    support_request(arrangement=arrangement, received_at=timezone.now() - datetime.timedelta(days=1))
+    c = world.client.pk
+    log_in(page, "team_am")
+    paths = [
+        f"/reporting/clients/{c}/status/",
+        "/reporting/status/",
+        f"/reporting/clients/{c}/dashboard/",
+        f"/clients/{c}/support/",
+    ]
+    wide = []
+    for path in paths:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(path)
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/d/{dashboard_token(link)}/")
+    if scrolls_sideways(page):
+        wide.append("the shared dashboard")
+    assert not wide, f"pages that scroll sideways at 390px: {wide}"
