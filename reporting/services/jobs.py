@@ -10,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import AccountTeamMembership, Client
+from clients.models import Client
 from csops.dates import week_start
 from csops.rows import RunReport, run_in_batches
 from csops.versioning import version_claim
@@ -153,10 +153,3 @@ def status_reports_remind(*, today) -> RunReport:
     log.info("%s", report)
     return report
 
-
-def lead_of(client):
-    """The client's lead AM (None without one)."""
-    membership = (
-        AccountTeamMembership.objects.filter(client=client, is_lead=True).select_related("user").first()
-    )
-    return membership.user if membership else None

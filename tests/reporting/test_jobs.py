@@ -250,3 +250,23 @@ def test_the_client_page_shows_jobs_and_costs_the_same_with_more(world, login, d
     assert len(large.captured_queries) == len(small.captured_queries)
     summary = response.content.decode()
     assert "9 open jobs" in summary and "8 to bill" in summary
+
+
+def test_the_client_status_report_costs_the_same_with_more_jobs(world, login, django_assert_max_num_queries):
+    url = reverse("reporting:status_report", args=[world.client.pk])
+    c = login(world.team_am)
+
+    def more(n):
+        for _ in range(n):
+            MilestoneFactory(job=JobFactory(client=world.client, owner=world.team_am, to_bill=True))
+
+    more(2)
+    StatusReviewFactory(client=world.client)
+    # session, user, roles, nav, the client, its team (permission), jobs, milestones, the last review
+    with django_assert_max_num_queries(14) as small:
+        c.get(url)
+    more(15)
+    with django_assert_max_num_queries(14) as large:
+        response = c.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(response.context["open_jobs"]) == 17
