@@ -152,4 +152,3 @@ def status_reports_remind(*, today) -> RunReport:
     )
     log.info("%s", report)
     return report
-
