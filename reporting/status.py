@@ -17,6 +17,8 @@ from .models import ClientDashboard, CommsPlan, DashboardLink, Job, Milestone, S
 
 # "new work" on the status report: jobs opened in the last fortnight (one or two reviews ago)
 NEW_WORK_DAYS = 14
+# my week shows this many milestones; the rest are on the AM's status report
+MILESTONES_SHOWN = 20
 JOB_ROW = (
     "pk",
     "client_id",
@@ -159,7 +161,13 @@ def milestones_this_week(user, today=None) -> dict:
     )
     for m in rows:
         m["missed"] = m["due_date"] < today
-    return {"milestones": rows, "missed_milestones": sum(m["missed"] for m in rows), "today": today}
+    return {
+        # the missed first, then the week's in date order; a long list shows its first MILESTONES_SHOWN
+        "milestones": rows[:MILESTONES_SHOWN],
+        "more": max(0, len(rows) - MILESTONES_SHOWN),
+        "missed_milestones": sum(m["missed"] for m in rows),
+        "today": today,
+    }
 
 
 def client_jobs_panel(client, user, today=None) -> dict:

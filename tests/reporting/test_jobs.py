@@ -270,3 +270,16 @@ def test_the_client_status_report_costs_the_same_with_more_jobs(world, login, dj
         response = c.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(response.context["open_jobs"]) == 17
+
+
+def test_a_long_week_of_milestones_shows_twenty_and_says_how_many_more(world, login):
+    job = JobFactory(client=world.client, owner=world.team_am)
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    for n in range(23):
+        MilestoneFactory(
+            job=job, name=f"Step {n}", due_date=max(monday, job.start_date) + dt.timedelta(days=n % 7)
+        )
+    response = login(world.team_am).get(reverse("my_week"))
+    week = response.context["milestones_week"]
+    assert len(week["milestones"]) == 20 and week["more"] == 3
+    assert "3 more on your status report" in response.content.decode()

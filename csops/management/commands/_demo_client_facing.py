@@ -85,7 +85,7 @@ def _jobs(clients, leads, head, today):
                 billable=kind != "change",
             )
             for m, (label, offset) in enumerate(MILESTONES[: 2 + (i + n) % 3]):
-                due = today + datetime.timedelta(days=offset + n)
+                due = today + datetime.timedelta(days=offset + 2 * n + i % 5)  # spread over weeks
                 # the first deadline of every third client's first job has passed without being met
                 done = due < today and not (i % 3 == 0 and n == 0 and m == 0)
                 Milestone.objects.create(
