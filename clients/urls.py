@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import support as support_views
 
 app_name = "clients"
 
@@ -35,4 +36,19 @@ urlpatterns = [
     path("<int:pk>/stakeholders/<int:contact_pk>/", views.stakeholder_update, name="stakeholder_update"),
     path("<int:pk>/escalation/new/", views.escalation_create, name="escalation_create"),
     path("<int:pk>/escalation/<int:rule_pk>/edit/", views.escalation_edit, name="escalation_edit"),
+    # the support register (seed 001, outcome 5)
+    path("support/", support_views.support_register, name="support_register"),
+    path("<int:pk>/support/", support_views.support, name="support"),
+    path("<int:pk>/support/setup/", support_views.support_setup, name="support_setup"),
+    path(
+        "<int:pk>/support/requests/new/", support_views.support_request_create, name="support_request_create"
+    ),
+    path(
+        "<int:pk>/support/requests/<int:request_pk>/", support_views.support_request, name="support_request"
+    ),
+    path(
+        "<int:pk>/support/requests/<int:request_pk>/flag/",
+        support_views.support_request_flag,
+        name="support_request_flag",
+    ),
 ]

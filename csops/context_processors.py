@@ -19,6 +19,8 @@ def navigation(request):
             "portfolio": roles.can_view_portfolio(user),
             "nps": roles.can_view_satisfaction(user),
             "checkins": roles.is_exec_sponsor(user),
+            "status_report": roles.is_cs_team(user),
+            "support_sla": roles.is_head_of_cs(user) or roles.is_admin(user),
             "admin": user.is_staff and roles.is_admin(user),
             "roles": sorted(roles.roles_of(user)),
         }

@@ -1,4 +1,4 @@
-"""Date arithmetic, in one place: weeks, months, quarters and working days.
+"""Date arithmetic, in one place: weeks, months, quarters, working days and working hours.
 
 Pure functions of `datetime.date`, no Django: plans, NPS quarters, the satisfaction report, PDP
 reviews, the weekly meet and the seed commands all count days the same way.
@@ -6,6 +6,8 @@ reviews, the weekly meet and the seed commands all count days the same way.
 
 import calendar
 import datetime
+
+import holidays
 
 DAY = datetime.timedelta(days=1)
 
@@ -65,3 +67,80 @@ def quarter_end(day: datetime.date) -> datetime.date:
 def quarter_label(day: datetime.date) -> str:
     """ "Q4 2026" for any day of that quarter."""
     return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+# --- working time (support SLAs) ---------------------------------------------------------------------
+# SLA clocks run in working hours: weekdays between a start and an end time, bank holidays excluded.
+# The UK's (England and Wales) bank holidays come from the `holidays` library, not a hand-kept list:
+# substitute days and one-off holidays (a coronation, a jubilee) arrive with a library update.
+
+WORKDAY_START = datetime.time(9, 0)
+WORKDAY_END = datetime.time(17, 30)
+_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_bank_holiday(day: datetime.date) -> bool:
+    return day in _BANK_HOLIDAYS
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """A weekday that is not a bank holiday in England and Wales."""
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def _day_window(day: datetime.date, tzinfo, start: datetime.time, end: datetime.time):
+    return (
+        datetime.datetime.combine(day, start, tzinfo=tzinfo),
+        datetime.datetime.combine(day, end, tzinfo=tzinfo),
+    )
+
+
+def add_working_hours(
+    moment: datetime.datetime,
+    hours,
+    *,
+    start: datetime.time = WORKDAY_START,
+    end: datetime.time = WORKDAY_END,
+) -> datetime.datetime:
+    """The moment `hours` working hours after `moment` (in `moment`'s time zone: pass local time).
+
+    A request received out of hours starts its clock at the next working day's start; a clock that
+    reaches the end of a day carries on at the start of the next working day.
+    """
+    if end <= start:
+        raise ValueError("a working day ends after it starts")
+    left = datetime.timedelta(hours=float(hours))
+    day = moment.date()
+    cursor = moment
+    for _ in range(3660):  # ten years of days: a bound, not a limit anyone reaches
+        opens, closes = _day_window(day, moment.tzinfo, start, end)
+        if is_working_day(day) and cursor < closes:
+            cursor = max(cursor, opens)
+            if cursor + left <= closes:
+                return cursor + left
+            left -= closes - cursor
+        day += DAY
+        cursor = datetime.datetime.combine(day, datetime.time(0), tzinfo=moment.tzinfo)
+    raise ValueError("too many working hours to count")
+
+
+def working_hours_between(
+    since: datetime.datetime,
+    until: datetime.datetime,
+    *,
+    start: datetime.time = WORKDAY_START,
+    end: datetime.time = WORKDAY_END,
+) -> float:
+    """Working hours from `since` to `until` (0 when `until` is not later), both in the same zone."""
+    if until <= since:
+        return 0.0
+    total = datetime.timedelta()
+    day = since.date()
+    while day <= until.date():
+        if is_working_day(day):
+            opens, closes = _day_window(day, since.tzinfo, start, end)
+            lo, hi = max(opens, since), min(closes, until)
+            if hi > lo:
+                total += hi - lo
+        day += DAY
+    return total.total_seconds() / 3600

@@ -316,6 +316,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.satisfaction_report_notify",
         "schedule": crontab(hour=7, minute=45),
     },
+    # seed 003: a status report not reviewed for a week reminds the lead AM (once per client and week)
+    "status-reports-remind": {
+        "task": "reporting.tasks.status_reports_remind",
+        "schedule": crontab(hour=7, minute=50, day_of_week="mon-fri"),
+    },
+    # seed 001: support requests nearing (or past) their SLA tell the owner and the lead AM
+    "support-breaches-warn": {
+        "task": "clients.tasks.support_breaches_warn",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import include, path
 from clients.views import my_week, search
 from people.views import PasswordResetView, calendar_feed, home
 from reporting.views import survey
+from reporting.views.sharing import dashboard_shared
 
 from .health import health
 from .views import bench_bare
@@ -23,6 +24,8 @@ urlpatterns = [
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     # a client contact's NPS answer: no login, the signed link is the credential
     path("survey/<str:token>/", survey, name="survey"),
+    # a client's live activity dashboard: no login, the signed share link is the credential
+    path("d/<str:token>/", dashboard_shared, name="dashboard_shared"),
     path("clients/", include("clients.urls")),
     path("people/", include("people.urls")),
     path("reporting/", include("reporting.urls")),

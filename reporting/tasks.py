@@ -10,7 +10,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import packs, satisfaction
-from .services import feedback, meetings, occurrences, plans
+from .services import feedback, jobs, meetings, occurrences, plans
 
 
 def _day(today):
@@ -57,3 +57,8 @@ def comms_plans_refresh_all() -> dict:
 def meeting_pack_render(pack_id: int) -> bool:
     pack = packs.meeting_pack_render(pack_id=pack_id)
     return bool(pack and pack.rendered_at)
+
+
+@shared_task
+def status_reports_remind(today: str | None = None) -> dict:
+    return jobs.status_reports_remind(today=_day(today)).as_dict()

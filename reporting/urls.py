@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .views import jobs as job_views
+from .views import sharing as sharing_views
 
 app_name = "reporting"
 
@@ -26,4 +28,35 @@ urlpatterns = [
     path("satisfaction/", views.satisfaction_report, name="satisfaction"),
     path("satisfaction/report.pdf", views.satisfaction_pdf, name="satisfaction_pdf"),
     path("portfolio/", views.portfolio, name="portfolio"),
+    # jobs, milestones and status reports (seed 003)
+    path("status/", job_views.am_status_report, name="am_status_report"),
+    path("clients/<int:pk>/status/", job_views.status_report, name="status_report"),
+    path("clients/<int:pk>/status.pdf", job_views.status_report_pdf, name="status_report_pdf"),
+    path("clients/<int:pk>/status/reviewed/", job_views.status_review, name="status_review"),
+    path("clients/<int:pk>/jobs/new/", job_views.job_create, name="job_create"),
+    path("clients/<int:pk>/jobs/<int:job_pk>/", job_views.job_edit, name="job_edit"),
+    path(
+        "clients/<int:pk>/jobs/<int:job_pk>/milestones/", job_views.milestone_create, name="milestone_create"
+    ),
+    path(
+        "clients/<int:pk>/milestones/<int:milestone_pk>/toggle/",
+        job_views.milestone_toggle,
+        name="milestone_toggle",
+    ),
+    # the live activity dashboard: the AM's share screen (the public page is /d/<token>/)
+    path("clients/<int:pk>/dashboard/", sharing_views.dashboard_manage, name="dashboard_manage"),
+    path(
+        "clients/<int:pk>/dashboard/links/", sharing_views.dashboard_link_create, name="dashboard_link_create"
+    ),
+    path(
+        "clients/<int:pk>/dashboard/links/<int:link_pk>/revoke/",
+        sharing_views.dashboard_link_revoke,
+        name="dashboard_link_revoke",
+    ),
+    path(
+        "clients/<int:pk>/dashboard/commentary/",
+        sharing_views.dashboard_commentary,
+        name="dashboard_commentary",
+    ),
+    path("clients/<int:pk>/dashboard/grant/", sharing_views.dashboard_grant, name="dashboard_grant"),
 ]

@@ -20,6 +20,8 @@ from clients.models import (
     Tier,
 )
 from csops.dates import quarter_start, week_start
+from clients.services.support import due_times
+from csops.dates import quarter_start
 from people.models import Role, StaffProfile
 from reporting.models import ReportingBand
 
@@ -546,3 +548,99 @@ class ProjectInitiationFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(timezone.localdate)
     end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+# --- issue 17: jobs and status reports, dashboard share links, the support register -------------------
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.Job"
+
+    client = factory.SubFactory(ClientFactory)
+    number = factory.Sequence(lambda n: f"JOB-{n:04d}")
+    name = factory.Sequence(lambda n: f"Campaign landing pages {n}")
+    kind = "project"
+    status = "in_progress"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    owner = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    created_by = factory.LazyAttribute(lambda o: o.owner)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.Milestone"
+
+    job = factory.SubFactory(JobFactory)
+    name = factory.Sequence(lambda n: f"Milestone {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class StatusReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.StatusReview"
+
+    client = factory.SubFactory(ClientFactory)
+    reviewed_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    reviewed_at = factory.LazyFunction(timezone.now)
+
+
+class ClientDashboardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.ClientDashboard"
+        django_get_or_create = ["client"]
+
+    client = factory.SubFactory(ClientFactory)
+
+
+class DashboardLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.DashboardLink"
+
+    client = factory.SubFactory(ClientFactory)
+    created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class SupportArrangementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.SupportArrangement"
+
+    client = factory.SubFactory(ClientFactory)
+    since = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
+    critical_response_hours = Decimal("1")
+    critical_resolution_hours = Decimal("4")
+    high_response_hours = Decimal("2")
+    high_resolution_hours = Decimal("8")
+    normal_response_hours = Decimal("4")
+    normal_resolution_hours = Decimal("16")
+    low_response_hours = Decimal("8")
+    low_resolution_hours = Decimal("40")
+    created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+
+
+def support_request(*, arrangement, received_at, priority="normal", owner=None, **fields):
+    """A support request with its SLA due times worked out as the service does."""
+    return SupportRequestFactory(
+        client=arrangement.client,
+        arrangement=arrangement,
+        received_at=received_at,
+        priority=priority,
+        owner=owner or arrangement.created_by,
+        **{**due_times(arrangement, priority, received_at), **fields},
+    )
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.SupportRequest"
+
+    arrangement = factory.SubFactory(SupportArrangementFactory)
+    client = factory.LazyAttribute(lambda o: o.arrangement.client)
+    received_at = factory.LazyFunction(timezone.now)
+    priority = "normal"
+    summary = factory.Sequence(lambda n: f"Contact form not sending ({n})")
+    owner = factory.LazyAttribute(lambda o: o.arrangement.created_by)
+    created_by = factory.LazyAttribute(lambda o: o.arrangement.created_by)
+    response_due_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=4))
+    resolution_due_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=16))
+    response_warn_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=3))
+    resolution_warn_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=12))

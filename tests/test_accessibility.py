@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from csops.dates import quarter_start
 from reporting.services.feedback import survey_token
+from reporting.services.sharing import dashboard_token
 
 from .factories import (
     ActionFactory,
@@ -20,16 +21,21 @@ from .factories import (
     CommsPlanFactory,
     ContactFactory,
     CsPriceFactory,
+    DashboardLinkFactory,
     FlagFactory,
     IndustryFactory,
+    JobFactory,
     MeetingFactory,
+    MilestoneFactory,
     NotificationFactory,
     NpsCheckInFactory,
     PdpFactory,
     PdpReviewFactory,
     PdpTargetFactory,
+    SupportArrangementFactory,
     SurveyInviteFactory,
     SurveyResponseFactory,
+    support_request,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -418,3 +424,63 @@ def test_the_onboarding_pages_have_no_serious_violations_nor_scroll_sideways(pag
         page.set_viewport_size({"width": 1280, "height": 900})
     assert not wide, "pages that scroll sideways at 390px:\n" + "\n".join(wide)
     fail_on(problems)
+def test_the_client_facing_pages_have_no_serious_violations(page, world, lived_in):
+    """Issue 17: jobs, status reports, the dashboard's share screen and public page, support."""
+    c = world.client.pk
+    world.client.comms_plan.live_dashboard = True
+    world.client.comms_plan.save()
+    job = JobFactory(client=world.client, owner=world.team_am, to_bill=True)
+    MilestoneFactory(job=job, due_date=timezone.localdate() - datetime.timedelta(days=2))
+    link = DashboardLinkFactory(client=world.client, created_by=world.team_am)
+    arrangement = SupportArrangementFactory(client=world.client, created_by=world.team_am)
+    req = support_request(arrangement=arrangement, received_at=timezone.now() - datetime.timedelta(days=3))
+    log_in(page, "team_am")
+    problems = audit(
+        page,
+        [
+            ("status report", f"/reporting/clients/{c}/status/"),
+            ("AM status report", "/reporting/status/"),
+            ("job", f"/reporting/clients/{c}/jobs/{job.pk}/"),
+            ("new job", f"/reporting/clients/{c}/jobs/new/"),
+            ("dashboard sharing", f"/reporting/clients/{c}/dashboard/"),
+            ("support", f"/clients/{c}/support/"),
+            ("support request", f"/clients/{c}/support/requests/{req.pk}/"),
+            ("new support request", f"/clients/{c}/support/requests/new/"),
+            ("SLA form", f"/clients/{c}/support/setup/"),
+        ],
+    )
+    log_in(page, "head")
+    problems += audit(page, [("SLA performance", "/clients/support/")])
+    page.context.clear_cookies()
+    problems += audit(page, [("shared dashboard", f"/d/{dashboard_token(link)}/")])
+    page.goto(f"{page.base_url}/d/not-a-link/")
+    problems += axe_violations(page, "closed dashboard link")
+    fail_on(problems)
+
+
+def test_at_390_pixels_the_client_facing_pages_do_not_scroll_sideways(phone, world, lived_in):
+    page = phone
+    world.client.comms_plan.live_dashboard = True
+    world.client.comms_plan.save()
+    JobFactory(client=world.client, owner=world.team_am, name="Spring landing pages", to_bill=True)
+    link = DashboardLinkFactory(client=world.client, created_by=world.team_am)
+    arrangement = SupportArrangementFactory(client=world.client, created_by=world.team_am)
+    support_request(arrangement=arrangement, received_at=timezone.now() - datetime.timedelta(days=1))
+    c = world.client.pk
+    log_in(page, "team_am")
+    paths = [
+        f"/reporting/clients/{c}/status/",
+        "/reporting/status/",
+        f"/reporting/clients/{c}/dashboard/",
+        f"/clients/{c}/support/",
+    ]
+    wide = []
+    for path in paths:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(path)
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/d/{dashboard_token(link)}/")
+    if scrolls_sideways(page):
+        wide.append("the shared dashboard")
+    assert not wide, f"pages that scroll sideways at 390px: {wide}"

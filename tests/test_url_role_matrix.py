@@ -228,6 +228,51 @@ def form_token_kwargs(w):
     return {"token": form_link_create(client=w.client, kind="onboarding", by=w.team_am)[1]}
 
 
+def job_kwargs(w):
+    from tests.factories import JobFactory
+
+    return {"pk": w.client.pk, "job_pk": JobFactory(client=w.client, owner=w.team_am).pk}
+
+
+def milestone_kwargs(w):
+    from tests.factories import MilestoneFactory
+
+    return {"pk": w.client.pk, "milestone_pk": MilestoneFactory(job__client=w.client).pk}
+
+
+def dashboard_link_kwargs(w):
+    from tests.factories import DashboardLinkFactory
+
+    return {"pk": w.client.pk, "link_pk": DashboardLinkFactory(client=w.client, created_by=w.team_am).pk}
+
+
+def dashboard_token_kwargs(w):
+    from reporting.services.sharing import dashboard_token
+    from tests.factories import CommsPlanFactory, DashboardLinkFactory
+
+    CommsPlanFactory(client=w.client, live_dashboard=True)
+    return {"token": dashboard_token(DashboardLinkFactory(client=w.client, created_by=w.team_am))}
+
+
+def on_support_kwargs(w):
+    from tests.factories import SupportArrangementFactory
+
+    SupportArrangementFactory(client=w.client, created_by=w.team_am)
+    return {"pk": w.client.pk}
+
+
+def support_request_kwargs(w):
+    from django.utils import timezone
+
+    from tests.factories import SupportArrangementFactory, support_request
+
+    arrangement = SupportArrangementFactory(client=w.client, created_by=w.team_am)
+    return {
+        "pk": w.client.pk,
+        "request_pk": support_request(arrangement=arrangement, received_at=timezone.now()).pk,
+    }
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -387,6 +432,39 @@ MATRIX = {
     "reporting:portfolio": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
     # the client contact's survey: the signed link is the credential, no login
     "survey": ("get", survey_token_kwargs, expect(200)),
+    # jobs and status reports (seed 003): the team writes, whoever reads the client reads the report
+    "reporting:am_status_report": ("get", None, CS_TEAM_READ),
+    "reporting:status_report": ("get", client_kwargs, CLIENT_READ),
+    "reporting:status_report_pdf": ("get", client_kwargs, CLIENT_READ),
+    "reporting:status_review": ("post", client_kwargs, TEAM_WRITE_POST),
+    "reporting:job_create": ("get", client_kwargs, TEAM_WRITE),
+    "reporting:job_edit": ("get", job_kwargs, TEAM_WRITE),
+    # an empty milestone form is a field error (400) for those allowed to send it
+    "reporting:milestone_create": ("post", job_kwargs, {**TEAM_WRITE_POST, "team_am": 400, "head": 400}),
+    "reporting:milestone_toggle": ("post", milestone_kwargs, TEAM_WRITE_POST),
+    # the live dashboard's share screen: the account team and the head of CS; the grant is the head's
+    "reporting:dashboard_manage": ("get", client_kwargs, TEAM_WRITE),
+    "reporting:dashboard_link_create": (
+        "post",
+        client_kwargs,
+        {**TEAM_WRITE_POST, "team_am": 400, "head": 400},
+    ),
+    "reporting:dashboard_link_revoke": ("post", dashboard_link_kwargs, TEAM_WRITE_POST),
+    "reporting:dashboard_commentary": ("post", client_kwargs, TEAM_WRITE_POST),
+    "reporting:dashboard_grant": (
+        "post",
+        client_kwargs,
+        expect(403, anon=LOGIN, norole=404, other_sponsor=404, head=302),
+    ),
+    # the client's dashboard: the signed share link is the credential, no login
+    "dashboard_shared": ("get", dashboard_token_kwargs, expect(200)),
+    # the support register (seed 001): SLA performance across clients is the head of CS's page
+    "clients:support_register": ("get", None, expect(403, anon=LOGIN, head=200, admin=200)),
+    "clients:support": ("get", client_kwargs, CLIENT_READ),
+    "clients:support_setup": ("get", client_kwargs, CLIENT_EDIT),
+    "clients:support_request_create": ("get", on_support_kwargs, TEAM_WRITE),
+    "clients:support_request": ("get", support_request_kwargs, CLIENT_READ),
+    "clients:support_request_flag": ("post", support_request_kwargs, {**TEAM_WRITE_POST, "sponsor": 302}),
     "bench_bare": ("get", None, expect(200, anon=LOGIN)),
     # no login (load balancers, docker-compose); the test broker has no worker, so it says 503 honestly
     "health": ("get", None, expect(503)),

@@ -9,6 +9,7 @@ from .core import (
     Tier,
     leads_prefetch,
 )
+from .support import Priority, SupportArrangement, SupportRequest
 
 __all__ = [
     "AccountTeamMembership",
@@ -23,4 +24,7 @@ __all__ = [
     "Industry",
     "Tier",
     "leads_prefetch",
+    "Priority",
+    "SupportArrangement",
+    "SupportRequest",
 ]

@@ -22,6 +22,7 @@ from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting import my_week as my_week_reads
 from reporting.cache import scopes_of
+from reporting.status import milestones_this_week
 
 from ..forms.activity import (
     ActionForm,
@@ -400,4 +401,5 @@ def my_week(request):
         client_ids=client_ids, user_ids=[request.user.pk], kinds=["people"]
     )
     context["fragment_parts"] = (request.user.pk, request.get_full_path())
+    context["milestones_week"] = milestones_this_week(request.user)
     return render(request, "clients/my_week.html", context)

@@ -28,6 +28,7 @@ from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
 from reporting.services import occurrences as reporting_occurrences
 from reporting.services import plans as reporting_plans
+from reporting.status import client_jobs_panel
 from reporting.timeline import client_timeline
 
 from ..filters import ClientFilter
@@ -36,6 +37,7 @@ from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberFo
 from ..models import AccountTeamMembership, Action, Client, Contact
 from ..selectors import effective_escalation_rules, open_flags_of, staff_choices, stakeholder_grid
 from ..services import accounts as services
+from ..support_selectors import client_support_panel
 
 PAGE_SIZE = 25
 
@@ -251,6 +253,8 @@ def client_detail(request, pk):
             "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
             "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,
             "ob": client_onboarding_panel(client, request.user),
+            "jobs_panel": client_jobs_panel(client, request.user),
+            "support_panel": client_support_panel(client),
         },
     )
 

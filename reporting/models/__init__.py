@@ -17,6 +17,8 @@ from .core import (
     SurveyResponse,
     money,
 )
+from .jobs import Job, JobQuerySet, Milestone, StatusReview
+from .sharing import ClientDashboard, DashboardLink, DashboardView
 
 __all__ = [
     "Cadence",
@@ -36,4 +38,11 @@ __all__ = [
     "SurveyResponse",
     "MeetingPack",
     "CacheVersion",
+    "Job",
+    "JobQuerySet",
+    "Milestone",
+    "StatusReview",
+    "ClientDashboard",
+    "DashboardLink",
+    "DashboardView",
 ]

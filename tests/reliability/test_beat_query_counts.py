@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from clients.models import Client
 from csops.management.commands.run_beat_tasks import dated_tasks
-from reporting.models import CommsPlan
+from reporting.models import CommsPlan, Job
 from reporting.services.plans import comms_plans_refresh_all
 
-from ..factories import CallFactory, PdpFactory
+from ..factories import CallFactory, JobFactory, PdpFactory, SupportArrangementFactory, support_request
 
 User = get_user_model()
 
@@ -47,7 +47,8 @@ def run_all():
 
 
 def add_rows_seed_scale_lacks(tag, n):
-    """`n` PDPs due for review and `n` held calls with their report late: seed_scale makes neither."""
+    """`n` PDPs due for review, `n` held calls with their report late, `n` unreviewed status reports and
+    `n` support requests past their SLA: seed_scale makes none of them."""
     due = timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(9))) - datetime.timedelta(days=3)
     clients = list(Client.objects.filter(domain__endswith=f".{tag}.example").order_by("pk")[:n])
     staff = list(User.objects.filter(username__startswith=f"{tag}-", profile__isnull=False).order_by("pk"))
@@ -59,6 +60,11 @@ def add_rows_seed_scale_lacks(tag, n):
             salary_review_date=DAY + datetime.timedelta(days=5),
         )
         CallFactory(client=clients[i], author=staff[i], held_at=due, held=True, report_required=True)
+        # issue 17: a status report unreviewed for weeks, and a support request past its SLA
+        job = JobFactory(client=clients[i], owner=staff[i], created_by=staff[i])
+        Job.objects.filter(pk=job.pk).update(created_at=due - datetime.timedelta(days=30))
+        arrangement = SupportArrangementFactory(client=clients[i], created_by=staff[i])
+        support_request(arrangement=arrangement, received_at=due, owner=staff[i])
 
 
 def measure(clients, seed):

@@ -21,6 +21,7 @@ from people.models import Role, StaffProfile
 from reporting.cache import versions_bump
 from reporting.models import CommsPlan, ExchangeRate
 
+from ._demo_client_facing import seed_client_facing
 from ._demo_history import seed_history, seed_quarter_checkins
 from ._demo_onboarding import seed_onboarding
 from ._demo_team import seed_team
@@ -158,6 +159,7 @@ class Command(BaseCommand):
             seed_quarter_checkins(today=timezone.localdate())
             seed_team(today=timezone.localdate(), password=DEMO_PASSWORD)
             seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
+            seed_client_facing(today=timezone.localdate())
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
