@@ -306,6 +306,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.satisfaction_report_notify",
         "schedule": crontab(hour=7, minute=45),
     },
+    # daily: credits the month once (unique per client and month); opens and closes the vote once
+    "entertainment-accrue": {
+        "task": "commercial.tasks.entertainment_accrue",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "surprise-delight": {"task": "commercial.tasks.delight_rounds_run", "schedule": crontab(hour=8, minute=30)},
 }
 
 # --- Security -------------------------------------------------------------------------------------
