@@ -311,7 +311,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commercial.tasks.entertainment_accrue",
         "schedule": crontab(hour=4, minute=30),
     },
-    "surprise-delight": {"task": "commercial.tasks.delight_rounds_run", "schedule": crontab(hour=8, minute=30)},
+    "surprise-delight": {
+        "task": "commercial.tasks.delight_rounds_run",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

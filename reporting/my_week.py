@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
+from commercial import panels as commercial_panels
 from csops.dates import week_start
 
 from .models import Occurrence
@@ -62,6 +63,7 @@ def my_week(user, today=None, all_overdue=False, show_later=False):
         "monday": monday,
         "sunday": sunday,
         "client_count": len(client_ids),
+        "opportunities": commercial_panels.my_week_panel(user),
         # from the occurrences beat generates from each comms plan; missed ones stay until logged
         "calls_due": [o for o in occurrences if o.kind == Occurrence.Kind.CALL],
         "reports_due": [o for o in occurrences if o.kind == Occurrence.Kind.REPORT],
