@@ -99,7 +99,9 @@ class DelightGiftFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "commercial.DelightGift"
 
-    round = factory.SubFactory(DelightRoundFactory, status="decided", winner=factory.SubFactory(ClientFactory))
+    round = factory.SubFactory(
+        DelightRoundFactory, status="decided", winner=factory.SubFactory(ClientFactory)
+    )
     contact = factory.SubFactory(ContactFactory)
     what = "Signed rugby shirt"
     why_personal = "She plays for her county."
