@@ -21,6 +21,7 @@ from people.models import Role, StaffProfile
 from reporting.cache import bump
 from reporting.models import CommsPlan, ExchangeRate
 
+from ._demo_growth import seed_growth
 from ._demo_history import seed_history, seed_quarter_checkins
 
 DEMO_PASSWORD = "csops-demo-2026"
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             # the last 90 days of calls and reports, and this quarter's check-ins so far
             seed_history(today=timezone.localdate())
             seed_quarter_checkins(today=timezone.localdate())
+            seed_growth(today=timezone.localdate())
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
