@@ -308,3 +308,46 @@ def test_on_a_phone_the_client_pages_primary_actions_come_before_the_side_panels
         commercials.element_handle(),
     )
     assert before
+
+
+def test_the_growth_pages_have_no_serious_violations_and_fit_a_phone(page, world, lived_in):
+    """Issue 15: the pipeline, ledger, calendar, vote, an opportunity and its forms."""
+    from tests.commercial.factories_growth import (
+        AuditFactory,
+        ChannelRowFactory,
+        DelightRoundFactory,
+        EntertainmentAccrualFactory,
+        EntertainmentEventFactory,
+        OpportunityFactory,
+        channel,
+    )
+
+    opp = OpportunityFactory(client=world.client, owner=world.team_am)
+    AuditFactory(opportunity=opp)
+    ChannelRowFactory(client=world.client, channel=channel(), worker="in_house", kpi="red")
+    EntertainmentAccrualFactory(client=world.client)
+    event = EntertainmentEventFactory(client=world.client, sponsor_attending=True)
+    DelightRoundFactory()
+    c = world.client.pk
+    pages = [
+        ("pipeline", "/commercial/pipeline/"),
+        ("ledger", "/commercial/entertainment/"),
+        ("event calendar", "/commercial/entertainment/calendar/"),
+        ("surprise and delight", "/commercial/delight/"),
+        ("opportunity", f"/commercial/opportunities/{opp.pk}/"),
+        ("opportunity form", f"/commercial/clients/{c}/opportunities/new/"),
+        ("audit form", f"/commercial/opportunities/{opp.pk}/audits/new/"),
+        ("event form", f"/commercial/clients/{c}/events/new/"),
+        ("event", f"/commercial/events/{event.pk}/"),
+        ("channel row form", f"/commercial/clients/{c}/channels/{channel().pk}/"),
+    ]
+    log_in(page, "team_am")
+    fail_on(audit(page, pages))
+    log_in(page, "head")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = []
+    for label, path in pages[:5]:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(label)
+    assert not wide, f"scroll sideways at 390px: {wide}"

@@ -294,7 +294,11 @@ MATRIX = {
     "commercial:pot_pooling": ("post", client_kwargs, TEAM_WRITE_POST),
     "commercial:delight": ("get", None, CS_TEAM_READ),
     # an empty vote is a form error (400) for the CS team: nothing is written
-    "commercial:delight_vote": ("post", open_round, expect(403, anon=LOGIN, team_am=400, other_am=400, head=400)),
+    "commercial:delight_vote": (
+        "post",
+        open_round,
+        expect(403, anon=LOGIN, team_am=400, other_am=400, head=400),
+    ),
     "commercial:delight_pick": ("post", tied_round, expect(403, anon=LOGIN, head=400)),
     "commercial:delight_gift": ("get", gift_kwargs, TEAM_WRITE),
     "reporting:meeting_close": ("post", meeting_kwargs, expect(403, anon=LOGIN, head=302)),
