@@ -209,7 +209,7 @@ def test_an_am_turns_a_calls_discovery_into_an_opportunity_and_an_audit_seen_in_
     page.get_by_test_id("to-opportunity").click()
     page.get_by_label("What").fill("PPC audit and takeover")
     page.get_by_label("Service").select_option(label="Paid search")
-    page.get_by_label("Value").fill("2500")
+    page.get_by_label("Value", exact=True).fill("2500")
     page.get_by_label("Probability (%)").fill("40")
     page.get_by_role("button", name="Save").click()
     page.get_by_test_id("stage").wait_for()
