@@ -240,7 +240,13 @@ def sponsor_events(user, today) -> list[dict]:
 
 
 def delight_round_current(today):
-    return DelightRound.objects.select_related("winner").filter(month=month_start(today)).first()
+    """This month's round with its winner, gift and how many have voted, in one query."""
+    return (
+        DelightRound.objects.select_related("winner", "gift")
+        .annotate(n_votes=Count("votes"))
+        .filter(month=month_start(today))
+        .first()
+    )
 
 
 def delight_page(today, user) -> dict:
@@ -290,6 +296,6 @@ def meet_entertainment(today) -> dict:
         "totals": totals,
         "by_am": ledger_by_am(today),
         "round": round_,
-        "votes": DelightVote.objects.filter(round=round_).count() if round_ else 0,
+        "votes": round_.n_votes if round_ else 0,
         "gift": gift,
     }
