@@ -326,6 +326,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.support_breaches_warn",
         "schedule": crontab(minute="*/15"),
     },
+    # daily: credits the month once (unique per client and month); opens and closes the vote once
+    "entertainment-accrue": {
+        "task": "commercial.tasks.entertainment_accrue",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "surprise-delight": {
+        "task": "commercial.tasks.delight_rounds_run",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

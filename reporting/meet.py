@@ -5,8 +5,10 @@ costs the same with 30 clients or 2,000:
   1. actions from last week, outstanding first;
   2. flags, grouped by AM;
   3. contracts up for renewal in the next 90 days;
-  4. entertainment and surprise-and-delight plans for the week and month;
-  5. upsell / cross-sell: the commercial discovery of recent calls.
+  4. entertainment and surprise-and-delight: events this week and month, pots and balances, the vote;
+  5. upsell / cross-sell: open opportunities by weighted value, audits due, channel-map gaps on tier
+     1–2 clients, and the commercial discovery of recent calls.
+A closed meeting is not read live: its page and pack show the snapshot stored when it closed.
 """
 
 import datetime
@@ -18,6 +20,8 @@ from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
 from commercial.selectors import renewals
+from commercial.selectors_entertainment import meet_entertainment
+from commercial.selectors_growth import meet_growth
 
 from .models import CommsPlan, Meeting
 from .services.occurrences import adherence_by_am, percent
@@ -202,6 +206,8 @@ def agenda(
         "adherence": am_adherence(today),
         "agreed": list(meeting.actions.select_related("client", "owner", "flag").order_by("due_date", "pk")),
     }
+    if meeting.kind == Meeting.Kind.WEEKLY_MEET:  # items 4 and 5, from commercial's records
+        data.update(entertainment=meet_entertainment(today), growth=meet_growth(today))
     if meeting.kind == Meeting.Kind.WASH_UP:
         data.update(wash_up_prompts(meeting))
     return data

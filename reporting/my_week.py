@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
+from commercial import panels as commercial_panels
 from csops.dates import week_start
 
 from .cache import lazy
@@ -87,6 +88,7 @@ def my_week(
         "monday": monday,
         "sunday": sunday,
         "client_count": len(client_ids),
+        "opportunities": commercial_panels.my_week_panel(user),
         # from the occurrences beat generates from each comms plan; missed ones stay until logged
         "calls_due": lazy(lambda: calls if all_calls else calls[:CALLS_SHOWN]),
         "calls_due_count": lazy(lambda: len(calls)),

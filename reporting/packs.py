@@ -1,9 +1,11 @@
 """Meeting PDF packs, rendered by a worker per meeting and data version (never in a web request)."""
 
+import datetime
 import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -11,7 +13,7 @@ from csops.text import clip
 from people.outbox import task_enqueue
 
 from . import meet
-from .models import MeetingPack
+from .models import Meeting, MeetingPack
 from .pdf import render_pdf
 
 log = logging.getLogger(__name__)
@@ -21,14 +23,37 @@ KEEP = 2  # packs kept per meeting: the current one and the one before, offered 
 
 
 def pack_context(meeting) -> dict:
+    """What the pack shows: a closed meeting's stored agenda, an open one's agenda read now."""
     today = timezone.localdate()
+    frozen = bool(meeting.closed_at and meeting.pack_snapshot)
     return {
         "meeting": meeting,
-        "agenda": meet.agenda(meeting, today, everything=True),
+        "agenda": None if frozen else meet.agenda(meeting, today, everything=True),
         "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
         "today": today,
+        "stale_before": today - datetime.timedelta(days=6),
         "generated_at": timezone.localtime(),
     }
+
+
+def pack_html(meeting) -> str:
+    return render_to_string("reporting/pdf/meeting.html", pack_context(meeting))
+
+
+@transaction.atomic
+def meeting_close(*, meeting, by) -> bool:
+    """The head of CS closes the meet: its agenda, as it stands now, is stored for the page and the
+    pack, and is not read live again. Closing twice keeps the first snapshot (a conditional update)."""
+    today = timezone.localdate()
+    agenda = meet.agenda(meeting, today, everything=True)
+    context = {"meeting": meeting, "agenda": agenda, "today": today, "can_run": False}
+    page = render_to_string("reporting/partials/meet_agenda.html", context)
+    pack = render_to_string("reporting/pdf/meeting_agenda.html", context)
+    return bool(
+        Meeting.objects.filter(pk=meeting.pk, closed_at__isnull=True).update(
+            closed_at=timezone.now(), closed_by=by, agenda_snapshot=page, pack_snapshot=pack
+        )
+    )
 
 
 def pack_filename(meeting) -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/open/", views.meeting_open, name="meeting_open"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:pk>/actions/new/", views.meeting_action_create, name="meeting_action_create"),
     path("meetings/<int:pk>/pack.pdf", views.meeting_pdf, name="meeting_pdf"),
     path("meetings/<int:pk>/packs/<int:pack_pk>.pdf", views.meeting_pack_file, name="meeting_pack_file"),

@@ -19,9 +19,8 @@ from clients.models import (
     Industry,
     Tier,
 )
-from csops.dates import quarter_start, week_start
 from clients.services.support import due_times
-from csops.dates import quarter_start
+from csops.dates import quarter_start, week_start
 from people.models import Role, StaffProfile
 from reporting.models import ReportingBand
 
@@ -548,6 +547,8 @@ class ProjectInitiationFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(timezone.localdate)
     end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+
+
 # --- issue 17: jobs and status reports, dashboard share links, the support register -------------------
 
 

@@ -424,6 +424,8 @@ def test_the_onboarding_pages_have_no_serious_violations_nor_scroll_sideways(pag
         page.set_viewport_size({"width": 1280, "height": 900})
     assert not wide, "pages that scroll sideways at 390px:\n" + "\n".join(wide)
     fail_on(problems)
+
+
 def test_the_client_facing_pages_have_no_serious_violations(page, world, lived_in):
     """Issue 17: jobs, status reports, the dashboard's share screen and public page, support."""
     c = world.client.pk
@@ -484,3 +486,46 @@ def test_at_390_pixels_the_client_facing_pages_do_not_scroll_sideways(phone, wor
     if scrolls_sideways(page):
         wide.append("the shared dashboard")
     assert not wide, f"pages that scroll sideways at 390px: {wide}"
+
+
+def test_the_growth_pages_have_no_serious_violations_and_fit_a_phone(page, world, lived_in):
+    """Issue 15: the pipeline, ledger, calendar, vote, an opportunity and its forms."""
+    from tests.commercial.factories_growth import (
+        AuditFactory,
+        ChannelRowFactory,
+        DelightRoundFactory,
+        EntertainmentAccrualFactory,
+        EntertainmentEventFactory,
+        OpportunityFactory,
+        channel,
+    )
+
+    opp = OpportunityFactory(client=world.client, owner=world.team_am)
+    AuditFactory(opportunity=opp)
+    ChannelRowFactory(client=world.client, channel=channel(), worker="in_house", kpi="red")
+    EntertainmentAccrualFactory(client=world.client)
+    event = EntertainmentEventFactory(client=world.client, sponsor_attending=True)
+    DelightRoundFactory()
+    c = world.client.pk
+    pages = [
+        ("pipeline", "/commercial/pipeline/"),
+        ("ledger", "/commercial/entertainment/"),
+        ("event calendar", "/commercial/entertainment/calendar/"),
+        ("surprise and delight", "/commercial/delight/"),
+        ("opportunity", f"/commercial/opportunities/{opp.pk}/"),
+        ("opportunity form", f"/commercial/clients/{c}/opportunities/new/"),
+        ("audit form", f"/commercial/opportunities/{opp.pk}/audits/new/"),
+        ("event form", f"/commercial/clients/{c}/events/new/"),
+        ("event", f"/commercial/events/{event.pk}/"),
+        ("channel row form", f"/commercial/clients/{c}/channels/{channel().pk}/"),
+    ]
+    log_in(page, "team_am")
+    fail_on(audit(page, pages))
+    log_in(page, "head")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = []
+    for label, path in pages[:5]:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(label)
+    assert not wide, f"scroll sideways at 390px: {wide}"

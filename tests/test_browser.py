@@ -188,3 +188,47 @@ def test_the_pages_and_htmx_work_under_the_content_security_policy(page, world):
     page.goto(f"{page.base_url}/admin/clients/client/{world.client.pk}/change/")  # the admin's own JS
     page.get_by_role("button", name="Save", exact=True).wait_for()
     assert violations == []
+
+
+def test_an_am_turns_a_calls_discovery_into_an_opportunity_and_an_audit_seen_in_meet_item_5(page, world):
+    """Issue 15: from the call's commercial discovery to the head of CS's weekly meet, item 5."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .factories import CallFactory, MeetingFactory
+
+    today = timezone.localdate()
+    call = CallFactory(
+        client=world.client, author=world.team_am, commercial="Their PPC is struggling; agency on notice"
+    )
+    meeting = MeetingFactory(chair=world.head, held_on=today)
+    log_in(page, "team_am")
+    page.wait_for_url("**/my-week/")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/calls/{call.pk}/")
+    page.get_by_test_id("to-opportunity").click()
+    page.get_by_label("What").fill("PPC audit and takeover")
+    page.get_by_label("Service").select_option(label="Paid search")
+    page.get_by_label("Value", exact=True).fill("2500")
+    page.get_by_label("Probability (%)").fill("40")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_test_id("stage").wait_for()
+    assert page.get_by_role("heading", name="PPC audit and takeover").is_visible()
+    page.get_by_role("link", name="Request an audit").click()
+    page.get_by_label("Due date").fill((today + datetime.timedelta(days=4)).isoformat())
+    page.get_by_label("Audience").fill("their CMO")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Audit requested.").wait_for()
+    assert page.locator("#audits").get_by_text("for their CMO").is_visible()
+    page.get_by_role("link", name="My week").click()
+    assert page.locator("#my-opportunities").get_by_text("PPC audit and takeover").is_visible()
+
+    log_in(page, "head")
+    page.goto(f"{page.base_url}/reporting/meetings/{meeting.pk}/")
+    item5 = page.locator("#item-5")
+    assert (
+        item5.locator("#meet-opportunities").get_by_role("link", name="PPC audit and takeover").is_visible()
+    )
+    assert item5.locator("#meet-audits").get_by_text("PPC audit and takeover").is_visible()
+    assert item5.locator("#meet-opportunities").get_by_role("link", name="record action").count() == 1
+    page.screenshot(path=os.environ.get("CSOPS_SCREENSHOT_DIR", "/tmp") + "/meet-item-5.png", full_page=True)

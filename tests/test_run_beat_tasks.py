@@ -30,6 +30,8 @@ def test_it_runs_every_scheduled_task_that_takes_a_day_in_schedule_order():
         "2026-12-01 satisfaction report notices",
         "2026-12-01 status report reminders",
         "2026-12-01 support SLA warnings",
+        "2026-12-01 entertainment accruals",
+        "2026-12-01 surprise and delight",
         "2026-12-01 outbox",
     ]
 

@@ -273,6 +273,66 @@ def support_request_kwargs(w):
     }
 
 
+def opportunity_kwargs(w):
+    from tests.commercial.factories_growth import OpportunityFactory
+
+    return {"opp_pk": OpportunityFactory(client=w.client, owner=w.team_am).pk}
+
+
+def won_kwargs(w):
+    from tests.commercial.factories_growth import OpportunityFactory
+
+    return {"opp_pk": OpportunityFactory(client=w.client, owner=w.team_am, stage="won", kind="upsell").pk}
+
+
+def audit_kwargs(w):
+    from tests.commercial.factories_growth import AuditFactory, OpportunityFactory
+
+    return {"audit_pk": AuditFactory(opportunity=OpportunityFactory(client=w.client, owner=w.team_am)).pk}
+
+
+def audit_file_kwargs(w):
+    from django.core.files.base import ContentFile
+
+    from tests.commercial.factories_growth import AuditFactory, OpportunityFactory
+
+    audit = AuditFactory(opportunity=OpportunityFactory(client=w.client, owner=w.team_am))
+    audit.file.save("audit.pdf", ContentFile(b"%PDF-1.4 test"))
+    return {"audit_pk": audit.pk}
+
+
+def channel_kwargs(w):
+    from tests.commercial.factories_growth import channel
+
+    return {"pk": w.client.pk, "channel_pk": channel().pk}
+
+
+def event_kwargs(w):
+    from tests.commercial.factories_growth import EntertainmentEventFactory
+
+    return {"event_pk": EntertainmentEventFactory(client=w.client, sponsor_attending=True).pk}
+
+
+def gift_kwargs(w):
+    from tests.commercial.factories_growth import DelightRoundFactory
+
+    return {"round_pk": DelightRoundFactory(status="decided", winner=w.client).pk}
+
+
+def open_round(w):
+    from tests.commercial.factories_growth import DelightRoundFactory
+
+    DelightRoundFactory()
+    return None
+
+
+def tied_round(w):
+    from tests.commercial.factories_growth import DelightRoundFactory
+
+    DelightRoundFactory(status="tied")
+    return None
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -386,6 +446,33 @@ MATRIX = {
     "commercial:contract_create": ("get", client_kwargs, CLIENT_EDIT),
     "commercial:contract_edit": ("get", contract_kwargs, CLIENT_EDIT),
     "commercial:contract_document": ("get", document_kwargs, CLIENT_READ),
+    # growth and relationship investment (issue 15): the account team writes its clients' records,
+    # the head of CS everything; exec sponsors read the events of the clients they sponsor
+    "commercial:channel_row_edit": ("get", channel_kwargs, TEAM_WRITE),
+    "commercial:pipeline": ("get", None, CS_TEAM_READ),
+    "commercial:opportunity_create": ("get", client_kwargs, TEAM_WRITE),
+    "commercial:opportunity_detail": ("get", opportunity_kwargs, CLIENT_READ),
+    "commercial:opportunity_edit": ("get", opportunity_kwargs, TEAM_WRITE),
+    "commercial:opportunity_spend_apply": ("post", won_kwargs, TEAM_WRITE_POST),
+    "commercial:audit_create": ("get", opportunity_kwargs, TEAM_WRITE),
+    "commercial:audit_edit": ("get", audit_kwargs, TEAM_WRITE),
+    "commercial:audit_file": ("get", audit_file_kwargs, CLIENT_READ),
+    "commercial:ledger": ("get", None, CS_TEAM_READ),
+    "commercial:event_calendar": ("get", None, CS_TEAM_READ),
+    "commercial:event_create": ("get", client_kwargs, TEAM_WRITE),
+    "commercial:event_detail": ("get", event_kwargs, CLIENT_READ),
+    "commercial:event_edit": ("get", event_kwargs, TEAM_WRITE),
+    "commercial:pot_pooling": ("post", client_kwargs, TEAM_WRITE_POST),
+    "commercial:delight": ("get", None, CS_TEAM_READ),
+    # an empty vote is a form error (400) for the CS team: nothing is written
+    "commercial:delight_vote": (
+        "post",
+        open_round,
+        expect(403, anon=LOGIN, team_am=400, other_am=400, head=400),
+    ),
+    "commercial:delight_pick": ("post", tied_round, expect(403, anon=LOGIN, head=400)),
+    "commercial:delight_gift": ("get", gift_kwargs, TEAM_WRITE),
+    "reporting:meeting_close": ("post", meeting_kwargs, expect(403, anon=LOGIN, head=302)),
     "onboarding:pricing_matrix": ("get", None, MATRIX_SCREEN),
     # pitches: new business and the head of CS (tests/onboarding/test_pitches.py covers new business)
     "onboarding:pipeline": ("get", None, HEAD_ONLY),

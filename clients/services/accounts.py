@@ -42,6 +42,18 @@ def client_update(*, client, by, form) -> tuple[Client, str]:
     return client, comms_plan_refresh(client=client, by=by, reason=_spend_reason(before, client))
 
 
+@transaction.atomic
+def client_spend_change(*, client, by, monthly_spend) -> tuple[Client, str]:
+    """A retained client's monthly spend changes (an upsell won): the plan re-derives as from the form."""
+    before = Client.objects.select_for_update().get(pk=client.pk)
+    client.monthly_spend = monthly_spend
+    client.full_clean()
+    client.save()
+    if before.monthly_spend == client.monthly_spend:
+        return client, ""
+    return client, comms_plan_refresh(client=client, by=by, reason=_spend_reason(before, client))
+
+
 def _spend_reason(before, after) -> str:
     if before.amount != after.amount or before.engagement_type != after.engagement_type:
         unit = "/month" if after.engagement_type == "retained" else ""

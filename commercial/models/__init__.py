@@ -8,6 +8,19 @@ from .contracts import (
     contract_upload_to,
     validate_contract_file,
 )
+from .entertainment import (
+    POT_MONTHS,
+    DelightGift,
+    DelightRound,
+    DelightSettings,
+    DelightVote,
+    EntertainmentAccrual,
+    EntertainmentEvent,
+    EntertainmentPot,
+    Pooling,
+    pot_bounds,
+)
+from .growth import Audit, Channel, ChannelRow, Opportunity, Project, validate_audit_file
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -18,4 +31,20 @@ __all__ = [
     "contract_upload_to",
     "ContractQuerySet",
     "Contract",
+    "Audit",
+    "Channel",
+    "ChannelRow",
+    "Opportunity",
+    "Project",
+    "validate_audit_file",
+    "POT_MONTHS",
+    "Pooling",
+    "pot_bounds",
+    "DelightGift",
+    "DelightRound",
+    "DelightSettings",
+    "DelightVote",
+    "EntertainmentAccrual",
+    "EntertainmentEvent",
+    "EntertainmentPot",
 ]

@@ -390,8 +390,15 @@ class Meeting(models.Model):
     significant_issues = models.TextField("significant issues and client losses", blank=True)
     lessons = models.TextField("lessons learned", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Closing freezes the agenda: the page and the PDF pack show it as it stood at the meeting.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agenda_snapshot = models.TextField(blank=True, editable=False)  # the page's agenda, rendered
+    pack_snapshot = models.TextField(blank=True, editable=False)  # the PDF pack's agenda, rendered
 
-    history = HistoricalRecords(m2m_fields=[attendees])
+    history = HistoricalRecords(m2m_fields=[attendees], excluded_fields=["agenda_snapshot", "pack_snapshot"])
 
     class Meta:
         ordering = ["-held_on", "kind"]

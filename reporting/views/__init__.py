@@ -13,6 +13,7 @@ from .feedback import (
 )
 from .meet import (
     meeting_action_create,
+    meeting_close,
     meeting_detail,
     meeting_edit,
     meeting_list,
@@ -27,6 +28,7 @@ __all__ = [
     "matrix",
     "meeting_action_create",
     "meeting_detail",
+    "meeting_close",
     "meeting_edit",
     "meeting_list",
     "meeting_open",

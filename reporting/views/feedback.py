@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clients import permissions as perms
 from clients.models import Client, Contact, leads_prefetch
+from commercial import panels as commercial_panels
 from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start
 from people import roles
 
@@ -96,6 +97,7 @@ def sponsor_home(request):
             "quarter": quarter_label(this_q),
             "quarter_ends": quarter_end(this_q),
             "tally": nps.tally_of(c.score for c in done),
+            "sponsor_events": commercial_panels.sponsor_panel(request.user, today),
         },
     )
 

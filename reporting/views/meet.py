@@ -39,7 +39,7 @@ def _require_run(user):
 
 def _meeting(user, pk):
     _require_view(user)
-    return get_object_or_404(Meeting.objects.select_related("chair"), pk=pk)
+    return get_object_or_404(Meeting.objects.select_related("chair", "closed_by"), pk=pk)
 
 
 @login_required
@@ -50,7 +50,11 @@ def meeting_list(request):
     this_week = Meeting.objects.filter(
         kind=Meeting.Kind.WEEKLY_MEET, held_on__range=(monday, monday + datetime.timedelta(days=6))
     ).first()
-    meetings = Meeting.objects.select_related("chair").order_by("-held_on", "kind")
+    meetings = (
+        Meeting.objects.select_related("chair")
+        .defer("agenda_snapshot", "pack_snapshot")
+        .order_by("-held_on", "kind")
+    )
     kind = request.GET.get("kind")
     if kind in Meeting.Kind.values:
         meetings = meetings.filter(kind=kind)
@@ -117,20 +121,26 @@ def _meeting_context(request, meeting, form=None):
         context = {"meeting": meeting, "agenda": meet.renewals_item(today, all_renewals), "today": today}
         return render_to_string("reporting/partials/meet_renewals.html", {**context, "can_run": can_run})
 
-    fragments = cached(request, "meet", (meeting.pk, can_run, owner_id), render_agenda, scopes=MEET_READS)
-    if RENEWALS_MARK in fragments["agenda"]:
-        item_3 = cached(
-            request,
-            "meet-renewals",
-            (meeting.pk, can_run, all_renewals),
-            render_renewals,
-            scopes=RENEWALS_READS,
-        )
-        fragments = {**fragments, "agenda": fragments["agenda"].replace(RENEWALS_MARK, item_3)}
+    frozen = meeting.closed_at is not None
+    if frozen:
+        # a closed meeting shows its agenda as it stood at the meeting (reporting/packs.py)
+        fragments = {"agenda": mark_safe(meeting.agenda_snapshot), "adherence": ""}  # noqa: S308 - rendered by us
+    else:
+        fragments = cached(request, "meet", (meeting.pk, can_run, owner_id), render_agenda, scopes=MEET_READS)
+        if RENEWALS_MARK in fragments["agenda"]:
+            item_3 = cached(
+                request,
+                "meet-renewals",
+                (meeting.pk, can_run, all_renewals),
+                render_renewals,
+                scopes=RENEWALS_READS,
+            )
+            fragments = {**fragments, "agenda": fragments["agenda"].replace(RENEWALS_MARK, item_3)}
     editing = can_run and (form is not None or request.GET.get("edit") == "1")
     return {
         "meeting": meeting,
         "previous": previous,
+        "frozen": frozen,
         "fragments": fragments,
         "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
         "today": today,
@@ -171,10 +181,26 @@ def meeting_edit(request, pk):
 
 
 @login_required
+@require_POST
+def meeting_close(request, pk):
+    """Close the meeting: from now on its page and pack show the agenda as it stands at this moment."""
+    meeting = _meeting(request.user, pk)
+    _require_run(request.user)
+    if packs.meeting_close(meeting=meeting, by=request.user):
+        messages.success(request, "Meeting closed: its agenda is kept as it stood now.")
+    else:
+        messages.info(request, "This meeting was closed already.")
+    return redirect("reporting:meeting_detail", pk=meeting.pk)
+
+
+@login_required
 def meeting_action_create(request, pk):
     """Record an action agreed in the meeting; from a flag's row it comes pre-filled with that flag."""
     meeting = _meeting(request.user, pk)
     _require_run(request.user)
+    if meeting.closed_at:
+        messages.error(request, "This meeting is closed: record the action in this week's meet.")
+        return redirect("reporting:meeting_detail", pk=meeting.pk)
     flag = None
     flag_id = int_param(request.GET.get("flag") or request.POST.get("flag"))
     if flag_id:

@@ -22,6 +22,7 @@ from reporting.cache import versions_bump
 from reporting.models import CommsPlan, ExchangeRate
 
 from ._demo_client_facing import seed_client_facing
+from ._demo_growth import seed_growth
 from ._demo_history import seed_history, seed_quarter_checkins
 from ._demo_onboarding import seed_onboarding
 from ._demo_team import seed_team
@@ -160,6 +161,7 @@ class Command(BaseCommand):
             seed_team(today=timezone.localdate(), password=DEMO_PASSWORD)
             seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             seed_client_facing(today=timezone.localdate())
+            seed_growth(today=timezone.localdate())
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
