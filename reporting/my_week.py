@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
+from commercial.selectors_plans import week_plan_items
 from csops.dates import week_start
 
 from .models import Occurrence
@@ -58,6 +59,7 @@ def my_week(user, today=None, all_overdue=False, show_later=False):
         .order_by("due_date", "due_time")
     )
     return {
+        **week_plan_items(user, today),  # account plan reviews due and plan objectives (commercial)
         "today": today,
         "monday": monday,
         "sunday": sunday,

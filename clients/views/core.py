@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients import permissions as perms
+from commercial.selectors_plans import plan_glance
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
@@ -195,6 +196,7 @@ def client_detail(request, pk):
             "nps_scores": client_scores(client),
             "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
             "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,
+            **plan_glance(client, today),
         },
     )
 

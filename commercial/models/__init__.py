@@ -8,6 +8,23 @@ from .contracts import (
     contract_upload_to,
     validate_contract_file,
 )
+from .plans import (
+    CALENDAR_TRIGGERS,
+    DISCIPLINES,
+    LOWER_IS_BETTER,
+    MONEY_METRICS,
+    QUARTERS,
+    AccountPlan,
+    ClientReviewMonth,
+    Metric,
+    PlanMetric,
+    PlanObjective,
+    PlanReview,
+    PlanSettings,
+    Qbr,
+    Rating,
+    Trigger,
+)
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -18,4 +35,19 @@ __all__ = [
     "contract_upload_to",
     "ContractQuerySet",
     "Contract",
+    "CALENDAR_TRIGGERS",
+    "DISCIPLINES",
+    "LOWER_IS_BETTER",
+    "MONEY_METRICS",
+    "QUARTERS",
+    "AccountPlan",
+    "ClientReviewMonth",
+    "Metric",
+    "PlanMetric",
+    "PlanObjective",
+    "PlanReview",
+    "PlanSettings",
+    "Qbr",
+    "Rating",
+    "Trigger",
 ]
