@@ -77,11 +77,12 @@ def contact_update(*, form, by) -> Contact:
 @transaction.atomic
 def team_member_set(*, client, user, responsibility: str, is_lead: bool, by) -> AccountTeamMembership:
     """Add a person to the account team, or change what they do; making them lead demotes the old lead."""
+    demoted = []
     if is_lead:
         for old in client.memberships.select_for_update().filter(is_lead=True).exclude(user=user):
             old.is_lead = False
             old.save(update_fields=["is_lead"])
-            account_plans.lead_changed(client=client, old_user=old.user, new_user=user, by=by)
+            demoted.append(old.user)
     membership, created = AccountTeamMembership.objects.select_for_update().get_or_create(
         client=client, user=user, defaults={"responsibility": responsibility, "is_lead": is_lead}
     )
@@ -89,6 +90,8 @@ def team_member_set(*, client, user, responsibility: str, is_lead: bool, by) -> 
         membership.responsibility = responsibility
         membership.is_lead = is_lead
         membership.save(update_fields=["responsibility", "is_lead"])
+    for old_user in demoted:  # the lead AM changed: review the account plan (seed 002, personnel)
+        account_plans.lead_changed(client=client, old_user=old_user, new_user=user, by=by)
     return membership
 
 

@@ -293,7 +293,7 @@ def plan_reviews_due(*, today) -> RunReport:
         )
         .filter(lead_id__isnull=False)
     )
-    leads = _users({r.lead_id for r in due.only("pk")})
+    leads = _users(set(due.values_list("lead_id", flat=True)))
     report.failed += notify_each(
         (
             _review_notice(r, r.plan, leads[r.lead_id])
