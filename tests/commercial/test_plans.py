@@ -9,6 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.services.accounts import contact_archive
 from clients.services.activity import contact_set_stance
@@ -53,8 +54,10 @@ def build_history(world):
         jan = ContactFactory(client=client, name="Jan Stewer", stance="protester")
     with at(2026, 7, 10):
         contact_set_stance(contact=jan, by=world.team_am, stance="friend")
-    for day in (dt.datetime(2026, 2, 1, 10), dt.datetime(2026, 3, 30, 10), dt.datetime(2026, 5, 5, 10)):
-        CallFactory(client=client, author=world.team_am, held_at=day.replace(tzinfo=dt.UTC))
+    for month, day in ((2, 1), (3, 30), (5, 5)):
+        CallFactory(
+            client=client, author=world.team_am, held_at=dt.datetime(2026, month, day, 10, tzinfo=dt.UTC)
+        )
     CallFactory(
         client=client, author=world.team_am, held=False, held_at=dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC)
     )
@@ -220,10 +223,10 @@ def test_others_may_not_write_plans(world, login):
 
 
 def test_objectives_go_to_their_owner_and_show_on_my_week(world, login):
-    AccountPlanFactory(client=world.client, year=dt.date.today().year)
-    due = dt.date.today() + dt.timedelta(days=3)
+    AccountPlanFactory(client=world.client, year=timezone.localdate().year)
+    due = timezone.localdate() + dt.timedelta(days=3)
     response = login(world.head).post(
-        reverse("commercial:objective_create", args=[world.client.pk, dt.date.today().year]),
+        reverse("commercial:objective_create", args=[world.client.pk, timezone.localdate().year]),
         {
             "description": "Take Tom Pearce to Henley by June",
             "owner": world.team_am.pk,
@@ -247,9 +250,9 @@ def test_objectives_go_to_their_owner_and_show_on_my_week(world, login):
 
 
 def test_an_objective_without_owner_or_date_is_a_field_error(world, login):
-    AccountPlanFactory(client=world.client, year=dt.date.today().year)
+    AccountPlanFactory(client=world.client, year=timezone.localdate().year)
     response = login(world.team_am).post(
-        reverse("commercial:objective_create", args=[world.client.pk, dt.date.today().year]),
+        reverse("commercial:objective_create", args=[world.client.pk, timezone.localdate().year]),
         {"description": "", "owner": "", "due_date": "31/02/2026"},
     )
     assert response.status_code == 200 and not PlanObjective.objects.exists()
@@ -257,7 +260,7 @@ def test_an_objective_without_owner_or_date_is_a_field_error(world, login):
 
 
 def test_the_client_page_shows_the_plan_at_a_glance(world, login):
-    today = dt.date.today()
+    today = timezone.localdate()
     plan = AccountPlanFactory(client=world.client, year=today.year)
     PlanMetric.objects.filter(plan=plan).update(target_q1=1, target_q2=1, target_q3=1, target_q4=1)
     ContactFactory(client=world.client, stance="ally")
@@ -285,7 +288,7 @@ PLAN_PAGE_BUDGET = 24
 
 
 def test_the_plan_page_costs_the_same_with_a_long_history(world, login):
-    plan = AccountPlanFactory(client=world.client, year=dt.date.today().year)
+    plan = AccountPlanFactory(client=world.client, year=timezone.localdate().year)
     browser = login(world.team_am)
     url = reverse("commercial:plan_detail", args=[world.client.pk, plan.year])
     counts = []
