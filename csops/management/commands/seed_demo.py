@@ -22,6 +22,7 @@ from reporting.cache import bump
 from reporting.models import CommsPlan, ExchangeRate
 
 from ._demo_history import seed_history, seed_quarter_checkins
+from ._demo_plans import seed_plans
 
 DEMO_PASSWORD = "csops-demo-2026"
 
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             # the last 90 days of calls and reports, and this quarter's check-ins so far
             seed_history(today=timezone.localdate())
             seed_quarter_checkins(today=timezone.localdate())
+            seed_plans(today=timezone.localdate())  # account plans, a pending review, this quarter's QBRs
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
