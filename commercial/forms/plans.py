@@ -114,6 +114,15 @@ class ObjectiveForm(SaneDatesMixin, forms.Form):
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+# "Is Tom still an ally?" (seed 002, "What constitutes a review")
+STANCE_WORDS = {
+    "ally": "an ally",
+    "friend": "a friend",
+    "neutral": "neutral",
+    "protester": "a protester",
+    "enemy": "an enemy",
+}
+
 HAND_TRIGGERS = [
     (v, label) for v, label in Trigger.choices if not v.startswith(("monthly", "quarterly", "annual"))
 ]
@@ -147,7 +156,7 @@ class ReviewForm(SaneDatesMixin, forms.Form):
         for contact in contacts:
             name = f"stance_{contact.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=f"Is {contact.name} still {contact.get_stance_display().lower()}?",
+                label=f"Is {contact.name} still {STANCE_WORDS.get(contact.stance, contact.stance)}?",
                 choices=Contact.Stance.choices,
                 initial=contact.stance,
             )
