@@ -5,10 +5,10 @@ client review mark, and the QBRs beat schedules."""
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -283,30 +283,36 @@ def plan_reviews_due(*, today) -> RunReport:
         report=RunReport("plan reviews made due"),
         describe=lambda pk: f"plan {pk}",
     )
-    due = (
-        PlanReview.objects.filter(period=period, trigger=trigger, status=PlanReview.Status.DUE)
-        .select_related("plan__client")
-        .annotate(
-            lead_id=AccountTeamMembership.objects.filter(
-                client=OuterRef("plan__client_id"), is_lead=True
-            ).values("user_id")[:1]
+    # the lead of each plan with this period's review still due, with the review: one query
+    leads = (
+        AccountTeamMembership.objects.filter(
+            is_lead=True,
+            client__account_plans__reviews__period=period,
+            client__account_plans__reviews__trigger=trigger,
+            client__account_plans__reviews__status=PlanReview.Status.DUE,
         )
-        .filter(lead_id__isnull=False)
+        .select_related("user", "client")
+        .annotate(
+            review_id=F("client__account_plans__reviews__pk"),
+            plan_year=F("client__account_plans__year"),
+        )
     )
-    leads = _users(set(due.values_list("lead_id", flat=True)))
+    label = Trigger(trigger).label
     report.failed += notify_each(
         (
-            _review_notice(r, r.plan, leads[r.lead_id])
-            for r in due.iterator(chunk_size=BATCH_SIZE)
-            if r.lead_id in leads
+            Notice(
+                user=m.user,
+                key=f"plan-review-{m.review_id}-due",
+                url=reverse("commercial:review_detail", args=[m.client_id, m.review_id]),
+                subject=f"Plan review due: {m.client.name} ({label})",
+                body=f"Walk the {m.plan_year} plan by {month_end(today):%d %B %Y}: each metric, each "
+                "stakeholder. A review produces actions, or says why nothing changes.",
+            )
+            for m in leads.iterator(chunk_size=BATCH_SIZE)
         ),
         task="plan review reminders",
     ).failed
     return report
-
-
-def _users(ids) -> dict:
-    return {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
 
 
 # --- the client review document --------------------------------------------------------------
@@ -351,21 +357,30 @@ def client_review_reminders(*, today) -> RunReport:
 
 
 def qbr_clients(threshold: Decimal | None = None):
-    """Current clients worth `threshold` a year or more (12 × monthly spend, or the project value), in
-    pounds through the exchange rates; a currency with no rate cannot qualify."""
-    threshold = PlanSettings.load().qbr_threshold if threshold is None else threshold
-    rates = {r.currency: r.rate for r in ExchangeRate.objects.all()}
-    rates[AGENCY_CURRENCY] = Decimal(1)
-    fits = Q(pk__in=[])
-    for currency, rate in rates.items():
-        if not rate:
-            continue
-        floor = threshold / rate
-        fits |= Q(currency=currency) & (
-            Q(engagement_type="retained", monthly_spend__gte=floor / 12)
-            | Q(engagement_type="project", project_value__gte=floor)
-        )
-    return Client.objects.current().filter(fits)
+    """Current clients worth `threshold` (default: the admin's setting) a year or more — 12 × monthly
+    spend, or the project value — in pounds through the exchange rates; a currency with no rate
+    cannot qualify. One query: the setting and the rates are subqueries."""
+    if threshold is None:
+        setting = PlanSettings.objects.order_by("pk").values("qbr_threshold")[:1]
+        threshold = Coalesce(Subquery(setting), Value(PlanSettings._meta.get_field("qbr_threshold").default))
+    else:
+        threshold = Value(threshold)
+    money = DecimalField(max_digits=20, decimal_places=4)
+    rate = Case(
+        When(currency=AGENCY_CURRENCY, then=Value(Decimal(1))),
+        default=Subquery(ExchangeRate.objects.filter(currency=OuterRef("currency")).values("rate")[:1]),
+        output_field=money,
+    )
+    annual = Case(
+        When(engagement_type="retained", then=F("monthly_spend") * 12),
+        default=F("project_value"),
+        output_field=money,
+    )
+    return (
+        Client.objects.current()
+        .annotate(annual_pounds=ExpressionWrapper(annual * rate, output_field=money), qbr_floor=threshold)
+        .filter(annual_pounds__gte=F("qbr_floor"))
+    )
 
 
 def qbrs_schedule(*, today) -> RunReport:

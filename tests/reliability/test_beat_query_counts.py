@@ -16,11 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.models import Client
+from commercial.models import PlanSettings
 from csops.management.commands.run_beat_tasks import dated_tasks
 from reporting.models import CommsPlan
 from reporting.services.plans import comms_plans_refresh_all
 
-from ..factories import CallFactory, PdpFactory
+from ..factories import AccountPlanFactory, CallFactory, PdpFactory
 
 User = get_user_model()
 
@@ -47,7 +48,8 @@ def run_all():
 
 
 def add_rows_seed_scale_lacks(tag, n):
-    """`n` PDPs due for review and `n` held calls with their report late: seed_scale makes neither."""
+    """`n` PDPs due for review, `n` held calls with their report late and `n` account plans:
+    seed_scale makes none of them."""
     due = timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(9))) - datetime.timedelta(days=3)
     clients = list(Client.objects.filter(domain__endswith=f".{tag}.example").order_by("pk")[:n])
     staff = list(User.objects.filter(username__startswith=f"{tag}-", profile__isnull=False).order_by("pk"))
@@ -59,6 +61,8 @@ def add_rows_seed_scale_lacks(tag, n):
             salary_review_date=DAY + datetime.timedelta(days=5),
         )
         CallFactory(client=clients[i], author=staff[i], held_at=due, held=True, report_required=True)
+        AccountPlanFactory(client=clients[i], year=DAY.year, created_by=staff[i])  # reviewed monthly
+    PlanSettings.objects.update_or_create(pk=1, defaults={"qbr_threshold": 0})  # every client gets a QBR
 
 
 def measure(clients, seed):
