@@ -175,11 +175,9 @@ def objective_toggle(request, pk, objective_pk):
     if objective.owner_id != request.user.pk and not perms.may(request.user, WRITE, client):
         raise PermissionDenied
     services.objective_set_done(objective=objective, by=request.user, done=request.POST.get("done") != "0")
-    return redirect(
-        request.POST.get("next") == "my_week"
-        and reverse("my_week")
-        or _plan_url(objective.plan) + "#objectives"
-    )
+    if request.POST.get("next") == "my_week":
+        return redirect("my_week")
+    return redirect(_plan_url(objective.plan) + "#objectives")
 
 
 @login_required

@@ -83,6 +83,22 @@ def test_a_decision_maker_replaced_on_the_contact_form_raises_a_review(world, lo
     assert "is no longer a decision maker" in review.what_happened
 
 
+def test_a_new_decision_maker_added_raises_a_review(world, login):
+    plan = this_year_plan(world)
+    response = login(world.team_am).post(
+        reverse("clients:contact_create", args=[world.client.pk]),
+        {
+            "name": "Priya Shah",
+            "title": "New CMO",
+            "seniority": "c_level",
+            "decision_maker": "on",
+            "stance": "neutral",
+        },
+    )
+    assert response.status_code == 302
+    assert "Priya Shah (New CMO) is a new decision maker" in PlanReview.objects.get(plan=plan).what_happened
+
+
 def test_a_new_lead_am_raises_an_internally_driven_review(world):
     plan = this_year_plan(world)
     newcomer = staff(Role.ACCOUNT_MANAGER, first_name="Nia", last_name="Long")
