@@ -1,12 +1,12 @@
-"""Commercial's admin: the channel list of the channel map and the surprise-and-delight settings
-(everything else is entered on the app's own pages, with its history)."""
+"""Commercial's admin: the channel list of the channel map, the surprise-and-delight settings and the
+QBR threshold (everything else is entered on the app's own pages, with its history)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from csops.admin import NoDeleteMixin
 
-from .models import Channel, DelightSettings
+from .models import Channel, DelightSettings, PlanSettings
 
 
 @admin.register(Channel)
@@ -25,3 +25,13 @@ class DelightSettingsAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return not DelightSettings.objects.exists()
+
+
+@admin.register(PlanSettings)
+class PlanSettingsAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """The QBR threshold: one row, set by an admin (no row means the default, £100,000 a year)."""
+
+    list_display = ["__str__", "qbr_threshold"]
+
+    def has_add_permission(self, request):
+        return not PlanSettings.objects.exists()

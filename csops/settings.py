@@ -335,6 +335,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commercial.tasks.delight_rounds_run",
         "schedule": crontab(hour=8, minute=30),
     },
+    # account plans (seed 002, 000, 003): this month's calendar review, last month's client review
+    # document, this quarter's QBRs; keyed by month and quarter, so a daily run catches up a missed day
+    "plan-reviews": {"task": "commercial.tasks.plan_reviews_due", "schedule": crontab(hour=7, minute=5)},
+    "client-review-reminders": {
+        "task": "commercial.tasks.client_review_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "qbrs": {"task": "commercial.tasks.qbrs_schedule", "schedule": crontab(hour=7, minute=20)},
 }
 
 # --- Security -------------------------------------------------------------------------------------

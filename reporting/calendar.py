@@ -1,5 +1,5 @@
 """A person's iCal feed (RFC 5545): client calls as recurring diary entries with their call details,
-as seed 000 asks, plus NPS check-ins due and PDP reviews."""
+as seed 000 asks, plus NPS check-ins due, PDP reviews and account plan reviews due."""
 
 import datetime
 import secrets
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
+from commercial.models import PlanReview
 from csops.dates import quarter_end
 from people.models import CalendarFeed, Pdp
 
@@ -107,6 +108,22 @@ def build_calendar(user) -> bytes:
         event.add("dtstart", pdp.next_review_date)
         event.add("dtend", pdp.next_review_date + datetime.timedelta(days=1))
         event.add("summary", f"PDP review: {pdp.staff.get_full_name() or pdp.staff.username}")
+        cal.add_component(event)
+    reviews = PlanReview.objects.filter(
+        status=PlanReview.Status.DUE,
+        plan__client__archived_at__isnull=True,
+        plan__client__memberships__user=user,
+        plan__client__memberships__is_lead=True,
+    ).values("pk", "trigger", "due_date", "plan__year", "plan__client_id", "plan__client__name")
+    for review in reviews:  # account plan reviews due on the clients this person leads (seed 002)
+        event = Event()
+        event.add("uid", f"plan-review-{review['pk']}@csops")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", review["due_date"])
+        event.add("dtend", review["due_date"] + datetime.timedelta(days=1))
+        event.add("summary", f"Account plan review: {review['plan__client__name']} {review['plan__year']}")
+        url = reverse("commercial:review_detail", args=[review["plan__client_id"], review["pk"]])
+        event.add("description", f"Walk each metric and stakeholder; produce actions.\n{site}{url}")
         cal.add_component(event)
     # a VTIMEZONE for every TZID used (RFC 5545 §3.6.5): clients that cannot resolve "Europe/London"
     # themselves would otherwise read the times as floating or UTC

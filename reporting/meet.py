@@ -2,7 +2,7 @@
 
 The agenda is read live in the framework's order, each item in a fixed number of queries so the page
 costs the same with 30 clients or 2,000:
-  1. actions from last week, outstanding first;
+  1. actions from last week (the meet's and the account plan reviews'), outstanding first;
   2. flags, grouped by AM;
   3. contracts up for renewal in the next 90 days;
   4. entertainment and surprise-and-delight: events this week and month, pots and balances, the vote;
@@ -22,6 +22,7 @@ from clients.models import Action, Call, Client, Flag
 from commercial.selectors import renewals
 from commercial.selectors_entertainment import meet_entertainment
 from commercial.selectors_growth import meet_growth
+from commercial.selectors_plans import review_actions_before
 
 from .models import CommsPlan, Meeting
 from .services.occurrences import adherence_by_am, percent
@@ -42,7 +43,8 @@ def previous_meeting(meeting):
 def carried_actions(meeting, previous):
     """Item 1: every meeting action still open (oldest due first), then those done since the last meet."""
     earlier = Action.objects.filter(
-        meeting__isnull=False, meeting__held_on__lt=meeting.held_on
+        Q(meeting__isnull=False, meeting__held_on__lt=meeting.held_on)
+        | review_actions_before(meeting.held_on)  # and those agreed in account plan reviews since
     ).select_related("client", "owner", "flag", "meeting")
     outstanding = list(earlier.filter(status=Action.Status.OPEN).order_by("due_date", "pk"))
     since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=7)

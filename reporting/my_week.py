@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
 from commercial import panels as commercial_panels
+from commercial.selectors_plans import week_plan_items
 from csops.dates import week_start
 
 from .cache import lazy
@@ -84,6 +85,7 @@ def my_week(
     )
     calls = lazy(lambda: [o for o in occurrences if o.kind == Occurrence.Kind.CALL])
     return {
+        **week_plan_items(user, today),  # account plan reviews due and plan objectives (commercial)
         "today": today,
         "monday": monday,
         "sunday": sunday,

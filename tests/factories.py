@@ -645,3 +645,72 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     resolution_due_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=16))
     response_warn_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=3))
     resolution_warn_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(hours=12))
+
+
+# --- account plans (commercial/models/plans.py) -------------------------------------------------
+
+
+class AccountPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commercial.AccountPlan"
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    year = 2026
+    business_objective = "Become the client's lead digital agency"
+    goal = "Retainer up 10% and two new services by December"
+    created_by = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+
+    @factory.post_generation
+    def metrics(plan, create, extracted, **kwargs):
+        """The six rows of seed 002's table, with the seed's own targets unless `metrics=` says."""
+        from commercial.models import Metric, PlanMetric
+
+        if not create:
+            return
+        seed = extracted or {
+            Metric.ALLIES: (2, 8, 12, 15),
+            Metric.ENEMIES: (-1, -3, -6, -8),
+            Metric.MEETINGS: (2, 3, 3, 3),
+            Metric.NEW_SERVICES: (0, 1, 3, 4),
+            Metric.OPPORTUNITIES: (1, 3, 4, 4),
+            Metric.INCOME: (15000, 22000, 25000, 28000),
+        }
+        PlanMetric.objects.bulk_create(
+            [
+                PlanMetric(
+                    plan=plan,
+                    metric=m,
+                    **{f"target_q{q}": seed.get(m, (None,) * 4)[q - 1] for q in (1, 2, 3, 4)},
+                )
+                for m in Metric.values
+            ]
+        )
+
+
+class PlanObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commercial.PlanObjective"
+
+    plan = factory.SubFactory(AccountPlanFactory)
+    description = "Take the marketing director to lunch by the end of the quarter"
+    owner = factory.LazyFunction(lambda: staff(Role.ACCOUNT_MANAGER))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
+
+
+class PlanReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commercial.PlanReview"
+
+    plan = factory.SubFactory(AccountPlanFactory)
+    trigger = "client_personnel"
+    what_happened = "The marketing director left"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class QbrFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commercial.Qbr"
+
+    client = factory.SubFactory(ClientFactory)
+    quarter = datetime.date(2026, 10, 1)

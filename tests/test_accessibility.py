@@ -529,3 +529,39 @@ def test_the_growth_pages_have_no_serious_violations_and_fit_a_phone(page, world
         if scrolls_sideways(page):
             wide.append(label)
     assert not wide, f"scroll sideways at 390px: {wide}"
+
+
+def test_the_account_plan_pages_have_no_serious_violations_and_fit_a_phone(page, world, lived_in):
+    from .factories import (
+        AccountPlanFactory,
+        OccurrenceFactory,
+        PlanObjectiveFactory,
+        PlanReviewFactory,
+        QbrFactory,
+    )
+
+    c, year = world.client.pk, timezone.localdate().year
+    plan = AccountPlanFactory(client=world.client, year=year)
+    PlanObjectiveFactory(plan=plan, owner=world.team_am)
+    review = PlanReviewFactory(plan=plan)
+    qbr = QbrFactory(client=world.client, quarter=quarter_start(timezone.localdate()))
+    report = OccurrenceFactory(client=world.client, kind="report")
+    pages = [
+        ("account plan", f"/commercial/clients/{c}/plans/{year}/"),
+        ("plan form", f"/commercial/clients/{c}/plans/{year}/edit/"),
+        ("plan review", f"/commercial/clients/{c}/reviews/{review.pk}/"),
+        ("client review", f"/commercial/clients/{c}/review/"),
+        ("QBR", f"/commercial/clients/{c}/qbrs/{qbr.pk}/"),
+        ("client report", f"/commercial/clients/{c}/reports/{report.pk}/"),
+    ]
+    log_in(page, "team_am")
+    problems = audit(page, pages)
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = []
+    for label, path in pages:
+        page.goto(f"{page.base_url}{path}")
+        if scrolls_sideways(page):
+            wide.append(label)
+        problems += axe_violations(page, f"{label} at 390px")
+    assert not wide, f"scroll sideways at 390px: {wide}"
+    fail_on(problems)

@@ -232,3 +232,54 @@ def test_an_am_turns_a_calls_discovery_into_an_opportunity_and_an_audit_seen_in_
     assert item5.locator("#meet-audits").get_by_text("PPC audit and takeover").is_visible()
     assert item5.locator("#meet-opportunities").get_by_role("link", name="record action").count() == 1
     page.screenshot(path=os.environ.get("CSOPS_SCREENSHOT_DIR", "/tmp") + "/meet-item-5.png", full_page=True)
+
+
+def test_an_am_archives_a_decision_maker_and_the_review_it_raises_feeds_the_next_meet(page, world):
+    """Seed 002: a decision maker leaves → a plan review on my week → done with an action → the
+    action, left open, is in the following week's meet, item 1."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .factories import AccountPlanFactory, MeetingFactory
+
+    today = timezone.localdate()
+    AccountPlanFactory(client=world.client, year=today.year, created_by=world.team_am)
+    jan = ContactFactory(
+        client=world.client, name="Jan Stewer", title="CMO", decision_maker=True, stance="enemy"
+    )
+    ContactFactory(client=world.client, name="Tom Pearce", stance="ally")
+    next_meet = MeetingFactory(held_on=today + datetime.timedelta(days=7), chair=world.head)
+
+    log_in(page, "team_am")
+    page.wait_for_url("**/my-week/")
+    page.goto(f"{page.base_url}/clients/{world.client.pk}/contacts/{jan.pk}/edit/")
+    page.get_by_role("button", name="Archive this contact").click()
+    page.wait_for_url(f"**/clients/{world.client.pk}/")
+
+    page.goto(f"{page.base_url}/my-week/")
+    reviews = page.locator("#plan-reviews")
+    assert reviews.get_by_text("Jan Stewer (CMO), a decision maker").is_visible()
+    reviews.get_by_role("link", name="Review Northwind Outdoor").click()
+    page.wait_for_url("**/reviews/*/")
+    assert page.get_by_label("Is Tom Pearce still an ally?").input_value() == "ally"
+    page.get_by_role("button", name="Complete the review").click()  # neither action nor reason
+    assert page.get_by_text(
+        "A review produces at least one action, or says why nothing changes."
+    ).first.is_visible()
+    page.get_by_label("Friends and allies").fill("Tom still an ally; meet the new CMO")
+    page.get_by_label("What changed").fill("Jan left; her successor is unknown to us")
+    page.get_by_label("Action 1", exact=True).fill("Meet Jan's successor")
+    page.get_by_label("Action 1 owner").select_option(label="Amy Mills")
+    page.get_by_label("Action 1 due").fill((today + datetime.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Complete the review").click()
+    page.wait_for_url("**/plans/*/#history")
+    assert page.locator("#history").get_by_text("Jan left; her successor is unknown to us").is_visible()
+
+    page.goto(f"{page.base_url}/reporting/meetings/{next_meet.pk}/")
+    item = page.locator("#item-1")
+    assert item.get_by_text("Meet Jan's successor").is_visible()
+    assert item.get_by_text("plan review").first.is_visible()
+    page.screenshot(
+        path=os.environ.get("CSOPS_SCREENSHOT_DIR", "/tmp") + "/meet-item-1-review-action.png", full_page=True
+    )

@@ -32,6 +32,9 @@ def test_it_runs_every_scheduled_task_that_takes_a_day_in_schedule_order():
         "2026-12-01 support SLA warnings",
         "2026-12-01 entertainment accruals",
         "2026-12-01 surprise and delight",
+        "2026-12-01 plan reviews made due",
+        "2026-12-01 client review reminders",
+        "2026-12-01 QBRs scheduled",
         "2026-12-01 outbox",
     ]
 

@@ -333,6 +333,37 @@ def tied_round(w):
     return None
 
 
+def plan_kwargs(w):
+    from tests.factories import AccountPlanFactory
+
+    return {"pk": w.client.pk, "year": AccountPlanFactory(client=w.client).year}
+
+
+def plan_objective_kwargs(w):
+    from tests.factories import AccountPlanFactory, PlanObjectiveFactory
+
+    plan = AccountPlanFactory(client=w.client)
+    return {"pk": w.client.pk, "objective_pk": PlanObjectiveFactory(plan=plan, owner=w.other_am).pk}
+
+
+def plan_review_kwargs(w):
+    from tests.factories import AccountPlanFactory, PlanReviewFactory
+
+    return {"pk": w.client.pk, "review_pk": PlanReviewFactory(plan=AccountPlanFactory(client=w.client)).pk}
+
+
+def qbr_kwargs(w):
+    from tests.factories import QbrFactory
+
+    return {"pk": w.client.pk, "qbr_pk": QbrFactory(client=w.client).pk}
+
+
+def client_report_kwargs(w):
+    from tests.factories import OccurrenceFactory
+
+    return {"pk": w.client.pk, "occurrence_pk": OccurrenceFactory(client=w.client, kind="report").pk}
+
+
 # name: (method, kwargs builder or None, expected statuses)
 CLIENT_READ = expect(200, anon=LOGIN, norole=404, other_sponsor=404)
 CLIENT_EDIT = expect(403, anon=LOGIN, norole=404, other_sponsor=404, team_am=200, head=200, admin=200)
@@ -473,6 +504,25 @@ MATRIX = {
     "commercial:delight_pick": ("post", tied_round, expect(403, anon=LOGIN, head=400)),
     "commercial:delight_gift": ("get", gift_kwargs, TEAM_WRITE),
     "reporting:meeting_close": ("post", meeting_kwargs, expect(403, anon=LOGIN, head=302)),
+    # account plans: the account team and the head of CS write them; whoever sees the client reads
+    "commercial:plan_current": ("get", client_kwargs, expect(302, norole=404, other_sponsor=404)),
+    "commercial:plan_create": ("get", client_kwargs, TEAM_WRITE),
+    "commercial:plan_detail": ("get", plan_kwargs, CLIENT_READ),
+    "commercial:plan_edit": ("get", plan_kwargs, TEAM_WRITE),
+    "commercial:objective_create": ("get", plan_kwargs, TEAM_WRITE),
+    # the objective's owner may tick it off; other_am owns the one in this test
+    "commercial:objective_toggle": ("post", plan_objective_kwargs, {**TEAM_WRITE_POST, "other_am": 302}),
+    "commercial:review_raise": ("get", plan_kwargs, TEAM_WRITE),
+    "commercial:review_detail": ("get", plan_review_kwargs, CLIENT_READ),
+    "commercial:client_review": ("get", client_kwargs, CLIENT_READ),
+    "commercial:client_review_pdf": ("get", client_kwargs, CLIENT_READ),
+    "commercial:client_review_mark": ("post", client_kwargs, TEAM_WRITE_POST),
+    "commercial:qbr_list": ("get", client_kwargs, CLIENT_READ),
+    "commercial:qbr_detail": ("get", qbr_kwargs, CLIENT_READ),
+    "commercial:qbr_pdf": ("get", qbr_kwargs, CLIENT_READ),
+    "commercial:client_report": ("get", client_report_kwargs, CLIENT_READ),
+    "commercial:client_report_pdf": ("get", client_report_kwargs, CLIENT_READ),
+    "commercial:client_report_sent": ("post", client_report_kwargs, TEAM_WRITE_POST),
     "onboarding:pricing_matrix": ("get", None, MATRIX_SCREEN),
     # pitches: new business and the head of CS (tests/onboarding/test_pitches.py covers new business)
     "onboarding:pipeline": ("get", None, HEAD_ONLY),

@@ -4,6 +4,7 @@ called by views, admin actions and seed commands."""
 from django.db import transaction
 from django.utils import timezone
 
+from commercial.services import plans as account_plans
 from csops.versioning import version_claim
 from reporting.models import money
 from reporting.services.plans import comms_plan_create, comms_plan_refresh
@@ -71,6 +72,7 @@ def contact_create(*, client, by, form) -> Contact:
     contact = form.save(commit=False)
     contact.client = client
     contact.save()
+    account_plans.contact_decision_maker_changed(contact=contact, was=False, by=by)  # a new decision maker
     return contact
 
 
@@ -78,16 +80,21 @@ def contact_create(*, client, by, form) -> Contact:
 def contact_update(*, form, by) -> Contact:
     """Save the contact form; StaleEdit when someone saved the contact after it was loaded."""
     version_claim(form.instance, form.cleaned_data.get("version"))
-    return form.save()
+    was = Contact.objects.filter(pk=form.instance.pk).values_list("decision_maker", flat=True).first()
+    contact = form.save()
+    account_plans.contact_decision_maker_changed(contact=contact, was=bool(was), by=by)
+    return contact
 
 
 @transaction.atomic
 def team_member_set(*, client, user, responsibility: str, is_lead: bool, by) -> AccountTeamMembership:
     """Add a person to the account team, or change what they do; making them lead demotes the old lead."""
+    demoted = []
     if is_lead:
         for old in client.memberships.select_for_update().filter(is_lead=True).exclude(user=user):
             old.is_lead = False
             old.save(update_fields=["is_lead"])
+            demoted.append(old.user)
     membership, created = AccountTeamMembership.objects.select_for_update().get_or_create(
         client=client, user=user, defaults={"responsibility": responsibility, "is_lead": is_lead}
     )
@@ -95,6 +102,8 @@ def team_member_set(*, client, user, responsibility: str, is_lead: bool, by) -> 
         membership.responsibility = responsibility
         membership.is_lead = is_lead
         membership.save(update_fields=["responsibility", "is_lead"])
+    for old_user in demoted:  # the lead AM changed: review the account plan (seed 002, personnel)
+        account_plans.lead_changed(client=client, old_user=old_user, new_user=user, by=by)
     return membership
 
 
@@ -116,11 +125,13 @@ def client_unarchive(*, client: Client, by) -> None:
         client.save(update_fields=["archived_at", "updated_at"])
 
 
+@transaction.atomic
 def contact_archive(*, contact, by) -> None:
     """Contacts leave the stakeholder map but stay in history and in past calls."""
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at"])
+        account_plans.contact_archived(contact=contact, by=by)  # a decision maker gone: review the plan
 
 
 def escalation_rule_save(*, client, form, by) -> EscalationRule:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from clients import permissions as perms
 from commercial import panels as commercial_panels
+from commercial.selectors_plans import plan_glance
 from csops.forms import integrity_error_on_form, submitted
 from csops.params import int_param
 from csops.versioning import StaleEdit
@@ -257,6 +258,7 @@ def client_detail(request, pk):
             "jobs_panel": client_jobs_panel(client, request.user),
             "support_panel": client_support_panel(client),
             "growth": commercial_panels.client_panel(request.user, client, today),
+            **plan_glance(client, today),
         },
     )
 

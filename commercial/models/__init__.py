@@ -21,6 +21,23 @@ from .entertainment import (
     pot_bounds,
 )
 from .growth import Audit, Channel, ChannelRow, Opportunity, Project, validate_audit_file
+from .plans import (
+    CALENDAR_TRIGGERS,
+    DISCIPLINES,
+    LOWER_IS_BETTER,
+    MONEY_METRICS,
+    QUARTERS,
+    AccountPlan,
+    ClientReviewMonth,
+    Metric,
+    PlanMetric,
+    PlanObjective,
+    PlanReview,
+    PlanSettings,
+    Qbr,
+    Rating,
+    Trigger,
+)
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -47,4 +64,19 @@ __all__ = [
     "EntertainmentAccrual",
     "EntertainmentEvent",
     "EntertainmentPot",
+    "CALENDAR_TRIGGERS",
+    "DISCIPLINES",
+    "LOWER_IS_BETTER",
+    "MONEY_METRICS",
+    "QUARTERS",
+    "AccountPlan",
+    "ClientReviewMonth",
+    "Metric",
+    "PlanMetric",
+    "PlanObjective",
+    "PlanReview",
+    "PlanSettings",
+    "Qbr",
+    "Rating",
+    "Trigger",
 ]

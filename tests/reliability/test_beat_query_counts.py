@@ -16,11 +16,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.models import Client
+from commercial.models import PlanSettings
 from csops.management.commands.run_beat_tasks import dated_tasks
 from reporting.models import CommsPlan, Job
 from reporting.services.plans import comms_plans_refresh_all
 
-from ..factories import CallFactory, JobFactory, PdpFactory, SupportArrangementFactory, support_request
+from ..factories import (
+    AccountPlanFactory,
+    CallFactory,
+    JobFactory,
+    PdpFactory,
+    SupportArrangementFactory,
+    support_request,
+)
 
 User = get_user_model()
 
@@ -47,8 +55,8 @@ def run_all():
 
 
 def add_rows_seed_scale_lacks(tag, n):
-    """`n` PDPs due for review, `n` held calls with their report late, `n` unreviewed status reports and
-    `n` support requests past their SLA: seed_scale makes none of them."""
+    """`n` PDPs due for review, `n` held calls with their report late, `n` unreviewed status reports,
+    `n` support requests past their SLA and `n` account plans: seed_scale makes none of them."""
     due = timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(9))) - datetime.timedelta(days=3)
     clients = list(Client.objects.filter(domain__endswith=f".{tag}.example").order_by("pk")[:n])
     staff = list(User.objects.filter(username__startswith=f"{tag}-", profile__isnull=False).order_by("pk"))
@@ -65,6 +73,8 @@ def add_rows_seed_scale_lacks(tag, n):
         Job.objects.filter(pk=job.pk).update(created_at=due - datetime.timedelta(days=30))
         arrangement = SupportArrangementFactory(client=clients[i], created_by=staff[i])
         support_request(arrangement=arrangement, received_at=due, owner=staff[i])
+        AccountPlanFactory(client=clients[i], year=DAY.year, created_by=staff[i])  # reviewed monthly
+    PlanSettings.objects.update_or_create(pk=1, defaults={"qbr_threshold": 0})  # every client gets a QBR
 
 
 def measure(clients, seed):

@@ -25,6 +25,7 @@ from ._demo_client_facing import seed_client_facing
 from ._demo_growth import seed_growth
 from ._demo_history import seed_history, seed_quarter_checkins
 from ._demo_onboarding import seed_onboarding
+from ._demo_plans import seed_plans
 from ._demo_team import seed_team
 
 DEMO_PASSWORD = "csops-demo-2026"
@@ -162,6 +163,7 @@ class Command(BaseCommand):
             seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             seed_client_facing(today=timezone.localdate())
             seed_growth(today=timezone.localdate())
+            seed_plans(today=timezone.localdate())  # account plans, a pending review, this quarter's QBRs
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
