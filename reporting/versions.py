@@ -31,6 +31,7 @@ KINDS = (
     "matrices",  # tiers, bands, rates, cadences, agency escalation rules: the reporting matrix
     "people",  # staff, their roles
     "meetings",
+    "growth",  # channel maps, opportunities, audits, entertainment and surprise & delight (meet items 4–5)
 )
 
 # model → (kinds, the field naming its client, fields naming people whose own pages show it)
@@ -55,6 +56,18 @@ MODELS = {
     "reporting.cadence": (("matrices",), None, ()),
     "reporting.feedbackcadence": (("matrices",), None, ()),
     "reporting.meeting": (("meetings",), None, ()),
+    "commercial.channel": (("growth",), None, ()),
+    "commercial.channelrow": (("growth",), "client_id", ()),
+    "commercial.opportunity": (("growth",), "client_id", ("owner_id",)),
+    "commercial.project": (("growth",), "client_id", ()),
+    "commercial.audit": (("growth",), None, ("assignee_id",)),
+    "commercial.entertainmentpot": (("growth",), "client_id", ()),
+    "commercial.entertainmentaccrual": (("growth",), "client_id", ()),
+    "commercial.entertainmentevent": (("growth",), "client_id", ()),
+    "commercial.delightsettings": (("growth",), None, ()),
+    "commercial.delightround": (("growth",), None, ()),
+    "commercial.delightvote": (("growth",), None, ()),
+    "commercial.delightgift": (("growth",), None, ()),
     "auth.user": (("people",), None, ("pk",)),
     "people.staffprofile": (("people",), None, ("user_id",)),
     "people.role": (("people",), None, ()),

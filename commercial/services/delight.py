@@ -13,6 +13,7 @@ from csops.rows import RunReport
 from csops.versioning import version_claim
 from people.selectors import cs_team_users, heads_of_cs
 from people.services import Notice, notify_each
+from reporting.versions import versions_bump
 
 
 def _notices(users, key, subject, body):
@@ -56,6 +57,7 @@ def delight_round_close(*, round_) -> bool:
     closed = DelightRound.objects.filter(pk=round_.pk, status=DelightRound.Status.OPEN).update(
         closed_at=timezone.now(), **fields
     )
+    versions_bump(kinds=["growth"])  # an update sends no signal: the meet's item 4 shows the round
     round_.refresh_from_db()
     return bool(closed)
 
@@ -127,6 +129,7 @@ def delight_winner_pick(*, round_, client_id: int, by) -> DelightRound:
     picked = DelightRound.objects.filter(pk=round_.pk, status=DelightRound.Status.TIED).update(
         status=DelightRound.Status.DECIDED, winner_id=client_id, picked_by=by
     )
+    versions_bump(kinds=["growth"])
     if not picked:
         raise ValidationError("The winner has been chosen already.")
     round_.refresh_from_db()

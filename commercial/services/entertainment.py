@@ -11,6 +11,7 @@ from csops.dates import month_start
 from csops.rows import RunReport, run_in_batches
 from csops.versioning import version_claim
 from reporting.models import CommsPlan
+from reporting.versions import versions_bump
 
 
 def pooling_of(client) -> str:
@@ -40,10 +41,13 @@ def entertainment_accrue(*, today) -> RunReport:
     )
 
     def credit(rows) -> int:
+        rows = list(rows)
         made = EntertainmentAccrual.objects.bulk_create(
             [EntertainmentAccrual(client_id=c, month=month, amount=amount) for c, amount in rows],
             ignore_conflicts=True,
         )
+        # a bulk write sends no signal: the meet's pots (item 4) are outdated here (reporting/versions.py)
+        versions_bump(client_ids=[c for c, _ in rows], kinds=["growth"])
         return len(made)
 
     return run_in_batches(

@@ -14,6 +14,7 @@ from csops.rows import BATCH_SIZE, RunReport
 from people.outbox import email_enqueue
 from people.selectors import heads_of_cs
 from people.services import Notice, notify_each
+from reporting.versions import versions_bump
 
 from ..models import Onboarding, OnboardingPolicy, OnboardingStep, StepTemplate
 
@@ -114,6 +115,8 @@ def step_complete(*, step, by, note: str = "", team=(), actions=(), contact=None
         Client.objects.filter(pk=client.pk, status=Client.Status.ONBOARDING).update(
             status=Client.Status.ACTIVE
         )
+        # an update sends no signal: the client list and page show the status (reporting/versions.py)
+        versions_bump(client_ids=[client.pk], kinds=["clients"])
         Onboarding.objects.filter(pk=step.onboarding_id, completed_at__isnull=True).update(
             completed_at=timezone.now()
         )

@@ -90,7 +90,7 @@ def meeting_open(request):
 # what the live agenda reads (docs/caching.md): item 3, the renewals, is kept apart, so ticking an
 # action or raising a flag leaves it in place, and a contract's change leaves the rest
 MEET_READS = scopes_of(
-    kinds=["actions", "flags", "calls", "clients", "team", "occurrences", "people", "meetings"]
+    kinds=["actions", "flags", "calls", "clients", "team", "occurrences", "people", "meetings", "growth"]
 )
 RENEWALS_READS = scopes_of(kinds=["contracts", "clients", "team", "people"])
 RENEWALS_MARK = "<!--csops:meet-renewals-->"
