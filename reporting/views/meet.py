@@ -135,7 +135,9 @@ def _meeting_context(request, meeting, form=None):
                 render_renewals,
                 scopes=RENEWALS_READS,
             )
-            fragments = {**fragments, "agenda": fragments["agenda"].replace(RENEWALS_MARK, item_3)}
+            # str.replace drops SafeString: both halves are our own rendered templates
+            agenda = fragments["agenda"].replace(RENEWALS_MARK, item_3)
+            fragments = {**fragments, "agenda": mark_safe(agenda)}  # noqa: S308
     editing = can_run and (form is not None or request.GET.get("edit") == "1")
     return {
         "meeting": meeting,
