@@ -196,8 +196,10 @@ def test_an_am_turns_a_calls_discovery_into_an_opportunity_and_an_audit_seen_in_
 
     from django.utils import timezone
 
+    from .commercial.factories_growth import channel
     from .factories import CallFactory, MeetingFactory
 
+    channel("Paid search")  # the data migration's row (a flushed database has none)
     today = timezone.localdate()
     call = CallFactory(
         client=world.client, author=world.team_am, commercial="Their PPC is struggling; agency on notice"

@@ -48,6 +48,7 @@ class OpportunityForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms
         widgets = {
             "next_step_date": DateInput(),
             "lost_reason": forms.Textarea(attrs={"rows": 2}),
+            "call": forms.HiddenInput,  # set from the call's "Turn into an opportunity"
         }
         error_messages = {
             "probability": {
@@ -65,7 +66,6 @@ class OpportunityForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms
         self.fields["channel_row"].queryset = client.channel_rows.select_related("channel")
         self.fields["channel_row"].label_from_instance = lambda row: row.channel.name
         self.fields["call"].queryset = client.calls.order_by("-held_at")
-        self.fields["call"].label_from_instance = lambda call: f"{call.held_at:%d %b %Y}"
 
     def clean(self):
         data = super().clean()

@@ -22,8 +22,11 @@ def _notices(users, key, subject, body):
 
 
 def delight_round_open(*, today) -> tuple[DelightRound, bool]:
-    settings = DelightSettings.load()
     month = month_start(today)
+    existing = DelightRound.objects.select_related("winner").filter(month=month).first()
+    if existing is not None:  # a rerun: one read, no savepoint
+        return existing, False
+    settings = DelightSettings.load()
     try:
         with transaction.atomic():
             return DelightRound.objects.get_or_create(

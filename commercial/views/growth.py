@@ -62,7 +62,9 @@ def channel_row_edit(request, pk, channel_pk):
     template = (
         "commercial/partials/channel_row_form.html" if request.htmx else "commercial/channel_row_form.html"
     )
-    return render(request, template, context, status=400 if request.method == "POST" else 200)
+    # htmx swaps only 2xx answers: the row's form with its errors comes back as 200 there
+    bad = request.method == "POST" and not request.htmx
+    return render(request, template, context, status=400 if bad else 200)
 
 
 @login_required

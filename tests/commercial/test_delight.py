@@ -127,7 +127,7 @@ def test_the_winners_team_records_the_gift_and_past_winners_are_listed(world, lo
     assert "First edition for Dana Scully" in html and world.client.name in html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_make_one_round_and_tell_each_person_once(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
