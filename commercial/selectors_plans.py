@@ -160,10 +160,12 @@ def opportunities_actuals(plan, metric_row) -> tuple[dict, bool]:
     return hand_entered(metric_row), True
 
 
-def computed_actuals(plan: AccountPlan, today: datetime.date) -> dict[str, dict[int, Decimal | int]]:
-    """The metrics the data gives, per quarter started: allies and enemies as at each quarter's end
-    (enemies as the change since the year began), meetings held, income increase."""
+def computed_actuals(plan: AccountPlan, today: datetime.date, only: int | None = None) -> dict[str, dict]:
+    """The metrics the data gives, per quarter started (or `only` that one): allies and enemies as at
+    each quarter's end (enemies as the change since the year began), meetings held, income increase."""
     year, seen = plan.year, _quarters_seen(plan.year, today)
+    if only is not None:
+        seen = [q for q in seen if q == only]
     baseline = stakeholders_as_at(plan.client_id, day_start(datetime.date(year, 1, 1)))
     allies, enemies = {}, {}
     for q in seen:
@@ -194,11 +196,16 @@ def _state(metric: str, target, actual) -> str | None:
     return "on_track" if good else "behind"
 
 
-def metrics_table(plan: AccountPlan, today: datetime.date | None = None) -> list[dict]:
-    """The plan's metrics table: per metric, each quarter's target, actual and on track / behind."""
+def metrics_table(
+    plan: AccountPlan, today: datetime.date | None = None, only: int | None = None
+) -> list[dict]:
+    """The plan's metrics table: per metric, each quarter's target, actual and on track / behind
+    (`only`: that quarter's actuals alone, the others left unread)."""
     today = today or timezone.localdate()
-    computed = computed_actuals(plan, today)
+    computed = computed_actuals(plan, today, only)
     seen = set(_quarters_seen(plan.year, today))
+    if only is not None:
+        seen &= {only}
     table = []
     for row in PlanMetric.objects.filter(plan=plan).values():
         metric = row["metric"]
@@ -245,13 +252,17 @@ def current_quarter(plan: AccountPlan, today: datetime.date) -> int:
 def plan_glance(client, today: datetime.date | None = None) -> dict:
     """The client page's plan at a glance: this year's plan and, per metric, this quarter's standing."""
     today = today or timezone.localdate()
-    plan = AccountPlan.objects.filter(client=client, year=today.year).first()
+    plan = (
+        AccountPlan.objects.filter(client=client, year=today.year)
+        .annotate(reviews_due=Count("reviews", filter=Q(reviews__status=PlanReview.Status.DUE)))
+        .first()
+    )
     if plan is None:
         return {"account_plan": None, "plan_year": today.year}
     q = current_quarter(plan, today)
     rows = [
         {**row, "now": row["quarters"][q - 1]}
-        for row in metrics_table(plan, today)
+        for row in metrics_table(plan, today, only=q)
         if row["quarters"][q - 1]["target"] is not None
     ]
     return {
@@ -260,7 +271,7 @@ def plan_glance(client, today: datetime.date | None = None) -> dict:
         "plan_quarter": q,
         "plan_rows": rows,
         "plan_behind": sum(1 for r in rows if r["now"]["state"] == "behind"),
-        "plan_reviews_due": PlanReview.objects.filter(plan=plan, status=PlanReview.Status.DUE).count(),
+        "plan_reviews_due": plan.reviews_due,
     }
 
 

@@ -298,3 +298,19 @@ def test_the_plan_page_costs_the_same_with_a_long_history(world, login):
             assert browser.get(url).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1] <= PLAN_PAGE_BUDGET, counts
+
+
+# the client page's glance: the plan with its reviews due, its metrics, the map on 1 January and now,
+# the quarter's calls, the spend history and contracts — seven, however long the history
+GLANCE_BUDGET = 7
+
+
+def test_the_client_pages_plan_glance_costs_the_same_few_queries_with_a_long_history(world):
+    plan = AccountPlanFactory(client=world.client, year=timezone.localdate().year)
+    counts = []
+    for n in (3, 30):
+        _grow_history(world, plan, n)
+        with CaptureQueriesContext(connection) as ctx:
+            glance = plan_glance(world.client)
+        counts.append(len(ctx))
+    assert glance["plan_rows"] and counts[0] == counts[1] <= GLANCE_BUDGET, counts
