@@ -434,6 +434,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the severity choices appear on flags, the flag form and the check-in form: one name for them
+    "ENUM_NAME_OVERRIDES": {"FlagSeverityEnum": "clients.models.activity.Flag.Severity"},
 }
 
 # --- Imports (issue 19): the biggest spreadsheet the import screen takes ----------------------------
