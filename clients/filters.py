@@ -77,10 +77,10 @@ class ClientFilter(django_filters.FilterSet):
             Q(name__icontains=value) | Q(domain__icontains=value) | Q(industry__name__icontains=value)
         )
 
-    def filter_lead(self, queryset, name, value):
+    def filter_lead(self, queryset, name, value: int):  # the hint: the API schema's type for it
         return queryset.filter(memberships__user_id=value, memberships__is_lead=True)
 
-    def filter_band(self, queryset, name, value):
+    def filter_band(self, queryset, name, value: int):  # a ReportingBand, chosen by its id
         # bands are in pounds: other currencies are converted at the admin-set rate first
         return BandTable.load().with_pounds(queryset).filter(value.amount_q())
 

@@ -470,8 +470,66 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the severity choices appear on flags, the flag form and the check-in form: one name for them
+    "ENUM_NAME_OVERRIDES": {"FlagSeverityEnum": "clients.models.activity.Flag.Severity"},
 }
 
 # --- Imports (issue 19): the biggest spreadsheet the import screen takes ----------------------------
 CSOPS_IMPORT_MAX_MB = env.int("CSOPS_IMPORT_MAX_MB", default=10)
 CSOPS_IMPORT_MAX_ROWS = env.int("CSOPS_IMPORT_MAX_ROWS", default=20000)
+
+# --- Single sign-on (issue 19): django-allauth's OpenID Connect, switched on per provider ------------
+# Password login stays Django's own view (axes throttling, the reset limits); allauth adds only the
+# OIDC round trip (/accounts/sso/oidc/<provider>/login/) and its adapters (people/sso.py).
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware"
+)
+ACCOUNT_ADAPTER = "people.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "people.sso.SocialAccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"  # staff emails are set by admins; no confirmation emails
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified email logs into the account that has it
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True  # only where CSOPS_SSO_SIGNUP_DOMAINS allows a new account at all
+SOCIALACCOUNT_STORE_TOKENS = False  # we read who the person is, nothing of theirs afterwards
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login page POSTs (with CSRF) to start the round trip
+# Domains whose people may get an account by signing in (e.g. "agency.example"); empty: none may.
+CSOPS_SSO_SIGNUP_DOMAINS = env.list("CSOPS_SSO_SIGNUP_DOMAINS", default=[])
+_sso_apps = []
+if env.str("CSOPS_SSO_GOOGLE_CLIENT_ID", default=""):
+    _sso_apps.append(
+        {
+            "provider_id": "google",
+            "name": "Google Workspace",
+            "client_id": env.str("CSOPS_SSO_GOOGLE_CLIENT_ID"),
+            "secret": env.str("CSOPS_SSO_GOOGLE_SECRET"),
+            "settings": {
+                "server_url": "https://accounts.google.com",
+                "scope": ["openid", "email", "profile"],
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+if env.str("CSOPS_SSO_MICROSOFT_CLIENT_ID", default=""):
+    _tenant = env.str("CSOPS_SSO_MICROSOFT_TENANT")  # the directory's id: one organisation, not "common"
+    _sso_apps.append(
+        {
+            "provider_id": "microsoft",
+            "name": "Microsoft",
+            "client_id": env.str("CSOPS_SSO_MICROSOFT_CLIENT_ID"),
+            "secret": env.str("CSOPS_SSO_MICROSOFT_SECRET"),
+            "settings": {
+                "server_url": f"https://login.microsoftonline.com/{_tenant}/v2.0",
+                "scope": ["openid", "email", "profile"],
+                "oauth_pkce_enabled": True,
+                # Entra sends no email_verified; one tenant's addresses are its admins' to assign
+                "email_trusted": envbool("CSOPS_SSO_MICROSOFT_TRUST_EMAIL", True),
+            },
+        }
+    )
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _sso_apps}}

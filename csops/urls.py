@@ -1,5 +1,7 @@
+from allauth.socialaccount import views as sso_views
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from clients.views import my_week, search
@@ -18,6 +20,14 @@ urlpatterns = [
     # before django.contrib.auth.urls: the reset page with its hourly limits
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # single sign-on (people/sso.py): the OIDC round trip, and the pages allauth sends people to
+    path("accounts/sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("accounts/sso/cancelled/", sso_views.login_cancelled, name="socialaccount_login_cancelled"),
+    path("accounts/sso/error/", sso_views.login_error, name="socialaccount_login_error"),
+    path("accounts/sso/signup/", sso_views.signup, name="socialaccount_signup"),
+    # allauth names the log-in page "account_login": the same page as "login" (never reached: the
+    # auth URLs above match first; here so allauth can reverse it)
+    path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("my-week/", my_week, name="my_week"),
     # the navigation bar's search (clients/search.py)
     path("search/", search, name="search"),
