@@ -70,7 +70,7 @@ class Pathway(models.TextChoices):
     PEOPLE = "people", "People management"
 
 
-class StaffProfile(models.Model):
+class StaffProfile(Versioned):
     class Level(models.TextChoices):
         JUNIOR = "junior", "Junior"
         SENIOR = "senior", "Senior"
@@ -88,7 +88,7 @@ class StaffProfile(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     pathway = models.CharField(max_length=20, choices=Pathway.choices, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[roles])
+    history = HistoricalRecords(m2m_fields=[roles], excluded_fields=["version"])
 
     class Meta:
         ordering = ["user__first_name", "user__last_name"]
