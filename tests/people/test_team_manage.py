@@ -337,3 +337,36 @@ def test_a_profile_saved_meanwhile_is_not_overwritten(client, world):
     )
     assert response.status_code == 200 and "changed after you opened the form" in response.content.decode()
     assert StaffProfile.objects.get(pk=profile.pk).capacity_hours == Decimal("37.5")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_heads_deactivating_each_other_at_once_leave_one(world):
+    import threading
+
+    from django.db import connection
+
+    from people.services.team import LastHeadOfCs, person_deactivate
+
+    second = staff(Role.HEAD_OF_CS, username="head2")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def leave(user, by):
+        try:
+            barrier.wait()
+            person_deactivate(user=user, by=by, action_owners={}, lead_successors={})
+            outcomes.append("done")
+        except LastHeadOfCs:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=leave, args=(world.head, second)),
+        threading.Thread(target=leave, args=(second, world.head)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["done", "refused"]
+    assert get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).count() == 1
