@@ -191,7 +191,7 @@ class PdpTarget(models.Model):
     progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     achieved_on = models.DateField(null=True, blank=True)
     # a target that follows a team objective's measure: its progress is the measure's, kept up to
-    # date by people.objectives (the lazy string: objectives sit in their own module)
+    # date by reporting.team_objectives (the lazy string: objectives sit in their own module)
     follows = models.ForeignKey(
         "people.Measure",
         null=True,
