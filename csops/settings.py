@@ -61,7 +61,7 @@ CSOPS_BENCH = env.bool("CSOPS_BENCH", default=False)
 CSOPS_SURVEY_LINK_DAYS = env.int("CSOPS_SURVEY_LINK_DAYS", default=14)
 # The agency's target for the aggregate client satisfaction score, 0–100 (seed 001, objective 4).
 CSOPS_SATISFACTION_TARGET = env.int("CSOPS_SATISFACTION_TARGET", default=80)
-# cost to serve (people/utilisation.py): what an hour of CS time costs the agency, in GBP
+# cost to serve (reporting/utilisation.py): what an hour of CS time costs the agency, in GBP
 CSOPS_CS_HOURLY_COST = env.int("CSOPS_CS_HOURLY_COST", default=60)
 
 INSTALLED_APPS = [

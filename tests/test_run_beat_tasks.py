@@ -24,6 +24,7 @@ def test_it_runs_every_scheduled_task_that_takes_a_day_in_schedule_order():
         "2026-12-01 NPS check-ins opened",
         "2026-12-01 contract renewal reminders",
         "2026-12-01 PDP review reminders",
+        "2026-12-01 timesheet reminders",
         "2026-12-01 call reminders for tomorrow",
         "2026-12-01 overdue call report reminders",
         "2026-12-01 weekly meet pack notices",

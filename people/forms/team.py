@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from clients.models import Tier
-from csops.forms import SubmitOnceMixin
+from csops.forms import SubmitOnceMixin, VersionedFormMixin
 
 from ..models import Role, StaffProfile
 from ..selectors import manager_loop
@@ -75,7 +75,7 @@ class InviteForm(ProfileFieldsMixin, SubmitOnceMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PROFILE_FIELDS if name != "roles"}
 
 
-class PersonForm(ProfileFieldsMixin, forms.ModelForm):
+class PersonForm(VersionedFormMixin, ProfileFieldsMixin, forms.ModelForm):
     class Meta:
         model = StaffProfile
         fields = PROFILE_FIELDS

@@ -72,7 +72,7 @@ class Pathway(models.TextChoices):
     PEOPLE = "people", "People management"
 
 
-class StaffProfile(models.Model):
+class StaffProfile(Versioned):
     class Level(models.TextChoices):
         JUNIOR = "junior", "Junior"
         SENIOR = "senior", "Senior"
@@ -90,7 +90,7 @@ class StaffProfile(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     pathway = models.CharField(max_length=20, choices=Pathway.choices, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[roles])
+    history = HistoricalRecords(m2m_fields=[roles], excluded_fields=["version"])
 
     class Meta:
         ordering = ["user__first_name", "user__last_name"]
@@ -193,7 +193,7 @@ class PdpTarget(models.Model):
     progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     achieved_on = models.DateField(null=True, blank=True)
     # a target that follows a team objective's measure: its progress is the measure's, kept up to
-    # date by people.objectives (the lazy string: objectives sit in their own module)
+    # date by reporting.team_objectives (the lazy string: objectives sit in their own module)
     follows = models.ForeignKey(
         "people.Measure",
         null=True,

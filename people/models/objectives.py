@@ -1,5 +1,5 @@
 """Team objectives (seed 000, "Team Objectives"): an annual mantra, objectives, and measures that are
-computed from the data where it exists (people.objectives) or entered by hand."""
+computed from the data where it exists (reporting.team_objectives) or entered by hand."""
 
 from django.db import models
 from django.db.models import Q

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.models import AccountTeamMembership, Action
+from csops.versioning import version_claim
 
 from ..invitations import INVITATION_VALID, invitation_path_args
 from ..models import Invitation, Role, StaffProfile
@@ -70,6 +71,8 @@ def invitation_accept(*, form) -> object:
 
 @transaction.atomic
 def person_update(*, form, by) -> StaffProfile:
+    """Save the profile form; StaleEdit when someone saved the profile after the form was loaded."""
+    version_claim(form.instance, form.cleaned_data.get("version"))
     profile = form.save()
     log.info("%s updated the profile of %s", by.username, profile.user.username)
     return profile

@@ -18,12 +18,12 @@ from csops.versioning import StaleEdit
 from people import roles
 from reporting import calendar as cal
 from reporting.pdf import pdf_response
+from reporting.team_objectives import followed_progress
 
 from ..forms.auth import QueuedPasswordResetForm
 from ..forms.pdp import PdpForm, PdpReviewForm, PdpTargetForm, staff_users
 from ..lockout import client_address
 from ..models import CalendarFeed, Notification, Pdp, StaffProfile
-from ..objectives import followed_progress
 from ..services import notifications_mark_read, pdp_review_record, pdp_update
 from ..submissions import submit_once, submitted_before
 from ..throttle import password_reset_allowed

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people import roles
+from reporting.team_objectives import team_objectives
 
 from ..forms.objectives import MantraForm, MeasureForm, ObjectiveForm
 from ..models import Measure, Objective, TeamYear
-from ..objectives import team_objectives
 from ..services.objectives import measure_save, objective_save, team_year_save
 from ..submissions import submit_once
 

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from clients.models import Tier
 from csops.forms import integrity_error_on_form
+from csops.versioning import StaleEdit
 from people import roles
 
 from ..forms.team import DeactivateForm, InviteForm, PersonForm, RoleDefinitionForm, TierForm
@@ -77,9 +78,13 @@ def person_edit(request, pk):
     profile = _profile(pk)
     form = PersonForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        person_update(form=form, by=request.user)
-        messages.success(request, f"{profile} saved.")
-        return redirect("people:staff_list")
+        try:
+            person_update(form=form, by=request.user)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        else:
+            messages.success(request, f"{profile} saved.")
+            return redirect("people:staff_list")
     pending = profile.user.invitations.filter(accepted_at__isnull=True).first()
     return render(
         request,

@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from clients.models import Client
 from csops.dates import week_start
-from onboarding.models import CsPrice
 from people import roles
+from reporting import utilisation as util
 
-from .. import utilisation as util
 from ..forms.time import INTERNAL, CsFeeForm, TimesheetForm
 from ..models import ClientCsFee
 from ..services.time import WeekTooLong, cs_fee_save, timesheet_save
@@ -113,9 +112,7 @@ def cs_fee_edit(request, client_pk):
         if fee
         else {}
     )
-    form = CsFeeForm(
-        request.POST or None, initial=initial, sizes=CsPrice.Size.choices, services=CsPrice.Service.choices
-    )
+    form = CsFeeForm(request.POST or None, initial=initial, sizes=util.SIZES, services=util.SERVICES)
     if request.method == "POST" and form.is_valid():
         cs_fee_save(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, f"CS fee of {client} saved.")

@@ -7,10 +7,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from people import roles
-from people.objectives import team_objectives
 
 from ..cache import cached, scopes_of
 from ..portfolio import portfolio as portfolio_data
+from ..team_objectives import team_objectives
 
 # what the portfolio's panels read: ticking an action or logging a call moves none of these
 PORTFOLIO_READS = scopes_of(

@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from clients.models import Contact, EngagementType
-from people import objectives as obj
 from people.models import Measure, Objective, TeamYear
+from reporting import team_objectives as obj
 
 from ..factories import (
     CallFactory,

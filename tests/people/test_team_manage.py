@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -122,6 +123,7 @@ def test_admin_sets_several_roles_level_capacity_and_pathway(client, world):
             "line_manager": world.head.pk,
             "capacity_hours": "30",
             "pathway": "people",
+            "version": world.other_am.profile.version,
         },
     )
     assert response.status_code == 302
@@ -147,6 +149,7 @@ def test_a_line_manager_loop_is_refused(client, world):
             "line_manager": world.team_am.pk,
             "capacity_hours": "37.5",
             "pathway": "",
+            "version": StaffProfile.objects.get(user=world.other_am).version,
         },
     )
     assert response.status_code == 200
@@ -212,7 +215,12 @@ def test_the_last_head_of_cs_keeps_the_role(client, world):
     client.force_login(world.admin)
     response = client.post(
         reverse("people:person_edit", args=[world.head.pk]),
-        {"roles": [role_pk(Role.ACCOUNT_DIRECTOR)], "level": "senior", "capacity_hours": "37.5"},
+        {
+            "roles": [role_pk(Role.ACCOUNT_DIRECTOR)],
+            "level": "senior",
+            "capacity_hours": "37.5",
+            "version": world.head.profile.version,
+        },
     )
     assert response.status_code == 200 and "last head of CS" in str(response.context["form"].errors["roles"])
 
@@ -311,3 +319,54 @@ def test_a_lead_who_does_not_fit_the_tier_is_warned_on_the_client_page_and_when_
 def test_a_fitting_lead_shows_no_warning(client, world):
     client.force_login(world.team_am)
     assert "lead-fit" not in client.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+
+
+def test_a_profile_saved_meanwhile_is_not_overwritten(client, world):
+    profile = StaffProfile.objects.get(user=world.other_am)
+    loaded = profile.version
+    StaffProfile.objects.get(pk=profile.pk).save()  # someone else saves first
+    client.force_login(world.head)
+    response = client.post(
+        reverse("people:person_edit", args=[world.other_am.pk]),
+        {
+            "roles": [role_pk(Role.ACCOUNT_MANAGER)],
+            "level": "senior",
+            "capacity_hours": "20",
+            "version": loaded,
+        },
+    )
+    assert response.status_code == 200 and "changed after you opened the form" in response.content.decode()
+    assert StaffProfile.objects.get(pk=profile.pk).capacity_hours == Decimal("37.5")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_heads_deactivating_each_other_at_once_leave_one(world):
+    import threading
+
+    from django.db import connection
+
+    from people.services.team import LastHeadOfCs, person_deactivate
+
+    second = staff(Role.HEAD_OF_CS, username="head2")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def leave(user, by):
+        try:
+            barrier.wait()
+            person_deactivate(user=user, by=by, action_owners={}, lead_successors={})
+            outcomes.append("done")
+        except LastHeadOfCs:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=leave, args=(world.head, second)),
+        threading.Thread(target=leave, args=(second, world.head)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["done", "refused"]
+    assert get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).count() == 1

@@ -16,7 +16,7 @@ from clients.models import AccountTeamMembership, Client, Contact
 from csops.dates import week_start
 from people.models import ClientCsFee, Measure, Objective, Pathway, Role, StaffProfile, TeamYear, Timesheet
 from people.services.time import timesheet_save
-from people.utilisation import cost_to_serve
+from reporting.utilisation import cost_to_serve
 
 # two more for a tree of 12 in CS: username, first, last, title, role, level, line manager, capacity
 MORE_STAFF = [

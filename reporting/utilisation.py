@@ -17,10 +17,11 @@ from django.db.models import Sum
 from clients.models import Client
 from csops.dates import add_months, month_start, week_start
 from onboarding.models import CsPrice
-
-from .models import ClientCsFee, Role, StaffProfile, TimeEntry
+from people.models import ClientCsFee, Role, StaffProfile, TimeEntry
 
 WEEKS = 12
+# the pricing matrix's sizes and services, for the CS fee form
+SIZES, SERVICES = CsPrice.Size.choices, CsPrice.Service.choices
 
 
 def weeks_back(today: datetime.date, n: int = WEEKS) -> list[datetime.date]:

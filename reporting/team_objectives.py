@@ -28,8 +28,7 @@ from django.utils import timezone
 from clients.models import AccountTeamMembership, Call, Client, Contact, EngagementType, Tier
 from commercial.models import Contract
 from csops.dates import month_end
-
-from .models import Measure, TeamYear
+from people.models import Measure, TeamYear
 
 Kind = Measure.Kind
 PERCENT = {Kind.RED_TO_ORANGE, Kind.RED_TO_GREEN, Kind.ONE_TO_ONES, Kind.TIER2_PROJECTS, Kind.TIER1_GROWTH}
