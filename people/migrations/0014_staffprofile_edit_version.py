@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0010_role_definitions'),
+        ('people', '0013_historical_role_new_business'),
     ]
 
     operations = [
