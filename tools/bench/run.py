@@ -203,6 +203,7 @@ def run(args, env: dict, pages: list[dict], writers: dict) -> None:
                 "beat_seconds": GROWTH_BEAT_SECONDS,
                 "seed_peak_mb": GROWTH_SEED_MB,
             }
+            save(args, writers, caches, targets, passes, growth_report)
             continue
         caching, writes, sessions, (ratio, p95) = PASSES[mode]
         title = {
@@ -224,6 +225,13 @@ def run(args, env: dict, pages: list[dict], writers: dict) -> None:
             sessions,
             (ratio, p95),
         )
+        save(args, writers, caches, targets, passes, growth_report)  # a pass done is never lost
+    report = save(args, writers, caches, targets, passes, growth_report)
+    print(table(report))
+    print(f"\nwritten to {args.out}")
+
+
+def save(args, writers, caches, targets, passes, growth_report) -> dict:
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPU {platform.machine()}, {platform.system()} {platform.release()}, "
@@ -249,8 +257,7 @@ def run(args, env: dict, pages: list[dict], writers: dict) -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(table(report))
-    print(f"\nwritten to {out}")
+    return report
 
 
 def growth_database(url: str) -> str:
@@ -469,7 +476,11 @@ def measure(
             rounds.append(measured)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:  # workers still busy with queued slow requests
+            server.kill()
+            server.wait(10)
         os.unlink(f.name)
     return summarise(rounds, *targets)
 
