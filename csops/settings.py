@@ -51,8 +51,8 @@ else:
 SITE_URL = SITE_URL.rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
-# Dashboards (weekly meet agenda, portfolio, NPS) cache what they read under the data version;
-# 0 turns it off. The cache is Redis when REDIS_URL is set, else each process's memory.
+# The key pages' shared fragments live this long under their scoped versions (docs/caching.md);
+# 0 turns caching off. The cache is Redis when REDIS_URL is set, else each process's memory.
 CSOPS_DASHBOARD_CACHE_SECONDS = env.int("CSOPS_DASHBOARD_CACHE_SECONDS", default=300)
 # `make bench` (tools/bench) serves the app with this on, to mount its yardstick /bench/bare/.
 CSOPS_BENCH = env.bool("CSOPS_BENCH", default=False)

@@ -91,7 +91,7 @@ def test_rounds_and_pages_are_options():
 
 
 def test_the_growth_pass_judges_cpu_queries_the_beat_run_and_seed_scale():
-    from tools.bench.run import GROWTH_CPU_RATIO, compare, growth_table
+    from tools.bench.growing import GROWTH_CPU_RATIO, compare, growth_table
 
     def size(meet_cpu, meet_queries, beat_s, beat_q, peak):
         return {

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -205,3 +206,24 @@ def test_my_week_lists_flags_most_severe_first(world, login):
     html = login(world.team_am).get(reverse("my_week")).content.decode().split('id="my-flags"')[1]
     order = [html.index(t) for t in ("Critical, newest", "Major, older", "Major, newer", "Serious, oldest")]
     assert order == sorted(order)
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_my_week_shows_twenty_calls_and_this_week_s_actions_then_show_all(world, login):
+    """A long week stays the same size: the soonest 20 of each, and a link (htmx swaps the card) to all."""
+    from ..factories import OccurrenceFactory
+
+    for i in range(23):
+        client = ClientFactory(name=f"Client {i:02d}")
+        MembershipFactory(client=client, user=world.team_am)
+        OccurrenceFactory(client=client, assignee=world.team_am, due_date=dt.date(2026, 11, 26))
+        ActionFactory(
+            client=client, owner=world.team_am, description=f"Thing {i:02d}", due_date=dt.date(2026, 11, 27)
+        )
+    c = login(world.team_am)
+    html = c.get(reverse("my_week")).content.decode()
+    assert len(set(re.findall(r"Thing \d\d", html))) == 20 and "Thing 22" not in html
+    assert 'href="?week=all#my-actions"' in html and 'hx-select="#my-actions"' in html
+    assert "Show all 23 calls" in html and "Show all 23 due this week" in html
+    everything = c.get(reverse("my_week") + "?week=all&calls=all").content.decode()
+    assert len(set(re.findall(r"Thing \d\d", everything))) == 23 and "Show all" not in everything

@@ -12,15 +12,19 @@ A tool, not part of the app: nothing under the app's packages imports it.
    browser sessions of their own, in --rounds rounds (3), each measuring the bare view first and
    the pages in a rotated order; a page's ratio is to its round's bare view, and the median and
    spread over the rounds are reported (rounds.py). Every pass uses Redis (BENCH_REDIS_URL);
-4. does that in up to four passes: caching off (CSOPS_DASHBOARD_CACHE_SECONDS=0), caching on (the
-   shared dashboard fragments kept under the data version, docs/caching.md), caching on while an
-   account manager ticks an action off and on again every 10 s through the web — each tick a real
-   write that moves the data version — and that again with the AMs' pages (client list, client
-   page, my week) used by 16 different AMs, each seeing their own;
+4. does that in the passes asked for (default off,people,growth): caching off
+   (CSOPS_DASHBOARD_CACHE_SECONDS=0); caching on while 16 different account managers, one every
+   2 s in turn, tick an action of their own off and on again through the web (each a real write
+   that moves the scoped versions, docs/caching.md) and the AMs' pages (client list, their own
+   client page, my week) are asked for by those 16 AMs, each seeing their own; and growth: each
+   page's uncached CPU per request in-process (growth.py, cpu.py), the daily beat run's time and
+   queries, and seed_scale's time and peak memory, at --clients and --growth-clients (10,000, in
+   BENCH_DATABASE_URL + _10k). `on` (no writes) and `writes` (one AM writing) are there too;
 5. prints page, requests/s, p50 and p95 latency, queries per request and the ratio to the bare view,
    and writes the same to bench-results/bench.json.
 
 The package: run.py (load, measure, report; no Django), rounds.py (the rounds' order, medians and
 spread: pure functions), pages.py (which pages, whose sessions, the data: needs Django set up),
-__main__.py (puts them together).
+cpu.py (CPU per request and cProfile of one page, in-process), growth.py (one size of the growth
+pass, a process of its own), __main__.py (puts them together).
 """
