@@ -20,7 +20,7 @@ from csops.management.commands.run_beat_tasks import dated_tasks
 from reporting.models import CommsPlan
 from reporting.services.plans import comms_plans_refresh_all
 
-from ..factories import CallFactory, PdpFactory
+from ..factories import CallFactory, OnboardingFactory, OnboardingStepFactory, PdpFactory
 
 User = get_user_model()
 
@@ -47,7 +47,8 @@ def run_all():
 
 
 def add_rows_seed_scale_lacks(tag, n):
-    """`n` PDPs due for review and `n` held calls with their report late: seed_scale makes neither."""
+    """`n` PDPs due for review, `n` held calls with their report late and `n` overdue onboarding steps:
+    seed_scale makes none of them."""
     due = timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(9))) - datetime.timedelta(days=3)
     clients = list(Client.objects.filter(domain__endswith=f".{tag}.example").order_by("pk")[:n])
     staff = list(User.objects.filter(username__startswith=f"{tag}-", profile__isnull=False).order_by("pk"))
@@ -59,6 +60,10 @@ def add_rows_seed_scale_lacks(tag, n):
             salary_review_date=DAY + datetime.timedelta(days=5),
         )
         CallFactory(client=clients[i], author=staff[i], held_at=due, held=True, report_required=True)
+        onboarding = OnboardingFactory(client=clients[i], won_on=DAY - datetime.timedelta(days=10))
+        OnboardingStepFactory(
+            onboarding=onboarding, owner=staff[i], due_date=DAY - datetime.timedelta(days=1)
+        )
 
 
 def measure(clients, seed):

@@ -150,12 +150,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, new_users = self._staff()
             new_clients = self._clients(users)
+            seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             self._pdps(users)
             self._feedback(users)
             # the last 90 days of calls and reports, and this quarter's check-ins so far
             seed_history(today=timezone.localdate())
             seed_quarter_checkins(today=timezone.localdate())
-            seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             if dry_run:
                 transaction.set_rollback(True)
         if not dry_run:
