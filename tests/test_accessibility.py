@@ -376,16 +376,27 @@ def test_the_team_pages_have_no_serious_violations_and_fit_a_phone(page, world, 
 
 
 def test_the_onboarding_pages_have_no_serious_violations_nor_scroll_sideways(page, world, lived_in):
+    import importlib
+
+    from django.apps import apps
+
     from onboarding.services.checklist import onboarding_open
     from onboarding.services.intake import form_link_create
 
-    from .factories import OnboardingChannelFactory, PitchFactory, ProjectInitiationFactory
+    from .factories import (
+        OnboardingChannelFactory,
+        OnboardingStepFactory,
+        PitchFactory,
+        ProjectInitiationFactory,
+    )
 
+    # an earlier transactional test may have flushed the data migrations' rows: the page needs its own
+    importlib.import_module("onboarding.migrations.0005_onboarding_defaults").load(apps, None)
     pitch = PitchFactory(proposed_cs=world.team_am)
     onboarding = onboarding_open(client=world.client, by=world.head, won_on=timezone.localdate())
     OnboardingChannelFactory(client=world.client)
     ProjectInitiationFactory(client=world.client)
-    step = onboarding.steps.get(kind="meeting")
+    step = OnboardingStepFactory(onboarding=onboarding, order=99, kind="meeting", owner=world.team_am)
     token = form_link_create(client=world.client, kind="onboarding", by=world.team_am)[1]
     finance = form_link_create(client=world.client, kind="finance", by=world.team_am)[1]
     pages = {

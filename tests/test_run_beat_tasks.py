@@ -28,6 +28,7 @@ def test_it_runs_every_scheduled_task_that_takes_a_day_in_schedule_order():
         "2026-12-01 call reminders for tomorrow",
         "2026-12-01 overdue call report reminders",
         "2026-12-01 weekly meet pack notices",
+        "2026-12-01 onboarding overdue step reminders",
         "2026-12-01 satisfaction report notices",
         "2026-12-01 status report reminders",
         "2026-12-01 support SLA warnings",

@@ -56,8 +56,15 @@ def email_render(template: EmailTemplate, values: dict) -> tuple[str, str]:
     return template.subject.format_map(values), template.body.format_map(values)
 
 
+def _template(code: str) -> EmailTemplate:
+    template = EmailTemplate.objects.filter(code=code).first()
+    if template is None:
+        raise ValidationError("This email has no template yet: an admin adds it in the Django admin.")
+    return template
+
+
 def email_preview(*, client, code: str, contact) -> dict:
-    template = EmailTemplate.objects.get(code=code)
+    template = _template(code)
     subject, body = email_render(template, email_values(client=client, contact=contact))
     return {"template": template, "subject": subject, "body": body, "to": contact.email if contact else ""}
 
@@ -71,7 +78,7 @@ def onboarding_email_send(*, client, code: str, contact, by) -> OnboardingEmail:
     """Send the template to the contact; the forms email makes the contact's signed form links."""
     if contact is None or not contact.email or contact.client_id != client.pk:
         raise ValidationError({"contact": "Choose a contact of this client with an email address."})
-    template = EmailTemplate.objects.get(code=code)
+    template = _template(code)
     links = {}
     if code == EmailTemplate.Code.FORMS:
         kind = FormKind.BRIEF if client.engagement_type == "project" else FormKind.ONBOARDING

@@ -2,10 +2,12 @@
 email and the onboarding form link, the client fills it in logged out, and the account team and the
 contacts appear on the client page. Headless Chromium against the live server."""
 
+import importlib
 import os
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from clients.models import Client
 from onboarding.models import OnboardingEmail
@@ -27,6 +29,8 @@ def page(page, live_server, settings):
 
 
 def test_a_won_pitch_is_onboarded_through_the_client_filling_its_form(page, world):
+    # the checklist, the emails and the spend bands, in case a transactional test flushed them
+    importlib.import_module("onboarding.migrations.0005_onboarding_defaults").load(apps, None)
     seller = new_business(username="seller", first_name="Keith", last_name="Moon")
     staff(Role.ACCOUNT_EXECUTIVE, username="dee", first_name="Dee", last_name="Signer")
     PitchFactory(

@@ -25,6 +25,8 @@ from ..factories import (
     AccountPlanFactory,
     CallFactory,
     JobFactory,
+    OnboardingFactory,
+    OnboardingStepFactory,
     PdpFactory,
     SupportArrangementFactory,
     support_request,
@@ -56,7 +58,8 @@ def run_all():
 
 def add_rows_seed_scale_lacks(tag, n):
     """`n` PDPs due for review, `n` held calls with their report late, `n` unreviewed status reports,
-    `n` support requests past their SLA and `n` account plans: seed_scale makes none of them."""
+    `n` support requests past their SLA, `n` account plans and `n` overdue onboarding steps: seed_scale
+    makes none of them."""
     due = timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(9))) - datetime.timedelta(days=3)
     clients = list(Client.objects.filter(domain__endswith=f".{tag}.example").order_by("pk")[:n])
     staff = list(User.objects.filter(username__startswith=f"{tag}-", profile__isnull=False).order_by("pk"))
@@ -68,6 +71,10 @@ def add_rows_seed_scale_lacks(tag, n):
             salary_review_date=DAY + datetime.timedelta(days=5),
         )
         CallFactory(client=clients[i], author=staff[i], held_at=due, held=True, report_required=True)
+        onboarding = OnboardingFactory(client=clients[i], won_on=DAY - datetime.timedelta(days=10))
+        OnboardingStepFactory(
+            onboarding=onboarding, owner=staff[i], due_date=DAY - datetime.timedelta(days=1)
+        )
         # issue 17: a status report unreviewed for weeks, and a support request past its SLA
         job = JobFactory(client=clients[i], owner=staff[i], created_by=staff[i])
         Job.objects.filter(pk=job.pk).update(created_at=due - datetime.timedelta(days=30))

@@ -146,6 +146,7 @@ def test_the_pricing_matrix_refuses_duplicates(world, login):
             {
                 f"form-{i}-id": p.pk,
                 f"form-{i}-industry": "",
+                f"form-{i}-spend_band": p.spend_band_id or "",
                 f"form-{i}-client_size": p.client_size,
                 f"form-{i}-service": p.service,
                 f"form-{i}-monthly_fee": str(p.monthly_fee),

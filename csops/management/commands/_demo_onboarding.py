@@ -121,6 +121,8 @@ def seed_onboarding(*, today, users, password: str) -> int:
         client = pitch_win(
             pitch=pitch, by=seller, won_on=won_on, start_date=won_on + datetime.timedelta(days=21)
         )
+        client.exec_sponsor = users["sponsor"]  # the head of CS assigns one at the win (quarterly NPS)
+        client.save(update_fields=["exec_sponsor", "updated_at", "version"])
         contact = Contact.objects.create(
             client=client,
             name="Karen Wright" if name.startswith("Cairn") else "Liam Novak",

@@ -154,13 +154,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, new_users = self._staff()
             new_clients = self._clients(users)
+            seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             self._pdps(users)
             self._feedback(users)
             # the last 90 days of calls and reports, and this quarter's check-ins so far
             seed_history(today=timezone.localdate())
             seed_quarter_checkins(today=timezone.localdate())
             seed_team(today=timezone.localdate(), password=DEMO_PASSWORD)
-            seed_onboarding(today=timezone.localdate(), users=users, password=DEMO_PASSWORD)
             seed_client_facing(today=timezone.localdate())
             seed_growth(today=timezone.localdate())
             seed_plans(today=timezone.localdate())  # account plans, a pending review, this quarter's QBRs
