@@ -13,8 +13,8 @@ from clients.models import Client
 from onboarding.models import OnboardingEmail
 from people.models import Role
 
-from ..factories import ContactFactory, PitchFactory, new_business, staff
-from ..test_browser import log_in
+from .factories import ContactFactory, PitchFactory, new_business, staff
+from .test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
