@@ -23,6 +23,7 @@ from .models import (
     AccountPlan,
     Contract,
     Metric,
+    Opportunity,
     PlanMetric,
     PlanObjective,
     PlanReview,
@@ -148,21 +149,31 @@ def hand_entered(metric_row: dict) -> dict[int, Decimal | None]:
     return {q: metric_row[f"actual_q{q}"] for q in QUARTERS}
 
 
-def new_services_actuals(plan, metric_row) -> tuple[dict, bool]:
-    """New services used: hand-entered until the channel map records services (returns values and
-    whether they are hand-entered). The one place to switch to the data."""
-    return hand_entered(metric_row), True
-
-
-def opportunities_actuals(plan, metric_row) -> tuple[dict, bool]:
-    """New opportunities secured: hand-entered until opportunities are recorded (growth's Opportunity,
-    stage won, in the year): the one place to switch to the data."""
-    return hand_entered(metric_row), True
+def won_by_quarter(client_id: int, year: int) -> dict[int, dict]:
+    """Per quarter of `year`: opportunities won (by won_at) and the distinct services of the
+    cross-sell ones among them, the new services used. One grouped query."""
+    rows = (
+        Opportunity.objects.filter(
+            client_id=client_id,
+            stage=Opportunity.Stage.WON,
+            won_at__gte=day_start(datetime.date(year, 1, 1)),
+            won_at__lt=day_start(datetime.date(year + 1, 1, 1)),
+        )
+        .annotate(q=ExtractQuarter("won_at"))
+        .values("q")
+        .annotate(
+            won=Count("pk"),
+            services=Count("service", distinct=True, filter=Q(kind=Opportunity.Kind.CROSS_SELL)),
+        )
+        .order_by()
+    )
+    return {row["q"]: row for row in rows}
 
 
 def computed_actuals(plan: AccountPlan, today: datetime.date, only: int | None = None) -> dict[str, dict]:
     """The metrics the data gives, per quarter started (or `only` that one): allies and enemies as at
-    each quarter's end (enemies as the change since the year began), meetings held, income increase."""
+    each quarter's end (enemies as the change since the year began), meetings held, income increase,
+    opportunities won and the new services (cross-sells) among them."""
     year, seen = plan.year, _quarters_seen(plan.year, today)
     if only is not None:
         seen = [q for q in seen if q == only]
@@ -176,7 +187,10 @@ def computed_actuals(plan: AccountPlan, today: datetime.date, only: int | None =
         allies[q] = state["allies"]
         enemies[q] = state["enemies"] - baseline["enemies"]
     meetings = meetings_by_quarter(plan.client_id, year)
+    won = won_by_quarter(plan.client_id, year)
     return {
+        Metric.NEW_SERVICES: {q: won.get(q, {}).get("services", 0) for q in seen},
+        Metric.OPPORTUNITIES: {q: won.get(q, {}).get("won", 0) for q in seen},
         Metric.ALLIES: allies,
         Metric.ENEMIES: enemies,
         Metric.MEETINGS: {q: meetings.get(q, 0) for q in seen},
@@ -184,7 +198,9 @@ def computed_actuals(plan: AccountPlan, today: datetime.date, only: int | None =
     }
 
 
-HAND_ENTERED = {Metric.NEW_SERVICES: new_services_actuals, Metric.OPPORTUNITIES: opportunities_actuals}
+# Metrics the data cannot give, read from what the account team typed (metric: reader). Empty since
+# new services and opportunities secured come from won opportunities; the form keeps the hook.
+HAND_ENTERED: dict = {}
 
 
 def _state(metric: str, target, actual) -> str | None:

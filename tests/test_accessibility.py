@@ -543,6 +543,7 @@ def test_the_growth_pages_have_no_serious_violations_and_fit_a_phone(page, world
 
 
 def test_the_account_plan_pages_have_no_serious_violations_and_fit_a_phone(page, world, lived_in):
+    from .commercial.factories_growth import ChannelRowFactory, OpportunityFactory
     from .factories import (
         AccountPlanFactory,
         OccurrenceFactory,
@@ -557,6 +558,9 @@ def test_the_account_plan_pages_have_no_serious_violations_and_fit_a_phone(page,
     review = PlanReviewFactory(plan=plan)
     qbr = QbrFactory(client=world.client, quarter=quarter_start(timezone.localdate()))
     report = OccurrenceFactory(client=world.client, kind="report")
+    # the client review and QBR show the channel map and opportunities (issue 16 <- 15)
+    ChannelRowFactory(client=world.client, worker="agency", agency_name="Brightside Media Partners")
+    OpportunityFactory(client=world.client, title="Spring CRM programme", next_step="Send the proposal")
     pages = [
         ("account plan", f"/commercial/clients/{c}/plans/{year}/"),
         ("plan form", f"/commercial/clients/{c}/plans/{year}/edit/"),

@@ -18,7 +18,8 @@ from clients import permissions as perms
 from clients.models import Action, Call, Contact, Flag
 from clients.selectors import open_flags_of, stakeholder_grid
 from commercial.forms.plans import ClientReviewMarkForm, QbrForm
-from commercial.models import DISCIPLINES, AccountPlan, ClientReviewMonth, PlanSettings, Qbr
+from commercial.models import DISCIPLINES, AccountPlan, ClientReviewMonth, Opportunity, PlanSettings, Qbr
+from commercial.selectors_growth import channel_map, client_opportunities
 from commercial.selectors_plans import (
     contracts_in_year,
     day_start,
@@ -35,7 +36,15 @@ from reporting.pdf import pdf_response
 
 from .plans import WRITE
 
-NOT_RECORDED = "Not recorded yet"
+
+def _channel_rows(client) -> list:
+    """The client's channel map as the documents show it: the channels it has a row for."""
+    return [line["row"] for line in channel_map(client) if line["row"] is not None]
+
+
+def _opportunity_rows(client) -> list[dict]:
+    """Open and won opportunities, open first (the lost ones belong to the wash-up, not the client)."""
+    return [o for o in client_opportunities(client) if o["stage"] != Opportunity.Stage.LOST]
 
 
 def _lead(client):
@@ -90,9 +99,8 @@ def client_review_context(client, today) -> dict:
         "table": metrics_table(plan, today) if plan else [],
         "nps_trend": _nps_trend(client, today),
         "flags": _flag_rows(client),
-        "channel_map": None,  # the channel map (growth) has not landed: the document says so
-        "opportunities": None,
-        "not_recorded": NOT_RECORDED,
+        "channel_rows": _channel_rows(client),
+        "opportunities": _opportunity_rows(client),
         "this_month": this_month,
         "this_mark": marks.get(this_month),
         "last_mark": marks.get(last_month),
@@ -207,8 +215,7 @@ def qbr_context(qbr, today) -> dict:
         "nps_trend": _nps_trend(client, min(today, last)),
         "flags": _flag_rows(client),
         "flags_raised": raised,
-        "opportunities": None,
-        "not_recorded": NOT_RECORDED,
+        "opportunities": _opportunity_rows(client),
         "generated_at": timezone.localtime(),
         "currency": client.currency,
     }

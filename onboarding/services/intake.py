@@ -6,11 +6,14 @@ import datetime
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.models import Contact
+from commercial.models import Channel, ChannelRow
 from csops.versioning import version_claim
 from people.services import notify
 
@@ -101,6 +104,78 @@ def _channels_add(client, rows) -> None:
     )
 
 
+# the channel map's rows the onboarding form wrote say so in their history: a row with any other
+# change in its history is the AM's, and the form leaves it alone
+FROM_ONBOARDING = "From the onboarding form"
+WORKER = {
+    OnboardingChannel.Doer.US: ChannelRow.Worker.US,
+    OnboardingChannel.Doer.IN_HOUSE: ChannelRow.Worker.IN_HOUSE,
+    OnboardingChannel.Doer.OTHER_AGENCY: ChannelRow.Worker.AGENCY,
+    OnboardingChannel.Doer.NOBODY: ChannelRow.Worker.NOBODY,
+}
+ROW_FIELDS = ["worker", "agency_name", "budget_owner"]
+
+
+def _channel_map_fill(client, rows, by) -> int:
+    """The form's channels as rows of the client's cross-sell channel map (seed 000): matched to the
+    admin's channel list by name, case-insensitively (a name not on the list stays on the onboarding
+    form only); the budget owner matched to a contact by name. A client × channel without a row gets
+    one; a row only the form has written is brought up to date; a row the AM edited is left. Set-based:
+    a fixed number of queries, however many channels."""
+    wanted = {row["channel"].strip().lower(): row for row in rows if row.get("channel", "").strip()}
+    if not wanted:
+        return 0
+    channels = {
+        c.lname: c for c in Channel.objects.annotate(lname=Lower("name")).filter(lname__in=list(wanted))
+    }
+    owners = {
+        c.lname: c
+        for c in Contact.objects.filter(client=client, archived_at__isnull=True)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=[r.get("budget_owner", "").strip().lower() for r in wanted.values()])
+    }
+    history = ChannelRow.history.model
+    existing = {
+        r.channel_id: r
+        for r in ChannelRow.objects.filter(client=client, channel__in=list(channels.values())).annotate(
+            edited=Exists(
+                history.objects.filter(id=OuterRef("pk")).filter(
+                    ~Q(history_change_reason=FROM_ONBOARDING) | Q(history_change_reason__isnull=True)
+                )
+            )
+        )
+    }
+    new, updated = [], []
+    for name, channel in channels.items():
+        row = wanted[name]
+        worker = WORKER.get(row.get("done_by") or OnboardingChannel.Doer.NOBODY, ChannelRow.Worker.NOBODY)
+        values = {
+            "worker": worker,
+            "agency_name": (row.get("done_by_name", "").strip() or "Not named on the onboarding form")[:120]
+            if worker == ChannelRow.Worker.AGENCY
+            else "",
+            "budget_owner": owners.get(row.get("budget_owner", "").strip().lower()),
+        }
+        current = existing.get(channel.pk)
+        if current is None:
+            new.append(ChannelRow(client=client, channel=channel, **values))
+        elif not current.edited:
+            for field, value in values.items():
+                setattr(current, field, value)
+            current.version += 1
+            updated.append(current)
+    bulk_create_with_history(new, ChannelRow, default_user=by, default_change_reason=FROM_ONBOARDING)
+    if updated:
+        bulk_update_with_history(
+            updated,
+            ChannelRow,
+            [*ROW_FIELDS, "version"],
+            default_user=by,
+            default_change_reason=FROM_ONBOARDING,
+        )
+    return len(new) + len(updated)
+
+
 def _told(link, client, what):
     notify(
         user=link.created_by,
@@ -133,6 +208,7 @@ def intake_save(
     record.save()
     _contacts_add(client, contacts)
     _channels_add(client, channels)
+    _channel_map_fill(client, channels, by or (link.created_by if link else None))
     step_mark_done_by_kind(
         client=client, kind=StepTemplate.Kind.FORM_BACK, by=by or link.created_by, note="Returned."
     )

@@ -188,7 +188,9 @@ def project_create(request, pk):
 
         try:
             url, _ = submit_once(request, form, create)
-        except (IntegrityError, ValidationError):
+        except ValidationError as exc:  # the job it opens refused (e.g. its number is taken)
+            form.add_error(None, exc)
+        except IntegrityError:
             integrity_error_on_form(form)
         else:
             return redirect(url)

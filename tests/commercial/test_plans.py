@@ -17,6 +17,7 @@ from commercial.models import AccountPlan, Metric, PlanMetric, PlanObjective
 from commercial.selectors_plans import metrics_table, plan_glance
 
 from ..factories import AccountPlanFactory, CallFactory, ContactFactory, ContractFactory, ProjectClientFactory
+from .factories_growth import OpportunityFactory, channel
 
 pytestmark = pytest.mark.django_db
 
@@ -93,13 +94,35 @@ def test_a_past_quarter_reads_history_not_todays_map(world):
     assert actuals(table, Metric.ALLIES) == [2, 1, 2, 1]  # Dan's relapse counts only in Q4
 
 
-def test_hand_entered_metrics_are_marked_and_read_what_was_typed(world):
+def won(world, when, service="CRM / email", kind="cross_sell", stage="won"):
+    return OpportunityFactory(
+        client=world.client,
+        owner=world.team_am,
+        service=channel(service),
+        kind=kind,
+        stage=stage,
+        won_at=dt.datetime(*when, 12, tzinfo=dt.UTC) if when else None,
+    )
+
+
+def test_new_services_and_opportunities_come_from_won_opportunities(world, login):
     plan = AccountPlanFactory(client=world.client, year=2026)
-    PlanMetric.objects.filter(plan=plan, metric=Metric.NEW_SERVICES).update(actual_q1=1)
-    table = metrics_table(plan, dt.date(2026, 5, 1))
-    services = row(table, Metric.NEW_SERVICES)
-    assert services["hand_entered"] and not row(table, Metric.MEETINGS)["hand_entered"]
-    assert [q["state"] for q in services["quarters"]] == ["on_track", "not_entered", None, None]
+    won(world, (2026, 2, 14))  # won mid-Q1: counts in Q1
+    won(world, (2026, 3, 2))  # the same service again: one new service, two opportunities
+    won(world, (2026, 3, 20), service="Paid social", kind="upsell")  # upsell: an opportunity only
+    won(world, (2026, 5, 5), service="SEO")
+    won(world, (2025, 12, 30), service="Paid search")  # last year's win
+    won(world, None, service="Paid search", stage="proposed")  # still open
+    OpportunityFactory(client=world.other_client, stage="won", won_at=dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    table = metrics_table(plan, dt.date(2026, 8, 15))
+    assert actuals(table, Metric.NEW_SERVICES) == [1, 1, 0, None]
+    assert actuals(table, Metric.OPPORTUNITIES) == [3, 1, 0, None]
+    assert not any(r["hand_entered"] for r in table)
+    with at(2026, 8, 15):
+        page = login(world.team_am).get(reverse("commercial:plan_detail", args=[world.client.pk, 2026]))
+    assert page.status_code == 200 and "entered by hand" not in page.content.decode()
+    rows = {r["metric"]: r for r in page.context["table"]}
+    assert [q["actual"] for q in rows[Metric.OPPORTUNITIES]["quarters"]] == [3, 1, 0, None]
 
 
 def test_project_income_comes_from_signed_contracts(world):
@@ -202,7 +225,7 @@ def test_the_unique_constraint_holds_behind_the_form(world):
         )
 
 
-def test_editing_targets_and_hand_entered_actuals(world, login):
+def test_editing_targets_the_actuals_are_not_typed(world, login):
     plan = AccountPlanFactory(client=world.client, year=2026)
     data = plan_post(version=str(plan.version), opportunities__actual_q1="2")
     del data["year"]
@@ -210,7 +233,7 @@ def test_editing_targets_and_hand_entered_actuals(world, login):
     response = login(world.team_am).post(reverse("commercial:plan_edit", args=[world.client.pk, 2026]), data)
     assert response.status_code == 302
     assert plan.metrics.get(metric="allies").target_q1 == 5
-    assert plan.metrics.get(metric="opportunities").actual_q1 == 2
+    assert plan.metrics.get(metric="opportunities").actual_q1 is None  # computed: a typed one is ignored
     stale = login(world.head).post(reverse("commercial:plan_edit", args=[world.client.pk, 2026]), data)
     assert stale.status_code == 200 and "changed after you opened the form" in stale.content.decode()
 
@@ -280,9 +303,10 @@ def _grow_history(world, plan, n):
         CallFactory(client=world.client, author=world.team_am)
         world.client.monthly_spend = Decimal(2000 + i)
         world.client.save()
+        won(world, timezone.now().timetuple()[:3], service=["SEO", "CRM / email", "Paid social"][i % 3])
 
 
-# the plan page: plan, its metrics, the stakeholder map at up to 5 moments, calls, income (2), the
+# the plan page: plan, its metrics, the stakeholder map at up to 5 moments, calls, income (2), wins, the
 # objectives, reviews due, the history (2), the session and user: about twenty, whatever the history
 PLAN_PAGE_BUDGET = 24
 
@@ -301,8 +325,9 @@ def test_the_plan_page_costs_the_same_with_a_long_history(world, login):
 
 
 # the client page's glance: the plan with its reviews due, its metrics, the map on 1 January and now,
-# the quarter's calls, the spend history and contracts — seven, however long the history
-GLANCE_BUDGET = 7
+# the quarter's calls, the spend history and contracts, the opportunities won — eight, however long
+# the history
+GLANCE_BUDGET = 8
 
 
 def test_the_client_pages_plan_glance_costs_the_same_few_queries_with_a_long_history(world):

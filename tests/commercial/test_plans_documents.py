@@ -35,6 +35,7 @@ from ..factories import (
     ProjectClientFactory,
     QbrFactory,
 )
+from .factories_growth import ChannelRowFactory, OpportunityFactory, channel
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,12 @@ def test_the_client_review_document_has_every_section_as_page_and_pdf(world, log
     AccountPlanFactory(client=world.client, year=timezone.localdate().year)
     ContactFactory(client=world.client, name="Tom Pearce", stance="ally", decision_maker=True)
     FlagFactory(client=world.client, owner=world.team_am, title="Traffic down after relaunch")
+    ChannelRowFactory(
+        client=world.client, channel=channel("Paid social"), worker="agency", agency_name="Brightside"
+    )
+    OpportunityFactory(client=world.client, title="Spring CRM programme", stage="proposed")
+    OpportunityFactory(client=world.client, title="SEO retainer", stage="won", won_at=timezone.now())
+    OpportunityFactory(client=world.client, title="Lost TV idea", stage="lost", lost_reason="No budget")
     browser = login(world.sponsor)
     page = browser.get(reverse("commercial:client_review", args=[world.client.pk])).content.decode()
     text = pdf_text(browser.get(reverse("commercial:client_review_pdf", args=[world.client.pk])))
@@ -64,7 +71,10 @@ def test_the_client_review_document_has_every_section_as_page_and_pdf(world, log
     ):
         assert heading in page and heading in text, heading
     assert "Pearce" in text and "decision maker" in text and "Traffic down after relaunch" in text
-    assert text.count("Not recorded yet") == 2  # channel map and opportunities, until growth lands
+    for shown in (page, " ".join(text.split())):  # the channel map, open and won opportunities, not lost
+        assert "Paid social" in shown and "Brightside" in shown
+        assert "Spring CRM programme" in shown and "SEO retainer" in shown
+        assert "Lost TV idea" not in shown and "Not recorded yet" not in shown
 
 
 def test_marking_the_month_reviewed_and_the_reminder(world, login):
@@ -88,7 +98,8 @@ def test_marking_the_month_reviewed_and_the_reminder(world, login):
 
 
 # the client review: client, plan, metrics (the map at ≤ 5 moments, calls, income ×2), contacts,
-# marks, NPS (2), flags, lead, session and user: about twenty whatever the history
+# marks, NPS (2), flags, lead, the channel map (2), opportunities, session and user: about twenty
+# whatever the history
 CLIENT_REVIEW_BUDGET = 26
 
 
@@ -104,6 +115,8 @@ def test_the_client_review_costs_the_same_with_a_long_history(world, login):
             )
             CallFactory(client=world.client, author=world.team_am)
             FlagFactory(client=world.client, owner=world.team_am)
+            OpportunityFactory(client=world.client, stage=["idea", "won"][i % 2], won_at=timezone.now())
+        ChannelRowFactory(client=world.client, channel=channel(["SEO", "Paid social"][len(counts)]))
         with CaptureQueriesContext(connection) as ctx:
             assert browser.get(reverse("commercial:client_review", args=[world.client.pk])).status_code == 200
         counts.append(len(ctx))
@@ -191,6 +204,7 @@ def test_the_qbr_progress_report_is_written_and_handed_over_as_pdf(world, login)
         held_at=dt.datetime(2026, 10, 20, 10, tzinfo=dt.UTC),
         duration_minutes=90,
     )
+    OpportunityFactory(client=world.client, title="Spring CRM programme", stage="audit")
     url = reverse("commercial:qbr_detail", args=[world.client.pk, qbr.pk])
     data = {
         "version": qbr.version,
@@ -211,6 +225,7 @@ def test_the_qbr_progress_report_is_written_and_handed_over_as_pdf(world, login)
         assert section in text, section
     assert "Online sales up 14% on last year" in text and "4 – very good" in text
     assert "1.5 hours" in text and "call durations" in text  # says where the hours come from
+    assert "Spring CRM programme" in text and "Not recorded yet" not in text
 
 
 # --- the monthly client report -----------------------------------------------------------------
