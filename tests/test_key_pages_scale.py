@@ -61,13 +61,25 @@ def test_each_key_page_costs_the_same_queries_with_three_times_the_data(client):
 # Every page pays 2 for the session and the user; a cached page pays one more for its versions.
 BUDGETS = {
     "bare view": (2, "the session and the user: the floor every page stands on"),
-    "weekly meet": (20, "meeting, previous meet, 5 agenda items with their prefetches, adherence, agreed"),
+    "weekly meet": (
+        34,
+        "meeting, previous meet, 5 agenda items with their prefetches, adherence, agreed; items 4 and 5"
+        " read events, pots, the vote, opportunities, audits and channel gaps (about 14)",
+    ),
     "client list": (12, "roles, versions, the lead choices, count + one page of clients with leads, bands"),
     "client list, filtered": (13, "as the list, plus the band table the spend filter converts by"),
-    "client detail": (29, "client + team, eight panels (flags, actions, contacts, NPS, plan, contracts…)"),
-    "my week": (11, "my clients, then one query per card: calls, reports, actions, flags, unsent reports"),
+    "client detail": (
+        48,
+        "client + team, eight panels (flags, actions, contacts, NPS, plan, contracts…), and the feature"
+        " sections: onboarding, jobs, support, the account plan at a glance, the channel map (about 19)",
+    ),
+    "my week": (
+        16,
+        "my clients, then one query per card: calls, reports, actions, flags, unsent reports; and"
+        " milestones, my opportunities, plan reviews and objectives",
+    ),
     "portfolio": (
-        23,
+        25,
         "one aggregate per panel: tiers × bands, spend, NPS, flags, adherence, renewals, 5 exceptions",
     ),
     "NPS analytics": (18, "trend quarters, the quarter's tallies per tier, sponsor and AM, response rates"),
@@ -103,12 +115,12 @@ def test_seed_scale_is_deterministic_and_loads_once(django_assert_max_num_querie
 # page reads, and what the page needs to decide who may see what (the client and its team, the meeting).
 CACHED_BUDGETS = {
     "bare view": 2,
-    "weekly meet": 8,
+    "weekly meet": 9,  # + the meeting's closed state, read before the frozen snapshot or the live agenda
     "client list": 5,
     "client list, filtered": 5,
-    "client detail": 8,
-    "my week": 6,
-    "portfolio": 5,
+    "client detail": 25,  # the feature sections outside the cached regions are computed each time
+    "my week": 10,  # milestones, opportunities, plan reviews and objectives: outside the cached cards
+    "portfolio": 6,  # the team objectives' summary beside the cached body
     "NPS analytics": 5,
 }
 

@@ -1,11 +1,13 @@
 """Every beat task with the clock frozen: what it creates, who hears, and that twice is once."""
 
 import datetime as dt
+import importlib
 import threading
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -187,6 +189,9 @@ def test_two_workers_running_every_task_at_once_create_no_duplicates(world):
     if connection.vendor != "postgresql":
         # SQLite's shared in-memory test database locks whole tables; CI runs this on PostgreSQL.
         service_missing("two concurrent workers need PostgreSQL (set DATABASE_URL)")
+    # an earlier live-server test flushed the tables: pytest-django sets up its transactional_db
+    # without serialized rollback, so the reporting matrix's data-migration rows may be gone
+    importlib.import_module("reporting.migrations.0002_default_matrix").load(apps, None)
     comms_plan_create(client=world.client)
     ContractFactory(client=world.client, end_date=MONDAY + dt.timedelta(days=59))
     CallFactory(client=world.client, author=world.team_am, held_at=timezone.now() - dt.timedelta(days=3))
