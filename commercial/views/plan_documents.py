@@ -30,6 +30,7 @@ from commercial.selectors_plans import (
 from commercial.services import plans as services
 from csops.dates import add_months, month_start, quarter_label
 from csops.versioning import StaleEdit
+from people.models import TimeEntry
 from reporting.models import Occurrence
 from reporting.nps import by_quarter, client_scores, quarters_back
 from reporting.pdf import pdf_response
@@ -178,6 +179,11 @@ def qbr_context(qbr, today) -> dict:
         held_at__lt=day_start(last + datetime.timedelta(days=1)),
     )
     hours = calls.aggregate(minutes=Sum("duration_minutes"), n=Count("pk"))
+    # hours against retainer (seed 003): the timesheets' hours on this client in the quarter's weeks;
+    # where nobody logged any, the calls' durations, and the report says which
+    logged = TimeEntry.objects.filter(
+        client=client, timesheet__week__gte=first, timesheet__week__lte=last
+    ).aggregate(hours=Sum("hours"))["hours"]
     plan = AccountPlan.objects.filter(client=client, year=start.year).first()
     retainer = (
         client.monthly_spend * 3 if client.engagement_type == "retained" and client.monthly_spend else None
@@ -196,9 +202,9 @@ def qbr_context(qbr, today) -> dict:
         "last": last,
         "financial": _quarter_income(client.pk, start),
         "hours": {
-            "hours": Decimal(hours["minutes"] or 0) / 60,
+            "hours": logged if logged is not None else Decimal(hours["minutes"] or 0) / 60,
             "calls": hours["n"],
-            "source": "call durations",  # no time logging yet: hours are the calls' durations
+            "source": "timesheets" if logged is not None else "call durations",
             "retainer": retainer,
         },
         "plan": plan,

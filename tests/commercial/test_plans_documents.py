@@ -265,3 +265,31 @@ def test_the_monthly_report_says_what_was_done_and_next_and_ticks_its_occurrence
     assert (
         browser.get(reverse("commercial:client_report", args=[world.client.pk, call.pk])).status_code == 404
     )
+
+
+def test_the_qbr_counts_the_hours_logged_on_timesheets_where_there_are_any(world, login):
+    """Seed 003's hours against retainer: the timesheets once the team logs time (issue 18), else
+    the calls' durations — and the report says which."""
+    from tests.factories import TimeEntryFactory, TimesheetFactory
+
+    qbr = QbrFactory(client=world.client, quarter=dt.date(2026, 10, 1))
+    CallFactory(
+        client=world.client,
+        author=world.team_am,
+        held_at=dt.datetime(2026, 10, 20, 10, tzinfo=dt.UTC),
+        duration_minutes=90,
+    )
+    url = reverse("commercial:qbr_pdf", args=[world.client.pk, qbr.pk])
+    assert "call durations" in pdf_text(login(world.team_am).get(url))
+    for week, hours in [
+        (dt.date(2026, 10, 5), "6"),
+        (dt.date(2026, 11, 16), "4.5"),
+        (dt.date(2027, 1, 4), "9"),
+    ]:
+        sheet = TimesheetFactory(user=world.team_am, week=week)
+        TimeEntryFactory(timesheet=sheet, client=world.client, hours=Decimal(hours))
+    TimeEntryFactory(
+        timesheet=TimesheetFactory(user=world.other_am, week=dt.date(2026, 10, 5)), hours=Decimal(8)
+    )
+    text = pdf_text(login(world.team_am).get(url))
+    assert "10.5 hours logged" in text and "timesheets" in text and "call durations" not in text
