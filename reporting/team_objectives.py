@@ -293,12 +293,15 @@ def team_objectives(year: int, today: datetime.date) -> dict | None:
 
 
 def followed_progress(targets, today: datetime.date) -> dict:
-    """{target pk: progress %} for PDP targets that follow a team measure: the measure's progress
-    today, computed once per kind and year however many targets follow it."""
+    """{target pk: progress %} for PDP targets that follow a team measure (the measure's progress
+    today, computed once per kind and year however many targets follow it) or an account-plan
+    objective (100% once it is done)."""
     caches, out = defaultdict(dict), {}
     for target in targets:
         if target.follows_id:
             measure = target.follows
             year = measure.objective.team_year.year
             out[target.pk] = measure_progress(measure, year, today, caches[year])["pct"]
+        elif target.follows_objective_id:  # an account-plan objective: done or not yet
+            out[target.pk] = 100 if target.follows_objective.status == "done" else 0
     return out

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from commercial.models import PlanObjective
 from csops.forms import SaneDatesMixin, SubmitOnceMixin, VersionedFormMixin
 
 from ..models import Measure, Pdp, PdpTarget
@@ -62,16 +63,36 @@ class PdpForm(VersionedFormMixin, SubmitOnceMixin, SaneDatesMixin, forms.ModelFo
 class PdpTargetForm(SubmitOnceMixin, SaneDatesMixin, forms.ModelForm):
     class Meta:
         model = PdpTarget
-        fields = ["description", "measure", "reward", "progress", "achieved_on", "follows"]
+        fields = [
+            "description",
+            "measure",
+            "reward",
+            "progress",
+            "achieved_on",
+            "follows",
+            "follows_objective",
+        ]
         widgets = {"achieved_on": DateInput()}
 
-    def __init__(self, *args, year=None, **kwargs):
+    def __init__(self, *args, year=None, staff_of=None, **kwargs):
         super().__init__(*args, **kwargs)
         # a target may follow one of that year's team measures (its progress then updates itself)
         self.fields["follows"].queryset = Measure.objects.filter(
             objective__team_year__year=year
         ).select_related("objective")
         self.fields["follows"].label_from_instance = lambda m: f"{m.objective}: {m.description}"
+        # or one of that year's account-plan objectives owned by the PDP's person
+        staff = getattr(getattr(self.instance, "pdp", None), "staff", None) or staff_of
+        self.fields["follows_objective"].queryset = PlanObjective.objects.filter(
+            plan__year=year, owner=staff
+        ).select_related("plan__client")
+        self.fields["follows_objective"].label_from_instance = lambda o: f"{o.plan.client}: {o.description}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("follows") and data.get("follows_objective"):
+            self.add_error("follows_objective", "Follow a team measure or a plan objective, not both.")
+        return data
 
     def clean_progress(self):
         progress = self.cleaned_data["progress"]

@@ -203,6 +203,17 @@ class PdpTarget(models.Model):
         verbose_name="follows the team measure",
         help_text="Progress then updates itself from the team objective's measure.",
     )
+    # or an account-plan objective allocated to the person (seed 002): 100% once it is done. The lazy
+    # string points up a layer (commercial builds on people), as Action.meeting does.
+    follows_objective = models.ForeignKey(
+        "commercial.PlanObjective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pdp_targets",
+        verbose_name="follows the account-plan objective",
+        help_text="Progress is then 100% once the objective is done, else 0%.",
+    )
 
     history = HistoricalRecords()
 

@@ -212,7 +212,9 @@ def pdp_edit(request, pk):
 
 
 def _pdp_context(request, pdp) -> dict:
-    targets = list(pdp.targets.select_related("follows__objective__team_year"))
+    targets = list(
+        pdp.targets.select_related("follows__objective__team_year", "follows_objective__plan__client")
+    )
     followed = followed_progress(targets, timezone.localdate())
     for target in targets:
         if target.pk in followed:  # follows a team measure: its progress is the measure's, today
@@ -242,7 +244,7 @@ def pdp_pdf(request, pk):
 @login_required
 def pdp_target_add(request, pk):
     pdp = _pdp_for(request.user, pk, manage=True)
-    form = PdpTargetForm(request.POST or None, year=pdp.year)
+    form = PdpTargetForm(request.POST or None, year=pdp.year, staff_of=pdp.staff)
     if request.method == "POST" and form.is_valid():
 
         def create():
