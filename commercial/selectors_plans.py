@@ -2,14 +2,14 @@
 the objectives and reviews on a person's week.
 
 Every read costs a fixed number of queries whatever the history holds: the stakeholder map as at a
-quarter's end is one DISTINCT ON query over the contacts' history per quarter, meetings one grouped
+quarter's end is one query over the contacts' history per quarter, meetings one grouped
 count, income one read of the client's spend history and one of its contracts.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 
@@ -56,20 +56,24 @@ def _quarters_seen(year: int, today: datetime.date) -> list[int]:
 def stakeholders_as_at(client_id: int, moment: datetime.datetime | None) -> dict:
     """{"allies": n, "enemies": n}: the stakeholder map as it stood at `moment` (None: now).
 
-    From simple_history: each contact's latest historical row before the moment (DISTINCT ON), not
+    From simple_history: each contact's latest historical row before the moment, not
     deleted and not archived by then. One query.
     """
     if moment is None or moment >= timezone.now():
         rows = Contact.objects.filter(client_id=client_id, archived_at__isnull=True)
     else:
         history = Contact.history.model
-        latest = (
-            history.objects.filter(client_id=client_id, history_date__lt=moment)
-            .order_by("id", "-history_date", "-history_id")
-            .distinct("id")
-            .values("history_id")
+        before = history.objects.filter(client_id=client_id, history_date__lt=moment)
+        # each contact's newest row before the moment: a correlated subquery, so SQLite (make run)
+        # answers it as PostgreSQL does (DISTINCT ON is PostgreSQL's alone)
+        newest = (
+            before.filter(id=OuterRef("id")).order_by("-history_date", "-history_id").values("history_id")
         )
-        rows = history.objects.filter(history_id__in=Subquery(latest)).exclude(history_type="-")
+        rows = (
+            before.annotate(newest=Subquery(newest[:1]))
+            .filter(history_id=F("newest"))
+            .exclude(history_type="-")
+        )
         rows = rows.filter(Q(archived_at__isnull=True) | Q(archived_at__gte=moment))
     return rows.aggregate(
         allies=Count("pk", filter=Q(stance__in=ALLY_STANCES)),
