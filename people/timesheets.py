@@ -1,14 +1,31 @@
-"""Reads for the timesheet grid: which clients a person's week shows, with what the calls suggest."""
+"""Reads for the timesheet grid: whose timesheets a person may read, which clients a week shows, with
+what the calls suggest."""
 
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Call
 
+from . import roles
 from .models import TimeEntry, Timesheet
+
+
+def timesheet_people(user):
+    """Whose timesheets `user` may read: their own, their reports' (as line manager), anyone's for the
+    head of CS. The timesheet page, its export and the API all scope by this one queryset."""
+    people = get_user_model().objects.all()
+    if roles.is_head_of_cs(user):
+        return people
+    return people.filter(Q(pk=user.pk) | Q(profile__line_manager=user))
+
+
+def timesheets_for(user):
+    """The timesheets `user` may read (timesheet_people's)."""
+    return Timesheet.objects.filter(user__in=timesheet_people(user).values("pk"))
 
 
 def week_rows(person, week: datetime.date) -> tuple[list, dict, Timesheet | None]:

@@ -3,10 +3,8 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +17,7 @@ from reporting import utilisation as util
 from ..forms.time import INTERNAL, CsFeeForm, TimesheetForm
 from ..models import ClientCsFee
 from ..services.time import WeekTooLong, cs_fee_save, timesheet_save
-from ..timesheets import recent_weeks, week_rows
+from ..timesheets import recent_weeks, timesheet_people, week_rows
 
 
 def _week(request) -> datetime.date:
@@ -33,14 +31,11 @@ def _week(request) -> datetime.date:
 
 
 def _person_for(request, user_pk):
-    """Yourself; a report of yours; anyone for the head of CS. Anyone else: 404."""
+    """Yourself; a report of yours; anyone for the head of CS (timesheet_people). Anyone else: 404."""
     if user_pk is None or user_pk == request.user.pk:
         return request.user
-    person = get_object_or_404(get_user_model().objects.select_related("profile"), pk=user_pk)
-    manager_id = getattr(getattr(person, "profile", None), "line_manager_id", None)
-    if not (roles.is_head_of_cs(request.user) or manager_id == request.user.pk):
-        raise Http404("No such timesheet.")
-    return person
+    people = timesheet_people(request.user).select_related("profile")
+    return get_object_or_404(people, pk=user_pk)
 
 
 @login_required
@@ -57,7 +52,10 @@ def timesheet_edit(request, user_pk=None):
         initial[f"client_{pk}"] = saved.get(pk) if sheet else from_calls
     for code, _ in INTERNAL:
         initial[f"internal_{code}"] = saved.get(code)
-    data = request.POST if request.method == "POST" and own else None
+    if request.method == "POST" and not own:
+        # a line manager (or the head of CS) reads a report's week; only its owner writes it
+        raise PermissionDenied("Only its owner saves a timesheet.")
+    data = request.POST if request.method == "POST" else None
     form = TimesheetForm(data, initial=initial, person=person, rows=rows)
     if data is not None and form.is_valid():
         try:

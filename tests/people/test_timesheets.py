@@ -88,11 +88,14 @@ def test_a_person_sees_their_own_and_line_managers_their_reports(client, world):
     StaffProfile.objects.filter(user=world.team_am).update(line_manager=world.other_am)
     page = client.get(url(user=world.team_am))
     assert page.status_code == 200 and not page.context["own"]
-    # reading is not writing
-    client.post(url(user=world.team_am), {f"client_{world.client.pk}": "40"})
+    # reading is not writing: the manager's save is refused, not silently dropped
+    refused = client.post(url(user=world.team_am), {f"client_{world.client.pk}": "40"})
+    assert refused.status_code == 403
     assert TimeEntry.objects.get(client=world.client).hours == 5
     client.force_login(world.head)
     assert client.get(url(user=world.team_am)).status_code == 200
+    assert client.post(url(user=world.team_am), {f"client_{world.client.pk}": "40"}).status_code == 403
+    assert TimeEntry.objects.get(client=world.client).hours == 5 and Timesheet.objects.count() == 1
 
 
 def test_utilisation_is_hours_over_capacity_by_person_week_and_role(client, world):
