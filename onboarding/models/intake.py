@@ -4,6 +4,7 @@ and the signed links a client contact fills them through (seed 000, "Onboarding,
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client, Contact
@@ -69,6 +70,14 @@ class OnboardingChannel(models.Model):
                 condition=~Q(channel=""),
                 name="onboardingchannel_named",
                 violation_error_message="Name the channel.",
+            ),
+            # intake_save updates a channel in place by its name: re-saving the form never doubles it
+            models.UniqueConstraint(
+                "client",
+                Lower("channel"),
+                condition=Q(archived_at__isnull=True),
+                name="onboardingchannel_one_per_client",
+                violation_error_message="This client already has that channel on its onboarding form.",
             ),
         ]
 

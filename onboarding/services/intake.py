@@ -91,17 +91,42 @@ def _contacts_add(client, rows) -> int:
     return added
 
 
-def _channels_add(client, rows) -> None:
-    OnboardingChannel.objects.bulk_create(
-        OnboardingChannel(
-            client=client,
-            channel=row["channel"].strip(),
-            budget_owner=row.get("budget_owner", ""),
-            done_by=row.get("done_by") or OnboardingChannel.Doer.NOBODY,
-            done_by_name=row.get("done_by_name", ""),
-        )
-        for row in rows
-    )
+CHANNEL_FIELDS = ["budget_owner", "done_by", "done_by_name"]
+
+
+def _channels_save(client, rows, by) -> None:
+    """The form's channels as the client's OnboardingChannel rows, one per channel name (matched
+    case-insensitively among the current ones): a channel saved before is updated in place, a new one
+    added, so saving the form again never doubles a row (the model's unique constraint backs this).
+    A name given twice in one form counts once, its last row winning."""
+    wanted = {}
+    for row in rows:
+        name = row["channel"].strip()
+        if name:
+            wanted[name.lower()] = {
+                "channel": name,
+                "budget_owner": row.get("budget_owner", ""),
+                "done_by": row.get("done_by") or OnboardingChannel.Doer.NOBODY,
+                "done_by_name": row.get("done_by_name", ""),
+            }
+    if not wanted:
+        return
+    current = {
+        c.channel.lower(): c
+        for c in OnboardingChannel.objects.select_for_update().filter(client=client, archived_at__isnull=True)
+    }
+    new, changed = [], []
+    for key, values in wanted.items():
+        existing = current.get(key)
+        if existing is None:
+            new.append(OnboardingChannel(client=client, **values))
+        elif any(getattr(existing, f) != values[f] for f in CHANNEL_FIELDS):
+            for field in CHANNEL_FIELDS:
+                setattr(existing, field, values[field])
+            changed.append(existing)
+    bulk_create_with_history(new, OnboardingChannel, default_user=by)
+    if changed:
+        bulk_update_with_history(changed, OnboardingChannel, CHANNEL_FIELDS, default_user=by)
 
 
 # the channel map's rows the onboarding form wrote say so in their history: a row with any other
@@ -207,7 +232,7 @@ def intake_save(
     record.submitted_by_contact = filled_by or (link.contact.name if link and link.contact else "")
     record.save()
     _contacts_add(client, contacts)
-    _channels_add(client, channels)
+    _channels_save(client, channels, by or (link.created_by if link else None))
     _channel_map_fill(client, channels, by or (link.created_by if link else None))
     step_mark_done_by_kind(
         client=client, kind=StepTemplate.Kind.FORM_BACK, by=by or link.created_by, note="Returned."

@@ -3,11 +3,13 @@ map, matched by name; a row the AM has edited is never overwritten (factories: t
 tests/commercial/factories_growth.py)."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from commercial.models import ChannelRow
 from commercial.services.growth import channel_row_save
-from onboarding.models import OnboardingForm
+from onboarding.models import OnboardingChannel, OnboardingForm
 
 from ..commercial.factories_growth import channel
 from ..factories import ContactFactory
@@ -78,3 +80,41 @@ def test_the_forms_channels_become_channel_map_rows_without_overwriting_the_ams(
     assert ChannelRow.objects.filter(client=world.client).count() == 3  # one per client × channel
     page = c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
     assert "Paid social" in page
+
+
+def test_saving_the_form_twice_leaves_one_onboarding_channel_row_per_channel(world, login):
+    c = login(world.team_am)
+    url = reverse("onboarding:intake_fill", args=[world.client.pk])
+    rows = [
+        {"channel": "Paid search", "budget_owner": "Karen", "done_by": "other_agency", "done_by_name": "Co"},
+        {"channel": "CRM", "budget_owner": "", "done_by": "nobody", "done_by_name": ""},
+    ]
+    assert c.post(url, form_post(rows)).status_code == 302
+    record = OnboardingForm.objects.get(client=world.client)
+    # saved again, one channel renamed only in case and changed, a new one added
+    again = [
+        {"channel": "paid search", "budget_owner": "Karen", "done_by": "us", "done_by_name": ""},
+        {"channel": "CRM", "budget_owner": "", "done_by": "nobody", "done_by_name": ""},
+        {"channel": "SEO", "budget_owner": "", "done_by": "in_house", "done_by_name": ""},
+    ]
+    assert c.post(url, form_post(again, version=record.version)).status_code == 302
+    saved = OnboardingChannel.objects.filter(client=world.client)
+    assert sorted((r.channel.lower(), r.done_by) for r in saved) == [
+        ("crm", "nobody"),
+        ("paid search", "us"),
+        ("seo", "in_house"),
+    ]
+    search = saved.get(channel__iexact="paid search")
+    assert search.history.count() == 2  # updated in place, with history, not added again
+
+
+def test_the_database_refuses_a_second_row_for_the_same_channel(world):
+    OnboardingChannel.objects.create(client=world.client, channel="Paid search")
+    duplicate = OnboardingChannel(client=world.client, channel="PAID SEARCH")
+    with pytest.raises(ValidationError, match="already has that channel"):
+        duplicate.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    # an archived row does not count
+    OnboardingChannel.objects.filter(client=world.client).update(archived_at=world.client.created_at)
+    duplicate.save()
