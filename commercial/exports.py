@@ -1,12 +1,18 @@
-"""Contracts as an export (issue 19): who may read the client reads its contracts (as on its page)."""
+"""Contracts and the growth pipeline as exports (issue 19).
+
+Who may read the client reads its contracts (as on its page); the pipeline's export is the pipeline
+page's list: the CS team's, its opportunities on current clients, narrowed by the page's own
+parameters (am, tier, service, stage; the open stages without one) through its selector.
+"""
 
 import django_filters
 
 from clients.models import Client
 from csops.exports import Column, Export, choice
-from people.roles import reads_clients
+from people.roles import is_cs_team, reads_clients
 
-from .models import Contract
+from . import selectors_growth as growth
+from .models import Contract, Opportunity
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -41,4 +47,31 @@ CONTRACTS = Export(
     ),
 )
 
-EXPORTS = (CONTRACTS,)
+OPPORTUNITIES = Export(
+    slug="opportunities",
+    title="Opportunities",
+    description="The upsell and cross-sell pipeline (filters as its page: am, tier, service, stage).",
+    queryset=lambda user: growth.pipeline_opportunities(),
+    allowed=is_cs_team,
+    narrow=growth.pipeline_narrow,
+    columns=(
+        Column("Client", "client__name"),
+        Column("Tier", "client__tier__name"),
+        Column("What", "title"),
+        Column("Kind", "kind", choice(Opportunity.Kind.choices)),
+        Column("Service", "service__name"),
+        Column("Value", "value"),
+        Column("Per", "value_period", choice(Opportunity.Period.choices)),
+        Column("Probability (%)", "probability"),
+        Column("Weighted (first year)", "weighted"),
+        Column("Stage", "stage", choice(Opportunity.Stage.choices)),
+        Column("Next step", "next_step"),
+        Column("Next step date", "next_step_date"),
+        Column("Owner", "owner__email"),
+        Column("Created at", "created_at"),
+        Column("Won at", "won_at"),
+        Column("ID", "pk"),
+    ),
+)
+
+EXPORTS = (CONTRACTS, OPPORTUNITIES)

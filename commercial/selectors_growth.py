@@ -8,6 +8,7 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q,
 from django.db.models.functions import Coalesce
 
 from clients.models import Client
+from csops.params import int_param
 
 from .models import Audit, Channel, ChannelRow, Opportunity
 
@@ -58,15 +59,53 @@ def open_opportunities():
     ).annotate(weighted=WEIGHTED)
 
 
-def pipeline(*, owner_id=None, tier_id=None, service_id=None, stage=None):
-    """The pipeline: per stage (count, value, weighted value) in one query, and the rows to page."""
-    qs = Opportunity.objects.filter(client__archived_at__isnull=True).annotate(weighted=WEIGHTED)
+def pipeline_filters(params) -> dict:
+    """The pipeline page's query parameters (am, tier, service, stage) as pipeline()'s filters; a bad
+    value is "not given". The page, its export and the API read them through this one function."""
+    stage = params.get("stage")
+    return {
+        "owner_id": int_param(params.get("am")),
+        "tier_id": int_param(params.get("tier")),
+        "service_id": int_param(params.get("service")),
+        "stage": stage if stage in Opportunity.Stage.values else None,
+    }
+
+
+def pipeline_opportunities():
+    """The pipeline's opportunities, with their weighted value: those on current clients (the pipeline
+    is the CS team's, and the CS team reads every client)."""
+    return Opportunity.objects.filter(client__archived_at__isnull=True).annotate(weighted=WEIGHTED)
+
+
+def opportunities_narrowed(qs, *, owner_id=None, tier_id=None, service_id=None):
+    """`qs` narrowed by owner, the client's tier and the service (the pipeline's filters but its stage)."""
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     if tier_id:
         qs = qs.filter(client__tier_id=tier_id)
     if service_id:
         qs = qs.filter(service_id=service_id)
+    return qs
+
+
+def pipeline_rows(qs, stage=None):
+    """One stage's opportunities, or every open one without a stage: the rows the pipeline lists."""
+    rows = qs.filter(stage=stage) if stage else qs.filter(stage__in=Opportunity.OPEN_STAGES)
+    return rows.order_by("-weighted", "next_step_date", "pk")
+
+
+def pipeline_narrow(qs, params):
+    """`qs` narrowed as the pipeline page narrows its rows for these query parameters (its export)."""
+    filters = pipeline_filters(params)
+    stage = filters.pop("stage")
+    return pipeline_rows(opportunities_narrowed(qs, **filters), stage)
+
+
+def pipeline(*, owner_id=None, tier_id=None, service_id=None, stage=None):
+    """The pipeline: per stage (count, value, weighted value) in one query, and the rows to page."""
+    qs = opportunities_narrowed(
+        pipeline_opportunities(), owner_id=owner_id, tier_id=tier_id, service_id=service_id
+    )
     by_stage = {
         row["stage"]: row
         for row in qs.order_by().values("stage").annotate(n=Count("pk"), weighted_total=Sum("weighted"))
@@ -75,8 +114,7 @@ def pipeline(*, owner_id=None, tier_id=None, service_id=None, stage=None):
         {"code": code, "label": label, **by_stage.get(code, {"n": 0, "weighted_total": 0})}
         for code, label in Opportunity.Stage.choices
     ]
-    rows = qs.filter(stage=stage) if stage else qs.filter(stage__in=Opportunity.OPEN_STAGES)
-    rows = rows.order_by("-weighted", "next_step_date", "pk").values(*OPPORTUNITY_ROW)
+    rows = pipeline_rows(qs, stage).values(*OPPORTUNITY_ROW)
     open_weighted = sum((s["weighted_total"] or 0) for s in stages if s["code"] in Opportunity.OPEN_STAGES)
     return {"stages": stages, "rows": rows, "open_weighted": open_weighted}
 

@@ -9,6 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from clients.api import ActionViewSet, CallViewSet, ClientViewSet, ContactViewSet, FlagViewSet
+from commercial.api import OpportunityViewSet
+from onboarding.api import PitchViewSet
+from people.api_timesheets import TimesheetViewSet
 from reporting.api import NpsCheckInViewSet, SurveyResponseViewSet
 
 app_name = "api"
@@ -22,6 +25,9 @@ router.register("flags", FlagViewSet, basename="flag")
 router.register("actions", ActionViewSet, basename="action")
 router.register("nps-checkins", NpsCheckInViewSet, basename="nps-checkin")
 router.register("survey-responses", SurveyResponseViewSet, basename="survey-response")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("timesheets", TimesheetViewSet, basename="timesheet")
+router.register("pitches", PitchViewSet, basename="pitch")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -81,6 +81,9 @@ class Export:
     filterset: type | None = None
     ordering: tuple[str, ...] = ()
     description: str = ""
+    # a list page that reads its own query parameters (no FilterSet): (queryset, request.GET) → the
+    # queryset as that page narrows it, the same function the page's selector uses
+    narrow: Callable | None = None
 
     def rows(self, queryset) -> Iterator[list]:
         fields = [c.field for c in self.columns]
@@ -164,6 +167,8 @@ def export_view(request, fmt: str, export: Export):
                 f"Those filters are not valid ({problems}).", status=400, content_type="text/plain"
             )
         queryset = filterset.qs
+    if export.narrow is not None:
+        queryset = export.narrow(queryset, request.GET)
     stamp = timezone.localdate().isoformat()
     filename = f"{export.slug}-{stamp}"
     rows = export.rows(queryset)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models import Case, Count, DecimalField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -121,6 +121,32 @@ def _stage_q(stage: str) -> Q:
     return open_ & Q(decision=decision)
 
 
+def pipeline_stage(value) -> str | None:
+    """The pipeline page's `stage` parameter: one of its stages, or None (a bad value is "not given")."""
+    return value if value in PIPELINE_STAGES else None
+
+
+def pipeline_pitches(qs, stage: str | None):
+    """The pitches the pipeline lists: one stage's, or every open one without a stage."""
+    qs = qs.filter(_stage_q(stage)) if stage else qs.open()
+    return qs.order_by("pitch_date", "prospect_name", "pk")
+
+
+def pipeline_narrow(qs, params):
+    """`qs` narrowed as the pipeline page narrows its list for these query parameters (its export)."""
+    return pipeline_pitches(qs, pipeline_stage(params.get("stage")))
+
+
+def with_stage_label(qs):
+    """Each pitch's stage (decided by decision and outcome, not stored) as `stage_label`."""
+    return qs.annotate(
+        stage_label=Case(
+            *(When(_stage_q(code), then=Value(Pitch.Stage(code).label)) for code in PIPELINE_STAGES),
+            default=Value(""),
+        )
+    )
+
+
 def pipeline(*, stage: str | None, page: str | None) -> dict:
     """Counts and values per stage (one grouped query) and one stage's pitches, paginated."""
     money = DecimalField(max_digits=14, decimal_places=2)
@@ -146,9 +172,8 @@ def pipeline(*, stage: str | None, page: str | None) -> dict:
                 "projects": sum((r["projects"] for r in rows), Decimal(0)),
             }
         )
-    chosen = stage if stage in PIPELINE_STAGES else None
-    qs = Pitch.objects.filter(_stage_q(chosen)) if chosen else Pitch.objects.open()
-    qs = qs.order_by("pitch_date", "prospect_name", "pk").values(
+    chosen = pipeline_stage(stage)
+    qs = pipeline_pitches(Pitch.objects.all(), chosen).values(
         "pk",
         "prospect_name",
         "engagement_type",

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from csops.export_urls import EXPORTS
 from csops.exports import escape_cell
 
+from .commercial.factories_growth import OpportunityFactory
 from .factories import (
     ActionFactory,
     CallFactory,
@@ -21,8 +22,11 @@ from .factories import (
     FlagFactory,
     MembershipFactory,
     NpsCheckInFactory,
+    PitchFactory,
     SurveyInviteFactory,
     SurveyResponseFactory,
+    TimeEntryFactory,
+    TimesheetFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +131,9 @@ def test_every_export_streams_in_constant_queries(export_, world, login, django_
             ActionFactory(client=c, owner=world.team_am)
             NpsCheckInFactory(client=c, sponsor=world.sponsor)
             ContractFactory(client=c)
+            OpportunityFactory(client=c, owner=world.team_am)
+            PitchFactory()
+            TimeEntryFactory(timesheet=TimesheetFactory(user=world.team_am), client=c)
 
     add(2)
     with CaptureQueriesContext(connection) as small:

@@ -205,6 +205,12 @@ def pitch_kwargs(w):
     return {"pk": PitchFactory().pk}
 
 
+def timesheet_kwargs(w):
+    from tests.factories import TimesheetFactory
+
+    return {"pk": TimesheetFactory(user=w.team_am).pk}
+
+
 def step_kwargs(w):
     from tests.factories import OnboardingFactory, OnboardingStepFactory
 
@@ -664,6 +670,26 @@ MATRIX = {
             )
         )
     },
+    # the feature lists' exports (issue 19): each its page's scope (tests/test_exports_features.py)
+    "exports:opportunities": ("get", lambda w: {"fmt": "csv"}, CS_TEAM_READ),
+    "exports:pitches": ("get", lambda w: {"fmt": "xlsx"}, HEAD_ONLY),
+    "exports:timesheets": ("get", lambda w: {"fmt": "csv"}, EXPORTS),
+    # their API (tests/api/test_api_features.py): opportunities as their client; timesheets your own,
+    # a report's, anyone's for the head of CS; pitches for who runs them
+    "api:opportunity-list": ("get", None, API_LIST),
+    "api:opportunity-detail": (
+        "get",
+        lambda w: {"pk": opportunity_kwargs(w)["opp_pk"]},
+        API_DETAIL,
+    ),
+    "api:timesheet-list": ("get", None, API_LIST),
+    "api:timesheet-detail": (
+        "get",
+        timesheet_kwargs,
+        expect(404, anon=401, norole=403, team_am=200, head=200),
+    ),
+    "api:pitch-list": ("get", None, expect(403, anon=401, head=200)),
+    "api:pitch-detail": ("get", pitch_kwargs, expect(403, anon=401, head=200)),
 }
 
 # The Django admin guards itself (is_staff); its index is checked here, its own pages are Django's.

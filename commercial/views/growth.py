@@ -71,12 +71,7 @@ def channel_row_edit(request, pk, channel_pk):
 def pipeline(request):
     if not roles.is_cs_team(request.user):
         raise PermissionDenied("The pipeline is for the CS team.")
-    filters = {
-        "owner_id": int_param(request.GET.get("am")),
-        "tier_id": int_param(request.GET.get("tier")),
-        "service_id": int_param(request.GET.get("service")),
-        "stage": request.GET.get("stage") if request.GET.get("stage") in Opportunity.Stage.values else None,
-    }
+    filters = reads.pipeline_filters(request.GET)
     data = reads.pipeline(**filters)
     page = Paginator(data["rows"], 25).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -1,0 +1,159 @@
+"""Exports of the feature issues' lists (issue 19, item 2): the growth pipeline, the pitch pipeline and
+timesheets — each its page's scope and filters, streamed, formula cells escaped."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from people.models import Role, StaffProfile
+
+from .commercial.factories_growth import OpportunityFactory, channel
+from .factories import ClientFactory, PitchFactory, TimeEntryFactory, TimesheetFactory, staff
+from .test_exports import column, csv_rows, export, xlsx_rows
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 3, 2)
+
+
+# --- opportunities (the upsell and cross-sell pipeline) --------------------------------------------------
+
+
+def test_an_ams_opportunities_export_is_the_pipeline_page_they_see(world, login):
+    mine = OpportunityFactory(client=world.client, owner=world.team_am)
+    theirs = OpportunityFactory(client=world.other_client, owner=world.other_am)
+    gone = OpportunityFactory(client=ClientFactory(archived_at=world.client.created_at), owner=world.team_am)
+    won = OpportunityFactory(client=world.client, owner=world.team_am, stage="won")
+    # the pipeline is the CS team's and the CS team reads every client: both books, no archived client,
+    # the open stages unless a stage is asked for — as the page lists
+    rows = csv_rows(export(login, world.team_am, "opportunities"))
+    assert sorted(column(rows, "ID")) == sorted([str(mine.pk), str(theirs.pk)])
+    page = login(world.team_am).get(reverse("commercial:pipeline"))
+    assert sorted(r["pk"] for r in page.context["page"].object_list) == sorted([mine.pk, theirs.pk])
+    assert str(gone.pk) not in column(rows, "ID") and str(won.pk) not in column(rows, "ID")
+    for persona in ("sponsor", "admin", "norole"):
+        assert export(login, getattr(world, persona), "opportunities").status_code == 403, persona
+
+
+def test_the_pipeline_filters_narrow_the_export_as_they_narrow_the_page(world, login):
+    mine = OpportunityFactory(client=world.client, owner=world.team_am, service=channel("SEO"))
+    OpportunityFactory(client=world.other_client, owner=world.other_am)
+    won = OpportunityFactory(client=world.client, owner=world.team_am, stage="won")
+    for params, expected in (
+        ({"am": world.team_am.pk}, [mine.pk]),
+        ({"service": channel("SEO").pk}, [mine.pk]),
+        ({"stage": "won"}, [won.pk]),
+        ({"am": world.team_am.pk, "stage": "won"}, [won.pk]),
+    ):
+        page = login(world.head).get(reverse("commercial:pipeline"), params)
+        assert [r["pk"] for r in page.context["page"].object_list] == expected, params
+        rows = csv_rows(export(login, world.head, "opportunities", **params))
+        assert column(rows, "ID") == [str(pk) for pk in expected], params
+    assert column(csv_rows(export(login, world.head, "opportunities", stage="won")), "Stage") == ["Won"]
+
+
+def test_the_pipeline_page_links_its_filtered_export_and_cells_are_escaped(world, login):
+    OpportunityFactory(client=world.client, owner=world.team_am, title='=HYPERLINK("http://x")', value=900)
+    page = login(world.head).get(reverse("commercial:pipeline"), {"am": world.team_am.pk}).content.decode()
+    query = f"?am={world.team_am.pk}"
+    assert reverse("exports:opportunities", kwargs={"fmt": "csv"}) + query in page
+    assert reverse("exports:opportunities", kwargs={"fmt": "xlsx"}) + query in page
+    rows = csv_rows(export(login, world.head, "opportunities"))
+    assert column(rows, "What") == ['\'=HYPERLINK("http://x")']
+    sheet = xlsx_rows(export(login, world.head, "opportunities", fmt="xlsx"))
+    assert column(sheet, "What") == ['\'=HYPERLINK("http://x")']
+    assert column(sheet, "Value") == [900] and column(sheet, "Weighted (first year)") == [5400]
+
+
+# --- pitches (the pitch pipeline) ---------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 6, 12, 0, tzinfo=datetime.UTC))
+def test_the_pitch_export_is_for_who_runs_pitches_with_the_pages_stage(world, login):
+    open_ = PitchFactory(prospect_name="@evil")
+    lead = PitchFactory(decision="pending")
+    lost = PitchFactory(
+        outcome="lost", outcome_reason="Went in-house", outcome_date=datetime.date(2026, 1, 5)
+    )
+    rows = csv_rows(export(login, world.head, "pitches"))
+    assert sorted(column(rows, "ID")) == sorted([str(open_.pk), str(lead.pk)])  # the open ones, as the page
+    assert "'@evil" in column(rows, "Prospect")
+    assert set(column(rows, "Stage")) == {"Pitching", "Lead: should we pitch?"}
+    for stage, pitch in (("lost", lost), ("lead", lead)):
+        page = login(world.head).get(reverse("onboarding:pipeline"), {"stage": stage})
+        assert [r["pk"] for r in page.context["page"].object_list] == [pitch.pk]
+        assert column(csv_rows(export(login, world.head, "pitches", stage=stage)), "ID") == [str(pitch.pk)]
+    new_business = staff(Role.NEW_BUSINESS)
+    assert column(csv_rows(export(login, new_business, "pitches", stage="lost")), "ID") == [str(lost.pk)]
+    index = login(new_business).get(reverse("exports:index"))
+    assert index.status_code == 200 and [e.slug for e in index.context["exports"]] == [
+        "pitches",
+        "timesheets",  # their own, as a person with a staff profile
+    ]
+    for persona in ("team_am", "sponsor", "admin"):
+        assert export(login, getattr(world, persona), "pitches").status_code == 403, persona
+
+
+def test_the_pitch_pipeline_links_its_filtered_export(world, login):
+    page = login(world.head).get(reverse("onboarding:pipeline"), {"stage": "won"}).content.decode()
+    assert reverse("exports:pitches", kwargs={"fmt": "csv"}) + "?stage=won" in page
+    assert reverse("exports:pitches", kwargs={"fmt": "xlsx"}) + "?stage=won" in page
+
+
+# --- timesheets ----------------------------------------------------------------------------------------
+
+
+def hours(user, week, client, h):
+    return TimeEntryFactory(timesheet=TimesheetFactory(user=user, week=week), client=client, hours=Decimal(h))
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 6, 12, 0, tzinfo=datetime.UTC))
+def test_a_timesheet_export_holds_the_timesheets_the_person_may_read(world, login):
+    amy = hours(world.team_am, MONDAY, world.client, "6")
+    tom = hours(world.other_am, MONDAY, world.other_client, "4")
+    # yours only; a line manager's reports' too; the head of CS everyone's (the timesheet page's rule)
+    assert column(csv_rows(export(login, world.team_am, "timesheets")), "ID") == [str(amy.pk)]
+    assert column(csv_rows(export(login, world.other_am, "timesheets")), "ID") == [str(tom.pk)]
+    assert (
+        login(world.other_am).get(reverse("people:timesheet_for", args=[world.team_am.pk])).status_code == 404
+    )
+    StaffProfile.objects.filter(user=world.team_am).update(line_manager=world.other_am)
+    rows = csv_rows(export(login, world.other_am, "timesheets"))
+    assert sorted(column(rows, "ID")) == sorted([str(amy.pk), str(tom.pk)])
+    assert sorted(column(csv_rows(export(login, world.head, "timesheets")), "ID")) == sorted(
+        [str(amy.pk), str(tom.pk)]
+    )
+    assert column(csv_rows(export(login, world.admin, "timesheets")), "ID") == []
+    assert export(login, world.norole, "timesheets").status_code == 403
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 20, 12, 0, tzinfo=datetime.UTC))
+def test_the_timesheet_filters_narrow_the_export(world, login):
+    first = hours(world.team_am, MONDAY, world.client, "6")
+    later = hours(world.team_am, MONDAY + datetime.timedelta(days=7), world.client, "5")
+    theirs = hours(world.other_am, MONDAY, world.other_client, "4")
+    head = login(world.head)
+    assert column(csv_rows(export(login, world.head, "timesheets", person=world.team_am.pk)), "ID") == [
+        str(later.pk),
+        str(first.pk),
+    ]
+    # any day of a week is that week, as the page's ?week=
+    rows = csv_rows(head.get(reverse("exports:timesheets", kwargs={"fmt": "csv"}), {"week": "2026-03-04"}))
+    assert sorted(column(rows, "ID")) == sorted([str(first.pk), str(theirs.pk)])
+    rows = csv_rows(export(login, world.head, "timesheets", week_after="2026-03-09"))
+    assert column(rows, "ID") == [str(later.pk)]
+    assert export(login, world.head, "timesheets", week="someday").status_code == 400
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 6, 12, 0, tzinfo=datetime.UTC))
+def test_the_timesheet_page_links_the_persons_export_and_cells_are_escaped(world, login):
+    hours(world.team_am, MONDAY, ClientFactory(name="+SUM(A1)"), "3")
+    page = login(world.team_am).get(reverse("people:timesheet")).content.decode()
+    assert reverse("exports:timesheets", kwargs={"fmt": "csv"}) + f"?person={world.team_am.pk}" in page
+    assert reverse("exports:timesheets", kwargs={"fmt": "xlsx"}) + f"?person={world.team_am.pk}" in page
+    sheet = xlsx_rows(export(login, world.team_am, "timesheets", fmt="xlsx", person=world.team_am.pk))
+    assert column(sheet, "Client") == ["'+SUM(A1)"] and column(sheet, "Hours") == [3]
+    assert column(sheet, "Week beginning")[0].date() == MONDAY
