@@ -1,16 +1,30 @@
-"""The client records as exports (issue 19): clients, contacts, account teams, calls, flags, actions.
+"""The client records as exports (issue 19): clients, contacts, account teams, calls, flags, actions,
+support requests.
 
 Each is the person's scope (`Client.objects.for_user`), filtered as its list or API filters it.
 Mounted by csops/export_urls.py.
 """
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from csops.exports import Column, Export, choice, yes_no
+from csops.params import int_param
 from people.roles import reads_clients
 
+from . import support_selectors as support
 from .filters import ActionFilter, CallFilter, ClientFilter, ContactFilter, FlagFilter
-from .models import AccountTeamMembership, Action, Call, Client, Contact, EngagementType, Flag
+from .models import (
+    AccountTeamMembership,
+    Action,
+    Call,
+    Client,
+    Contact,
+    EngagementType,
+    Flag,
+    Priority,
+    SupportRequest,
+)
 
 
 def _seen(user):
@@ -161,4 +175,41 @@ ACTIONS = Export(
     ),
 )
 
-EXPORTS = (CLIENTS, CONTACTS, ACCOUNT_TEAMS, CALLS, FLAGS, ACTIONS)
+
+def _support_narrow(qs, params):
+    """As the support pages narrow: a client's (its support page, ?client=) and a month's (the
+    register's ?month=YYYY-MM, read by the register's own function); every request without them."""
+    if client_id := int_param(params.get("client")):
+        qs = qs.filter(client_id=client_id)
+    if params.get("month"):
+        qs = support.received_in(qs, support.register_month(params["month"], timezone.localdate()))
+    return qs
+
+
+SUPPORT_REQUESTS = Export(
+    slug="support-requests",
+    title="Support requests",
+    description="Support requests with their SLA due times and outcomes (filters: client, month).",
+    # scoped as each client's support page: the clients the person may see
+    queryset=lambda user: support.with_outcomes(SupportRequest.objects.filter(client__in=_seen(user))),
+    allowed=reads_clients,
+    narrow=_support_narrow,
+    ordering=("-received_at", "-pk"),
+    columns=(
+        Column("Client", "client__name"),
+        Column("Received", "received_at"),
+        Column("Priority", "priority", choice(Priority.choices)),
+        Column("Summary", "summary"),
+        Column("Owner", "owner__email"),
+        Column("First response", "first_response_at"),
+        Column("Response due", "response_due_at"),
+        Column("Response SLA", "response_outcome"),
+        Column("Resolved", "resolved_at"),
+        Column("Resolution due", "resolution_due_at"),
+        Column("Resolution SLA", "resolution_outcome"),
+        Column("Flag ID", "flag_id"),
+        Column("ID", "pk"),
+    ),
+)
+
+EXPORTS = (CLIENTS, CONTACTS, ACCOUNT_TEAMS, CALLS, FLAGS, ACTIONS, SUPPORT_REQUESTS)

@@ -3,7 +3,7 @@ per client and month, counted by the database (due times are stored on each requ
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -148,3 +148,40 @@ def client_support_panel(client, now=None) -> dict:
         ),
     )
     return {"support": arrangement, **counts}
+
+
+def register_month(value, today) -> datetime.date:
+    """The register page's `month` (YYYY-MM): this month unless a valid one of the last five years."""
+    try:
+        month = datetime.date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        month = None
+    if month is None or month > month_start(today) or month.year < today.year - 5:
+        return month_start(today)
+    return month
+
+
+def received_in(qs, month: datetime.date):
+    """Requests received in `month` (the register's performance is counted over these)."""
+    start, end = _month_bounds(month)
+    return qs.filter(received_at__gte=start, received_at__lt=end)
+
+
+def _outcome_sql(done, due, now):
+    """_outcome in SQL: met or breached once done, breached when overdue, else open."""
+    return Case(
+        When(**{f"{done}__isnull": False, f"{done}__lte": F(due)}, then=Value("met")),
+        When(**{f"{done}__isnull": False}, then=Value("breached")),
+        When(**{f"{due}__lt": now}, then=Value("breached")),
+        default=Value("open"),
+        output_field=CharField(),
+    )
+
+
+def with_outcomes(qs, now=None):
+    """Each request's SLA outcomes as `response_outcome` and `resolution_outcome` (for its export)."""
+    now = now or timezone.now()
+    return qs.annotate(
+        response_outcome=_outcome_sql("first_response_at", "response_due_at", now),
+        resolution_outcome=_outcome_sql("resolved_at", "resolution_due_at", now),
+    )

@@ -23,6 +23,8 @@ from .factories import (
     MembershipFactory,
     NpsCheckInFactory,
     PitchFactory,
+    SupportArrangementFactory,
+    SupportRequestFactory,
     SurveyInviteFactory,
     SurveyResponseFactory,
     TimeEntryFactory,
@@ -134,6 +136,7 @@ def test_every_export_streams_in_constant_queries(export_, world, login, django_
             OpportunityFactory(client=c, owner=world.team_am)
             PitchFactory()
             TimeEntryFactory(timesheet=TimesheetFactory(user=world.team_am), client=c)
+            SupportRequestFactory(arrangement=SupportArrangementFactory(client=c))
 
     add(2)
     with CaptureQueriesContext(connection) as small:

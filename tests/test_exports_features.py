@@ -11,7 +11,15 @@ from django.urls import reverse
 from people.models import Role, StaffProfile
 
 from .commercial.factories_growth import OpportunityFactory, channel
-from .factories import ClientFactory, PitchFactory, TimeEntryFactory, TimesheetFactory, staff
+from .factories import (
+    ClientFactory,
+    PitchFactory,
+    SupportArrangementFactory,
+    SupportRequestFactory,
+    TimeEntryFactory,
+    TimesheetFactory,
+    staff,
+)
 from .test_exports import column, csv_rows, export, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +165,43 @@ def test_the_timesheet_page_links_the_persons_export_and_cells_are_escaped(world
     sheet = xlsx_rows(export(login, world.team_am, "timesheets", fmt="xlsx", person=world.team_am.pk))
     assert column(sheet, "Client") == ["'+SUM(A1)"] and column(sheet, "Hours") == [3]
     assert column(sheet, "Week beginning")[0].date() == MONDAY
+
+
+# --- support requests (the support register) ----------------------------------------------------------
+
+
+def utc(*args):
+    return datetime.datetime(*args, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(utc(2026, 3, 20, 12, 0))
+def test_a_support_export_holds_the_clients_the_person_may_see_narrowed_as_the_pages(world, login):
+    ours = SupportArrangementFactory(client=world.client)
+    theirs = SupportArrangementFactory(client=world.other_client)
+    met = SupportRequestFactory(
+        arrangement=ours,
+        received_at=utc(2026, 3, 2, 9),
+        first_response_at=utc(2026, 3, 2, 10),
+        summary="=1+1",
+    )
+    february = SupportRequestFactory(arrangement=ours, received_at=utc(2026, 2, 10, 9))
+    other = SupportRequestFactory(arrangement=theirs, received_at=utc(2026, 3, 3, 9))
+    rows = csv_rows(export(login, world.team_am, "support-requests"))
+    assert column(rows, "ID") == [str(other.pk), str(met.pk), str(february.pk)]  # the CS team reads all
+    rows = csv_rows(export(login, world.sponsor, "support-requests"))
+    assert column(rows, "ID") == [str(met.pk), str(february.pk)]  # an exec sponsor their client's
+    assert column(rows, "Summary")[0] == "'=1+1"
+    assert column(rows, "Response SLA") == ["met", "breached"]
+    assert column(rows, "Resolution SLA") == ["breached", "breached"]
+    assert export(login, world.norole, "support-requests").status_code == 403
+    # the register's month, as the register counts it; a client's, as its support page lists it
+    register = login(world.head).get(reverse("clients:support_register"), {"month": "2026-03"})
+    assert [r["total"] for r in register.context["performance"]] == [1, 1]
+    query = "?month=2026-03"
+    assert reverse("exports:support-requests", kwargs={"fmt": "csv"}) + query in register.content.decode()
+    rows = csv_rows(export(login, world.head, "support-requests", month="2026-03"))
+    assert sorted(column(rows, "ID")) == sorted([str(met.pk), str(other.pk)])
+    page = login(world.head).get(reverse("clients:support", args=[world.client.pk])).content.decode()
+    assert reverse("exports:support-requests", kwargs={"fmt": "xlsx"}) + f"?client={world.client.pk}" in page
+    sheet = xlsx_rows(export(login, world.head, "support-requests", fmt="xlsx", client=world.client.pk))
+    assert column(sheet, "ID") == [met.pk, february.pk]

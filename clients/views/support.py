@@ -1,7 +1,5 @@
 """The support register (seed 001, outcome 5): the SLA, requests, breaches, SLA performance."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -180,24 +178,13 @@ def support_request_flag(request, pk, request_pk):
     return redirect("clients:flag_detail", pk=client.pk, flag_pk=flag.pk)
 
 
-def _month_param(request, today):
-    value = request.GET.get("month", "")
-    try:
-        month = datetime.date.fromisoformat(f"{value}-01") if value else None
-    except ValueError:
-        month = None
-    if month is None or month > month_start(today) or month.year < today.year - 5:
-        return month_start(today)
-    return month
-
-
 @login_required
 def support_register(request):
     """Every client on support, since when, with this month's SLA performance (the head of CS's page)."""
     if not (roles.is_head_of_cs(request.user) or roles.is_admin(request.user)):
         raise PermissionDenied("SLA performance across clients is the head of CS's page.")
     today = timezone.localdate()
-    month = _month_param(request, today)
+    month = reads.register_month(request.GET.get("month", ""), today)
     return render(
         request,
         "clients/support_register.html",
