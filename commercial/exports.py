@@ -8,11 +8,12 @@ parameters (am, tier, service, stage; the open stages without one) through its s
 import django_filters
 
 from clients.models import Client
-from csops.exports import Column, Export, choice
+from csops.exports import Column, Export, choice, yes_no
 from people.roles import is_cs_team, reads_clients
 
+from . import selectors_entertainment as entertainment
 from . import selectors_growth as growth
-from .models import Contract, Opportunity
+from .models import Contract, EntertainmentEvent, Opportunity
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -74,4 +75,25 @@ OPPORTUNITIES = Export(
     ),
 )
 
-EXPORTS = (CONTRACTS, OPPORTUNITIES)
+EVENTS = Export(
+    slug="entertainment-events",
+    title="Entertainment events",
+    description="Client entertainment the calendar shows, with costs (filter as the calendar: month).",
+    queryset=lambda user: EntertainmentEvent.objects.all(),  # the calendar is the CS team's, every client
+    allowed=is_cs_team,
+    narrow=entertainment.calendar_narrow,
+    columns=(
+        Column("Client", "client__name"),
+        Column("What", "title"),
+        Column("When", "held_on"),
+        Column("Where", "venue"),
+        Column("Status", "status", choice(EntertainmentEvent.Status.choices)),
+        Column("Exec sponsor attending", "sponsor_attending", yes_no),
+        Column("Estimated cost", "estimated_cost"),
+        Column("Actual cost", "actual_cost"),
+        Column("Added by", "created_by__email"),
+        Column("ID", "pk"),
+    ),
+)
+
+EXPORTS = (CONTRACTS, OPPORTUNITIES, EVENTS)

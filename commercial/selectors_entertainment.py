@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Client
 from csops.dates import add_months, month_start, week_start
@@ -204,12 +205,32 @@ EVENT_ROW = (
 )
 
 
+def calendar_events(qs=None):
+    """The events the calendar shows: all but the cancelled, by date."""
+    qs = EntertainmentEvent.objects.all() if qs is None else qs
+    return qs.exclude(status=EntertainmentEvent.Status.CANCELLED).order_by("held_on", "pk")
+
+
 def events_between(start, end):
-    return (
-        EntertainmentEvent.objects.filter(held_on__gte=start, held_on__lt=end)
-        .exclude(status=EntertainmentEvent.Status.CANCELLED)
-        .order_by("held_on", "pk")
-    )
+    return calendar_events().filter(held_on__gte=start, held_on__lt=end)
+
+
+def calendar_month(value, today) -> datetime.date:
+    """The calendar's `month` parameter (YYYY-MM); this month when missing or bad."""
+    try:
+        return datetime.date.fromisoformat(f"{value}-01")
+    except (TypeError, ValueError):
+        return month_start(today)
+
+
+def calendar_narrow(qs, params):
+    """`qs` as the calendar narrows it (its export): the events it shows, of `month` when one is given
+    (read by the calendar's own function), of every month without."""
+    qs = calendar_events(qs)
+    if params.get("month"):
+        first = calendar_month(params["month"], timezone.localdate())
+        qs = qs.filter(held_on__gte=first, held_on__lt=add_months(first, 1))
+    return qs
 
 
 def month_calendar(first: datetime.date) -> list[list[dict]]:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from csops.export_urls import EXPORTS
 from csops.exports import escape_cell
 
-from .commercial.factories_growth import OpportunityFactory
+from .commercial.factories_growth import EntertainmentEventFactory, OpportunityFactory
 from .factories import (
     ActionFactory,
     CallFactory,
@@ -137,6 +137,7 @@ def test_every_export_streams_in_constant_queries(export_, world, login, django_
             PitchFactory()
             TimeEntryFactory(timesheet=TimesheetFactory(user=world.team_am), client=c)
             SupportRequestFactory(arrangement=SupportArrangementFactory(client=c))
+            EntertainmentEventFactory(client=c)
 
     add(2)
     with CaptureQueriesContext(connection) as small:

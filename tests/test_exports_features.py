@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from people.models import Role, StaffProfile
 
-from .commercial.factories_growth import OpportunityFactory, channel
+from .commercial.factories_growth import EntertainmentEventFactory, OpportunityFactory, channel
 from .factories import (
     ClientFactory,
     PitchFactory,
@@ -205,3 +205,25 @@ def test_a_support_export_holds_the_clients_the_person_may_see_narrowed_as_the_p
     assert reverse("exports:support-requests", kwargs={"fmt": "xlsx"}) + f"?client={world.client.pk}" in page
     sheet = xlsx_rows(export(login, world.head, "support-requests", fmt="xlsx", client=world.client.pk))
     assert column(sheet, "ID") == [met.pk, february.pk]
+
+
+# --- entertainment events (the calendar) ---------------------------------------------------------------
+
+
+@time_machine.travel(utc(2026, 3, 20, 12, 0))
+def test_the_events_export_is_the_calendars_for_the_cs_team(world, login):
+    lunch = EntertainmentEventFactory(client=world.client, held_on=datetime.date(2026, 3, 12), title="-lunch")
+    match = EntertainmentEventFactory(client=world.other_client, held_on=datetime.date(2026, 4, 2))
+    EntertainmentEventFactory(client=world.client, held_on=datetime.date(2026, 3, 13), status="cancelled")
+    rows = csv_rows(export(login, world.team_am, "entertainment-events"))
+    assert column(rows, "ID") == [str(lunch.pk), str(match.pk)]  # every client's, not the cancelled
+    assert column(rows, "What")[0] == "'-lunch"
+    calendar = login(world.other_am).get(reverse("commercial:event_calendar"), {"month": "2026-03"})
+    shown = [e["pk"] for week in calendar.context["weeks"] for day in week for e in day["events"]]
+    assert shown == [lunch.pk]
+    link = reverse("exports:entertainment-events", kwargs={"fmt": "csv"}) + "?month=2026-03"
+    assert link in calendar.content.decode()
+    rows = csv_rows(export(login, world.other_am, "entertainment-events", month="2026-03"))
+    assert column(rows, "ID") == [str(lunch.pk)]
+    for persona in ("sponsor", "admin"):
+        assert export(login, getattr(world, persona), "entertainment-events").status_code == 403, persona

@@ -1,8 +1,6 @@
 """Relationship investment: the entertainment ledger and calendar, events, pooling, and the monthly
 surprise-and-delight vote."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,18 +55,11 @@ def ledger(request):
     )
 
 
-def _month_param(value, today):
-    try:
-        return datetime.date.fromisoformat(f"{value}-01")
-    except (TypeError, ValueError):
-        return month_start(today)
-
-
 @login_required
 def event_calendar(request):
     _require_cs(request.user, "The entertainment calendar")
     today = timezone.localdate()
-    first = _month_param(request.GET.get("month"), today)
+    first = reads.calendar_month(request.GET.get("month"), today)
     return render(
         request,
         "commercial/event_calendar.html",
