@@ -1,11 +1,13 @@
-"""NPS as exports (issue 19): the exec sponsors' check-ins and the client contacts' survey answers."""
+"""NPS and jobs as exports (issue 19): the exec sponsors' check-ins, the client contacts' survey
+answers, and the AM status report's jobs."""
 
 from clients.models import Client
-from csops.exports import Column, Export, choice
-from people.roles import reads_clients
+from csops.exports import Column, Export, choice, yes_no
+from people.roles import is_cs_team, reads_clients
 
+from . import status
 from .filters import NpsCheckInFilter, SurveyResponseFilter
-from .models import NpsCheckIn, SurveyResponse
+from .models import Job, NpsCheckIn, SurveyResponse
 
 
 def _seen(user):
@@ -53,4 +55,27 @@ SURVEY_RESPONSES = Export(
     ),
 )
 
-EXPORTS = (NPS_CHECKINS, SURVEY_RESPONSES)
+JOBS = Export(
+    slug="jobs",
+    title="Jobs",
+    description="The status report's jobs: current, open or to bill (filter as the report: person).",
+    queryset=lambda user: Job.objects.all(),  # the status reports are the CS team's, of any of them
+    allowed=is_cs_team,
+    narrow=status.am_status_report_narrow,
+    columns=(
+        Column("Client", "client__name"),
+        Column("Number", "number"),
+        Column("Job", "name"),
+        Column("Type", "kind", choice(Job.Kind.choices)),
+        Column("Status", "status", choice(Job.Status.choices)),
+        Column("Next steps", "next_steps"),
+        Column("Starts", "start_date"),
+        Column("Owner", "owner__email"),
+        Column("Billable", "billable", yes_no),
+        Column("To bill", "to_bill", yes_no),
+        Column("Link", "link"),
+        Column("ID", "pk"),
+    ),
+)
+
+EXPORTS = (NPS_CHECKINS, SURVEY_RESPONSES, JOBS)

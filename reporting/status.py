@@ -11,6 +11,7 @@ from django.utils import timezone
 from clients import permissions as perms
 from clients.models import Client
 from csops.dates import week_start
+from csops.params import int_param
 from people import roles
 
 from .models import ClientDashboard, CommsPlan, DashboardLink, Job, Milestone, StatusReview
@@ -88,6 +89,20 @@ def client_status_report(client, today=None) -> dict:
     }
 
 
+def status_report_jobs(qs):
+    """The jobs a status report lists: current, and open or still to bill."""
+    return qs.filter(archived_at__isnull=True).filter(Q(status__in=Job.OPEN_STATUSES) | Q(to_bill=True))
+
+
+def am_status_report_narrow(qs, params):
+    """`qs` as the AM status report narrows it (its export): the report's jobs, of the active clients
+    whose team `person` is on when given (the report's own parameter), of every client without."""
+    qs = status_report_jobs(qs)
+    if person_id := int_param(params.get("person"), 0, maximum=2**31 - 1):
+        qs = qs.filter(client__in=Client.objects.active().filter(memberships__user_id=person_id).values("pk"))
+    return qs.order_by("client__name", "number", "pk")
+
+
 def am_status_report(user, today=None) -> dict:
     """The AM's status report across every client they are on the team of (the weekly status meeting)."""
     today = today or timezone.localdate()
@@ -100,9 +115,7 @@ def am_status_report(user, today=None) -> dict:
     )
     jobs = _with_milestones(
         list(
-            Job.objects.current()
-            .filter(client_id__in=[c["pk"] for c in clients])
-            .filter(Q(status__in=Job.OPEN_STATUSES) | Q(to_bill=True))
+            status_report_jobs(Job.objects.filter(client_id__in=[c["pk"] for c in clients]))
             .values(*JOB_ROW)
             .order_by("client__name", "number")
         ),

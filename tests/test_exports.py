@@ -20,6 +20,7 @@ from .factories import (
     ContactFactory,
     ContractFactory,
     FlagFactory,
+    JobFactory,
     MembershipFactory,
     NpsCheckInFactory,
     PitchFactory,
@@ -138,6 +139,7 @@ def test_every_export_streams_in_constant_queries(export_, world, login, django_
             TimeEntryFactory(timesheet=TimesheetFactory(user=world.team_am), client=c)
             SupportRequestFactory(arrangement=SupportArrangementFactory(client=c))
             EntertainmentEventFactory(client=c)
+            JobFactory(client=c)
 
     add(2)
     with CaptureQueriesContext(connection) as small:

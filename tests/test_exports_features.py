@@ -13,6 +13,8 @@ from people.models import Role, StaffProfile
 from .commercial.factories_growth import EntertainmentEventFactory, OpportunityFactory, channel
 from .factories import (
     ClientFactory,
+    JobFactory,
+    MembershipFactory,
     PitchFactory,
     SupportArrangementFactory,
     SupportRequestFactory,
@@ -227,3 +229,28 @@ def test_the_events_export_is_the_calendars_for_the_cs_team(world, login):
     assert column(rows, "ID") == [str(lunch.pk)]
     for persona in ("sponsor", "admin"):
         assert export(login, getattr(world, persona), "entertainment-events").status_code == 403, persona
+
+
+# --- jobs (the AM status report) ----------------------------------------------------------------------
+
+
+@time_machine.travel(utc(2026, 3, 20, 12, 0))
+def test_the_jobs_export_is_the_status_reports_with_its_person(world, login):
+    ours = JobFactory(client=world.client, number="+A1", status="in_progress")
+    billing = JobFactory(client=world.client, number="B2", status="done", to_bill=True)
+    JobFactory(client=world.client, status="done")  # done and billed: the report leaves it out
+    theirs = JobFactory(client=world.other_client, number="C3")
+    MembershipFactory(client=world.other_client, user=world.head)
+    report = login(world.head).get(reverse("reporting:am_status_report"), {"person": world.team_am.pk})
+    listed = [j["pk"] for c in report.context["clients"] for j in c["jobs"]]
+    assert sorted(listed) == sorted([ours.pk, billing.pk])
+    link = reverse("exports:jobs", kwargs={"fmt": "csv"}) + f"?person={world.team_am.pk}"
+    assert link in report.content.decode()
+    rows = csv_rows(export(login, world.head, "jobs", person=world.team_am.pk))
+    assert column(rows, "ID") == [str(ours.pk), str(billing.pk)]
+    assert column(rows, "Number") == ["'+A1", "B2"]
+    rows = csv_rows(export(login, world.other_am, "jobs", person=world.other_am.pk))
+    assert column(rows, "ID") == [str(theirs.pk)]
+    assert len(csv_rows(export(login, world.team_am, "jobs"))) == 4  # the header and every listed job
+    for persona in ("sponsor", "admin"):
+        assert export(login, getattr(world, persona), "jobs").status_code == 403, persona

@@ -676,6 +676,7 @@ MATRIX = {
     "exports:timesheets": ("get", lambda w: {"fmt": "csv"}, EXPORTS),
     "exports:support-requests": ("get", lambda w: {"fmt": "xlsx"}, EXPORTS),
     "exports:entertainment-events": ("get", lambda w: {"fmt": "csv"}, CS_TEAM_READ),
+    "exports:jobs": ("get", lambda w: {"fmt": "xlsx"}, CS_TEAM_READ),
     # their API (tests/api/test_api_features.py): opportunities as their client; timesheets your own,
     # a report's, anyone's for the head of CS; pitches for who runs them
     "api:opportunity-list": ("get", None, API_LIST),
