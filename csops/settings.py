@@ -468,6 +468,8 @@ MFA_TOTP_ISSUER = SITE_NAME  # the name the authenticator app lists the account 
 # Admins (the admin role, superusers, staff) who log in with a password must have TOTP: until they
 # set it up they reach only the set-up page (people/middleware.py).
 CSOPS_REQUIRE_ADMIN_2FA = envbool("CSOPS_REQUIRE_ADMIN_2FA", False)
-MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "people.middleware.AdminTwoFactorMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "people.middleware.AdminTwoFactorMiddleware"
+)
 # wrong codes are failed logins to axes: it keeps the POST, without the code
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "proof"]

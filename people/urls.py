@@ -15,7 +15,9 @@ urlpatterns = [
     path("api-tokens/<int:pk>/revoke/", token_views.api_token_revoke_view, name="api_token_revoke"),
     # two-factor for password logins (people/two_factor.py)
     path("two-factor/", two_factor.two_factor_settings, name="two_factor"),
-    path("two-factor/recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path(
+        "two-factor/recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"
+    ),
     path("two-factor/off/", two_factor.two_factor_disable, name="two_factor_disable"),
     path("pdps/", views.pdp_list, name="pdp_list"),
     path("pdps/new/", views.pdp_create, name="pdp_create"),

@@ -73,7 +73,8 @@ def login_code(request):
     user = login_pending_user(request)
     if user is None:
         login_pending_clear(request)
-        messages.info(request, f"Log in again: the code is asked within {PENDING_SECONDS // 60} minutes of the password.")
+        minutes = PENDING_SECONDS // 60
+        messages.info(request, f"Log in again: the code is asked within {minutes} minutes of the password.")
         return redirect("login")
     if _locked(request, user):
         login_pending_clear(request)

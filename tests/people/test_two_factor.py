@@ -11,18 +11,23 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
+from axes.models import AccessAttempt
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from csops.settings import envbool
 from people import two_factor
 from people.models import Role
 
-from ..factories import staff
-from ..test_sso import idp, sign_in  # noqa: F401 - idp is a fixture
+from .. import test_sso
+from ..factories import UserFactory, staff
+from ..test_sso import sign_in
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-for-tests-1"
 NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+idp = test_sso.idp  # the fake OpenID Connect provider, as a fixture here too
 
 
 @pytest.fixture(autouse=True)
@@ -149,7 +154,7 @@ def test_with_two_factor_the_password_leads_to_the_code_page_not_in(client, amy)
     assert response.status_code == 302 and response["Location"] == reverse("login_code")
     assert logged_in_user(client) is None
     page = client.get(reverse("login_code")).content.decode()
-    assert re.search(r'<label for="id_code"[^>]*>\s*Authentication code', page)
+    assert re.search(r'<label\s+for="id_code"[^>]*>\s*Authentication code', page)
 
 
 def test_the_right_code_logs_in_where_the_person_was_going(client, amy):
@@ -247,8 +252,6 @@ def test_turning_it_off_with_a_wrong_proof_is_refused_and_counts_as_a_failed_log
     assert response.status_code == 400
     assert "neither a current code nor your password" in response.content.decode()
     assert two_factor.has_totp(amy)
-    from axes.models import AccessAttempt
-
     assert AccessAttempt.objects.get(username="amy").failures_since_start == 1
 
 
@@ -276,7 +279,7 @@ def test_with_the_requirement_on_an_admin_without_two_factor_reaches_only_the_se
     client, admin_user, settings
 ):
     settings.CSOPS_REQUIRE_ADMIN_2FA = True
-    response = password_login(client, username="ada", follow=True)
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("people:two_factor")
     assert "Admins need two-factor here" in response.content.decode()
     for url in [reverse("clients:list"), reverse("people:staff_list"), reverse("admin:index")]:
@@ -293,8 +296,6 @@ def test_with_the_requirement_on_an_admin_without_two_factor_reaches_only_the_se
 
 
 def test_with_the_requirement_on_staff_and_superusers_count_as_admins(client, settings):
-    from ..factories import UserFactory
-
     settings.CSOPS_REQUIRE_ADMIN_2FA = True
     for user in [UserFactory(username="st", is_staff=True), UserFactory(username="su", is_superuser=True)]:
         client.force_login(user)
@@ -322,10 +323,6 @@ def test_with_the_requirement_on_an_admin_with_two_factor_logs_in_with_the_code(
 
 
 def test_a_bad_value_for_the_setting_fails_loudly(monkeypatch):
-    from django.core.exceptions import ImproperlyConfigured
-
-    from csops.settings import envbool
-
     monkeypatch.setenv("CSOPS_REQUIRE_ADMIN_2FA", "sometimes")
     with pytest.raises(ImproperlyConfigured):
         envbool("CSOPS_REQUIRE_ADMIN_2FA", False)
