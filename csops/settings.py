@@ -458,3 +458,18 @@ if env.str("CSOPS_SSO_MICROSOFT_CLIENT_ID", default=""):
         }
     )
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _sso_apps}}
+
+# --- Two-factor (issue 19): optional TOTP for password logins, on allauth.mfa's models -------------
+# Password login stays Django's LoginView behind axes; a person with TOTP gives a code after the
+# password (people/views/two_factor.py). SSO logins skip it: the identity provider does its own.
+INSTALLED_APPS += ["allauth.mfa"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME  # the name the authenticator app lists the account under
+# Admins (the admin role, superusers, staff) who log in with a password must have TOTP: until they
+# set it up they reach only the set-up page (people/middleware.py).
+CSOPS_REQUIRE_ADMIN_2FA = envbool("CSOPS_REQUIRE_ADMIN_2FA", False)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "people.middleware.AdminTwoFactorMiddleware"
+)
+# wrong codes are failed logins to axes: it keeps the POST, without the code
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "proof"]

@@ -1,11 +1,11 @@
 from allauth.socialaccount import views as sso_views
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from clients.views import my_week, search
 from people.views import PasswordResetView, calendar_feed, home
+from people.views.two_factor import LoginView, login_code
 from reporting.views import survey
 from reporting.views.sharing import dashboard_shared
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("", home, name="home"),
     # before django.contrib.auth.urls: the reset page with its hourly limits
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # before django.contrib.auth.urls: the log-in page that asks a TOTP user for their code next
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/login/code/", login_code, name="login_code"),
     path("accounts/", include("django.contrib.auth.urls")),
     # single sign-on (people/sso.py): the OIDC round trip, and the pages allauth sends people to
     path("accounts/sso/", include("allauth.socialaccount.providers.openid_connect.urls")),

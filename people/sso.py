@@ -8,6 +8,9 @@
 - Staff emails are set by admins (there is no self sign-up), so the email an SSO login matched is
   recorded as verified for allauth — otherwise allauth would wipe the person's password on their
   first SSO login, and password login (with axes' throttling) must keep working.
+- Our TOTP two-factor (people/two_factor.py) is for password logins only: allauth's MFA stage is
+  dropped from the SSO login, and the session is marked as opened by SSO, so the admin two-factor
+  requirement does not hold an SSO admin either. The identity provider does its own second factor.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -16,7 +19,10 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from .two_factor import LOGIN_VIA_KEY
+
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -28,6 +34,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if not hasattr(user, "backend"):
             user.backend = MODEL_BACKEND
         super().login(request, user)
+        request.session[LOGIN_VIA_KEY] = "sso"  # every allauth login here is an SSO one
+
+    def get_login_stages(self):
+        # only SSO logins run through allauth's stages; the provider asked for its own second factor
+        return [stage for stage in super().get_login_stages() if stage != MFA_STAGE]
 
 
 def _trusted(sociallogin) -> bool:

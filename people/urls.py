@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import token_views, views
-from .views import objectives, org, team, time
+from .views import objectives, org, team, time, two_factor
 
 app_name = "people"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("calendar/", views.calendar_settings, name="calendar"),
     path("api-tokens/", token_views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", token_views.api_token_revoke_view, name="api_token_revoke"),
+    # two-factor for password logins (people/two_factor.py)
+    path("two-factor/", two_factor.two_factor_settings, name="two_factor"),
+    path(
+        "two-factor/recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"
+    ),
+    path("two-factor/off/", two_factor.two_factor_disable, name="two_factor_disable"),
     path("pdps/", views.pdp_list, name="pdp_list"),
     path("pdps/new/", views.pdp_create, name="pdp_create"),
     path("pdps/<int:pk>/", views.pdp_detail, name="pdp_detail"),

@@ -642,6 +642,13 @@ MATRIX = {
     # a person's own tokens; someone else's is a 404
     "people:api_tokens": ("get", None, expect(200, anon=LOGIN, norole=403)),
     "people:api_token_revoke": ("post", api_token_kwargs, expect(404, anon=LOGIN, team_am=302)),
+    # two-factor (tests/people/test_two_factor.py): anyone's own; the code step needs a right password
+    # first (none here: back to the log-in page); recovery codes and turning off need TOTP on (none
+    # here: back to the set-up page)
+    "login_code": ("get", None, expect(302)),
+    "people:two_factor": ("get", None, expect(200, anon=LOGIN)),
+    "people:two_factor_recovery_codes": ("post", None, expect(302)),
+    "people:two_factor_disable": ("post", None, expect(302)),
     # search (issue 19): whoever reads clients, results in their scope (tests/test_search.py)
     "search": ("get", None, expect(200, anon=LOGIN, norole=403)),
     # spreadsheet import (issue 19): admins and the head of CS (tests/test_import.py)
