@@ -61,7 +61,7 @@ def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
         fresh = [row for row in rows if (row.client_id, row.kind, row.due_date) not in there]
         if not fresh:
             return 0
-        Occurrence.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+        Occurrence.objects.bulk_create(fresh, ignore_conflicts=True)
         versions_bump(client_ids={row.client_id for row in fresh}, kinds=["occurrences"])
         return window.count() - len(there)  # what this run added (a racing worker's rows aside)
 
