@@ -9,12 +9,14 @@ import datetime
 import logging
 from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import AccountTeamMembership, Call
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
+from people.models import Notification
 from people.selectors import heads_of_cs
 from people.services import Notice, notify_each, notify_many
 
@@ -169,11 +171,27 @@ def occurrences_mark_missed(*, today) -> RunReport:
     log.info("%s", report)
 
     heads = list(heads_of_cs())
-    still_missed = Occurrence.objects.filter(
-        status=Occurrence.Status.MISSED,
-        due_date__gte=today - datetime.timedelta(days=30),
-        due_date__lte=today - datetime.timedelta(days=ESCALATE_AFTER_DAYS),
-    ).select_related("client", "assignee")
+    # how many of the heads heard of each one already: those all of them heard of are not read again
+    told = (
+        Notification.objects.filter(
+            user_id__in=[head.pk for head in heads],
+            key=Concat(Value("occ-"), Cast(OuterRef("pk"), CharField()), Value("-escalated")),
+        )
+        .order_by()
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    still_missed = (
+        Occurrence.objects.filter(
+            status=Occurrence.Status.MISSED,
+            due_date__gte=today - datetime.timedelta(days=30),
+            due_date__lte=today - datetime.timedelta(days=ESCALATE_AFTER_DAYS),
+        )
+        .annotate(heads_told=Coalesce(Subquery(told), 0))
+        .filter(heads_told__lt=len(heads))
+        .select_related("client", "assignee")
+    )
     escalated = notify_each(
         (
             Notice(
