@@ -8,6 +8,7 @@ a failed send is retried with exponential backoff, and given up (status "failed"
 after MAX_ATTEMPTS.
 """
 
+import contextlib
 import datetime
 import logging
 import threading
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from celery import current_app
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,7 +34,7 @@ LEASE = datetime.timedelta(minutes=5)  # longer than one SMTP send or one publis
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 30  # 30 s, 1 min, 2 min … capped at BACKOFF_MAX
 BACKOFF_MAX = datetime.timedelta(hours=1)
-BATCH = 100
+BATCH = 1000  # one lease: a thousand SMTP sends take well under LEASE
 
 
 def _summary(text: str) -> str:
@@ -79,7 +80,7 @@ def task_enqueue(name: str, *, kwargs: dict | None = None, dedupe_key=None) -> O
 def messages_enqueue(messages: list[OutboxMessage]) -> None:
     """Bulk-add unsaved rows (see `email_message`); a row whose dedupe key exists is skipped."""
     if messages:
-        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=500)
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
         deliver_after_commit()
 
 
@@ -146,10 +147,23 @@ def _claim(now, limit) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(pk__in=ids, claimed_by=token))
 
 
-def _send(message: OutboxMessage):
+def _mail_connection():
+    """One mail connection for a batch (one SMTP login, not one per message). If it cannot open, each
+    message tries its own and fails (and backs off) on its own."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - the sends below report it per message
+        log.warning("outbox: could not open the mail connection (%s)", exc)
+    return connection
+
+
+def _send(message: OutboxMessage, mail=None):
     payload = message.payload
     if message.kind == OutboxMessage.Kind.EMAIL:
-        email = EmailMultiAlternatives(subject=payload["subject"], body=payload["body"], to=payload["to"])
+        email = EmailMultiAlternatives(
+            subject=payload["subject"], body=payload["body"], to=payload["to"], connection=mail
+        )
         if payload.get("html"):
             email.attach_alternative(payload["html"], "text/html")
         email.send()
@@ -171,10 +185,13 @@ def outbox_deliver(*, now=None, limit: int = BATCH, rounds: int = 50) -> Deliver
         batch = _claim(now or timezone.now(), limit)
         if not batch:
             break
+        sent, mail = [], _mail_connection()
         for message in batch:
             try:
-                _send(message)
+                _send(message, mail)
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
+                with contextlib.suppress(Exception):
+                    mail.close()  # a dropped connection: the next message opens its own
                 attempts = message.attempts + 1
                 gave_up = attempts >= MAX_ATTEMPTS
                 OutboxMessage.objects.filter(pk=message.pk).update(
@@ -194,10 +211,15 @@ def outbox_deliver(*, now=None, limit: int = BATCH, rounds: int = 50) -> Deliver
                 )
                 report.failed.append((message.pk, str(exc)))
                 continue
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                status=OutboxMessage.Status.SENT, sent_at=timezone.now(), claimed_until=None
-            )
-            report.sent += 1
+            sent.append(message.pk)
+        # the batch's sent messages are marked in one UPDATE (a failure costs one of its own): a worker
+        # killed before it resends the batch once its lease runs out, as it would one message before
+        OutboxMessage.objects.filter(pk__in=sent).update(
+            status=OutboxMessage.Status.SENT, sent_at=timezone.now(), claimed_until=None
+        )
+        report.sent += len(sent)
+        with contextlib.suppress(Exception):
+            mail.close()
         if len(batch) < limit:
             break
     if report.sent or report.failed:

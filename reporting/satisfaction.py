@@ -81,13 +81,14 @@ def report(month: datetime.date) -> dict:
     trend = []
     for i in range(TREND_MONTHS):
         start = add_months(first_month, i)
-        per_client = latest_by_client(ratings, month_end(start), clients)
+        end = month_end(start)  # once per month, not once per rating
+        per_client = latest_by_client(ratings, end, clients)
         trend.append(
             {
                 "month": start,
                 "score": score_of(per_client),
                 "rated": len(per_client),
-                "given": sum(1 for r in ratings if start <= r.day <= month_end(start)),
+                "given": sum(1 for r in ratings if start <= r.day <= end),
             }
         )
     current = latest_by_client(ratings, month_end(last_month), clients)

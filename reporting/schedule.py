@@ -9,6 +9,7 @@ Fridays of the calls' fortnight; monthly by the 5th (the Monday after when the 5
 """
 
 import datetime
+import functools
 
 from csops.dates import first_weekday_of_month, next_weekday, week_start, working_day
 
@@ -18,8 +19,10 @@ REPORT_WEEKDAY = 4  # weekly and fortnightly reports go out on Fridays
 MONTHLY_REPORT_DAY = 5  # due by the 5th; on a weekend, the Monday after
 
 
-def _days(start, end):
-    return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+@functools.lru_cache(maxsize=64)
+def _days(start, end) -> tuple:
+    """Every day from start to end; the same window for every plan of a run, so it is made once."""
+    return tuple(start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
 
 
 def _in_anchor_fortnight(plan, day) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,9 +44,8 @@ def notify(*, user, key: str, subject: str, body: str = "", url: str = "") -> bo
     return notify_many([Notice(user=user, key=key, subject=subject, body=body, url=url)]) == 1
 
 
-def _email_text(notice: Notice, note: Notification) -> str:
-    return render_to_string(
-        "people/email/notification.txt",
+def _email_text(notice: Notice, note: Notification, template) -> str:
+    return template.render(
         {"user": notice.user, "note": note, "link": f"{settings.SITE_URL}{note.url}" if note.url else ""},
     )
 
@@ -84,11 +83,12 @@ def notify_many(notices) -> int:
     # ignore_conflicts: a second worker racing this one loses quietly; the email's dedupe key below
     # makes sure the person hears once even then
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    template = get_template("people/email/notification.txt")  # once per batch, not per email
     messages_enqueue(
         [
             email_message(
                 subject=note.subject,
-                body=_email_text(notice, note),
+                body=_email_text(notice, note, template),
                 to=[notice.user.email],
                 dedupe_key=f"notification:{notice.user.pk}:{notice.key}",
             )

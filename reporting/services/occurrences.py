@@ -9,12 +9,14 @@ import datetime
 import logging
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Call
+from clients.models import AccountTeamMembership, Call
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
+from people.models import Notification
 from people.selectors import heads_of_cs
 from people.services import Notice, notify_each, notify_many
 
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 CALL_GRACE_DAYS = 2  # a call held up to two days either side of its date counts as on time
 ESCALATE_AFTER_DAYS = 7  # missed for a week → the head of CS hears
+# what call_dates and report_dates read of a plan
+SCHEDULE_FIELDS = ("client_id", "call_cadence", "call_weekday", "call_time", "report_cadence", "anchor_date")
 
 
 def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
@@ -34,23 +38,16 @@ def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
     end = today + datetime.timedelta(days=horizon_days)
 
     def generate(plans) -> int:
-        rows = []
+        # (client, kind, day, time, assignee) tuples first: a model object only for what is new
+        wanted = []
         for plan in plans:
-            assignee = plan.client.leads[0].user_id if plan.client.leads else None
-            rows += [
-                Occurrence(
-                    client_id=plan.client_id,
-                    kind=Occurrence.Kind.CALL,
-                    due_date=d,
-                    due_time=plan.call_time,
-                    assignee_id=assignee,
-                )
+            assignee = plan.lead_id
+            wanted += [
+                (plan.client_id, Occurrence.Kind.CALL, d, plan.call_time, assignee)
                 for d in call_dates(plan, today, end)
             ]
-            rows += [
-                Occurrence(
-                    client_id=plan.client_id, kind=Occurrence.Kind.REPORT, due_date=d, assignee_id=assignee
-                )
+            wanted += [
+                (plan.client_id, Occurrence.Kind.REPORT, d, None, assignee)
                 for d in report_dates(plan, today, end)
             ]
         window = Occurrence.objects.filter(
@@ -58,15 +55,32 @@ def occurrences_generate(*, today, horizon_days=HORIZON_DAYS) -> RunReport:
         )
         # what the window holds already is never offered again: a rerun reads it and writes nothing
         there = set(window.values_list("client_id", "kind", "due_date"))
-        fresh = [row for row in rows if (row.client_id, row.kind, row.due_date) not in there]
+        fresh = [
+            Occurrence(client_id=client_id, kind=kind, due_date=d, due_time=at, assignee_id=assignee)
+            for client_id, kind, d, at, assignee in wanted
+            if (client_id, kind, d) not in there
+        ]
         if not fresh:
             return 0
-        Occurrence.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+        Occurrence.objects.bulk_create(fresh, ignore_conflicts=True)
         versions_bump(client_ids={row.client_id for row in fresh}, kinds=["occurrences"])
         return window.count() - len(there)  # what this run added (a racing worker's rows aside)
 
+    # only what the dates need, and the lead AM's id by a subquery: no client or user rows are built
+    lead = (
+        AccountTeamMembership.objects.filter(client=OuterRef("client_id"), is_lead=True)
+        .order_by("user__first_name", "user__last_name")
+        .values("user_id")[:1]
+    )
+    plans = (
+        plans_in_play()
+        .select_related(None)
+        .prefetch_related(None)
+        .only(*SCHEDULE_FIELDS)
+        .annotate(lead_id=Subquery(lead))
+    )
     report = run_in_batches(
-        plans_in_play().iterator(chunk_size=BATCH_SIZE),
+        plans.iterator(chunk_size=BATCH_SIZE),
         generate,
         report=RunReport("occurrences generated"),
         describe=lambda plan: f"comms plan of client {plan.client_id}",
@@ -157,11 +171,27 @@ def occurrences_mark_missed(*, today) -> RunReport:
     log.info("%s", report)
 
     heads = list(heads_of_cs())
-    still_missed = Occurrence.objects.filter(
-        status=Occurrence.Status.MISSED,
-        due_date__gte=today - datetime.timedelta(days=30),
-        due_date__lte=today - datetime.timedelta(days=ESCALATE_AFTER_DAYS),
-    ).select_related("client", "assignee")
+    # how many of the heads heard of each one already: those all of them heard of are not read again
+    told = (
+        Notification.objects.filter(
+            user_id__in=[head.pk for head in heads],
+            key=Concat(Value("occ-"), Cast(OuterRef("pk"), CharField()), Value("-escalated")),
+        )
+        .order_by()
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    still_missed = (
+        Occurrence.objects.filter(
+            status=Occurrence.Status.MISSED,
+            due_date__gte=today - datetime.timedelta(days=30),
+            due_date__lte=today - datetime.timedelta(days=ESCALATE_AFTER_DAYS),
+        )
+        .annotate(heads_told=Coalesce(Subquery(told), 0))
+        .filter(heads_told__lt=len(heads))
+        .select_related("client", "assignee")
+    )
     escalated = notify_each(
         (
             Notice(
