@@ -396,7 +396,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # the severity choices appear on flags, the flag form and the check-in form: one name for them
-    "ENUM_NAME_OVERRIDES": {"FlagSeverityEnum": "clients.models.activity.Flag.Severity"},
+    "ENUM_NAME_OVERRIDES": {
+        "FlagSeverityEnum": "clients.models.activity.Flag.Severity",
+        # calls and opportunities both have a `kind`: each its own name
+        "OpportunityKindEnum": "commercial.models.growth.Opportunity.Kind",
+        "CallKindEnum": "clients.models.activity.Call.Kind",
+    },
 }
 
 # --- Imports (issue 19): the biggest spreadsheet the import screen takes ----------------------------
