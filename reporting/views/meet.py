@@ -22,7 +22,7 @@ from people import roles
 from people.submissions import submit_once
 
 from .. import meet, packs
-from ..cache import cached, meet_version, scopes_of, versions
+from ..cache import cached_many, meet_version, scopes_of
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
 from ..services import meetings as meeting_services
@@ -104,7 +104,6 @@ SECTION_READS = {
     "agreed": scopes_of(kinds=["actions", "meetings", "clients", "flags", "people"]),
     "adherence": scopes_of(kinds=["occurrences", "calls", "team", "people", "matrices"]),
 }
-ALL_READS = sorted({scope for scopes in SECTION_READS.values() for scope in scopes})
 
 
 def _shown_in_full(request) -> str | None:
@@ -114,8 +113,8 @@ def _shown_in_full(request) -> str | None:
     return request.GET.get("all")
 
 
-def _section_html(request, meeting, name, *, today, can_run, previous, owner_id, show_all) -> str:
-    """One section of the live agenda, from the shared cache when its reads have not moved."""
+def _section(request, meeting, name, *, today, can_run, previous, owner_id, show_all) -> tuple:
+    """One section of the live agenda as a fragment for cached_many(): (name, parts, compute, scopes)."""
 
     def render_section():
         data = meet.section(name, meeting, today, previous=previous, owner_id=owner_id, show_all=show_all)
@@ -123,7 +122,7 @@ def _section_html(request, meeting, name, *, today, can_run, previous, owner_id,
         return render_to_string(f"reporting/partials/meet_{name}.html", context)
 
     parts = (meeting.pk, can_run, show_all, owner_id if name == "item2" else None)
-    return cached(request, f"meet-{name}", parts, render_section, scopes=SECTION_READS[name])
+    return (f"meet-{name}", parts, render_section, SECTION_READS[name])
 
 
 def _meeting_context(request, meeting, form=None):
@@ -138,23 +137,25 @@ def _meeting_context(request, meeting, form=None):
         # a closed meeting shows its agenda as it stood at the meeting (reporting/packs.py)
         fragments = {"agenda": mark_safe(meeting.agenda_snapshot), "adherence": ""}  # noqa: S308 - rendered by us
     else:
-        versions(request, ALL_READS)  # every section's counters in one query
-
-        def html(name):
-            return _section_html(
-                request,
-                meeting,
-                name,
-                today=today,
-                can_run=can_run,
-                previous=previous,
-                owner_id=owner_id,
-                show_all=in_full == name,
-            )
-
+        names = (*meet.sections_of(meeting), "adherence")
+        html = cached_many(
+            request,
+            [
+                _section(
+                    request,
+                    meeting,
+                    name,
+                    today=today,
+                    can_run=can_run,
+                    previous=previous,
+                    owner_id=owner_id,
+                    show_all=in_full == name,
+                )
+                for name in names
+            ],
+        )
         # str.join drops SafeString: every piece is our own rendered template
-        agenda = "\n".join(html(name) for name in meet.sections_of(meeting))
-        fragments = {"agenda": mark_safe(agenda), "adherence": mark_safe(html("adherence"))}  # noqa: S308
+        fragments = {"agenda": mark_safe("\n".join(html[:-1])), "adherence": mark_safe(html[-1])}  # noqa: S308
     editing = can_run and (form is not None or request.GET.get("edit") == "1")
     return {
         "meeting": meeting,
@@ -180,15 +181,20 @@ def _one_section(request, meeting):
     name = _shown_in_full(request) or request.GET.get("part")
     if not request.htmx or meeting.closed_at is not None or name not in meet.sections_of(meeting):
         return None
-    html = _section_html(
+    (html,) = cached_many(
         request,
-        meeting,
-        name,
-        today=timezone.localdate(),
-        can_run=roles.can_run_meetings(request.user),
-        previous=meet.previous_meeting(meeting) if name == "item1" else None,
-        owner_id=int_param(request.GET.get("am")),
-        show_all=_shown_in_full(request) == name,
+        [
+            _section(
+                request,
+                meeting,
+                name,
+                today=timezone.localdate(),
+                can_run=roles.can_run_meetings(request.user),
+                previous=meet.previous_meeting(meeting) if name == "item1" else None,
+                owner_id=int_param(request.GET.get("am")),
+                show_all=_shown_in_full(request) == name,
+            )
+        ],
     )
     return HttpResponse(html)
 
