@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clients.models import AccountTeamMembership, Client
+from clients.models import Client
 from csops.dates import add_months, month_start, week_start
 
 from .models import (
@@ -157,36 +157,28 @@ def ledger_rows(qs) -> list[dict]:
 
 
 def ledger_by_am(today) -> list[dict]:
-    """Per lead AM (the AM is accountable): accrued, spent and balance over their clients, in SQL."""
-    leads = AccountTeamMembership.objects.filter(is_lead=True, client__in=ledger_clients(today).values("pk"))
-    lead_of = leads.filter(client_id=OuterRef("client_id")).values("user_id")[:1]
-    accrued = {
-        r["am"]: r["t"]
-        for r in EntertainmentAccrual.objects.annotate(am=Subquery(lead_of))
-        .filter(client__archived_at__isnull=True)
-        .values("am")
-        .annotate(t=Sum("amount"))
+    """Per lead AM (the AM is accountable): accrued, spent and balance over their clients, in SQL.
+
+    One query: the ledger's clients grouped by their lead (one per client), summing each client's
+    ledger; the weekly meet's item 4 and the ledger page both show it."""
+    rows = list(
+        ledger_clients(today)
+        .filter(memberships__is_lead=True)
+        .values(
+            user_id=F("memberships__user_id"),
+            user__first_name=F("memberships__user__first_name"),
+            user__last_name=F("memberships__user__last_name"),
+        )
+        .annotate(clients=Count("pk"), accrued_sum=Sum("accrued"), spent_sum=Sum("spent"))
         .order_by()
-    }
-    spent = {
-        r["am"]: r["t"]
-        for r in EntertainmentEvent.objects.annotate(am=Subquery(lead_of), cost=EVENT_COST)
-        .filter(client__archived_at__isnull=True)
-        .values("am")
-        .annotate(t=Sum("cost"))
-        .order_by()
-    }
-    people = {
-        r["user_id"]: r
-        for r in leads.values("user_id", "user__first_name", "user__last_name")
-        .annotate(clients=Count("client_id"))
-        .order_by()
-    }
-    rows = []
-    for am, person in people.items():
-        a, s = accrued.get(am) or Decimal(0), spent.get(am) or Decimal(0)
-        rows.append({**person, "accrued": a, "spent": s, "balance": a - s})
-    return sorted(rows, key=lambda r: (r["balance"], r["user__first_name"]))
+    )
+    for row in rows:
+        row["accrued"] = row.pop("accrued_sum") or Decimal(0)
+        row["spent"] = row.pop("spent_sum") or Decimal(0)
+        row["balance"] = row["accrued"] - row["spent"]
+    return sorted(
+        rows, key=lambda r: (r["balance"], r["user__first_name"], r["user__last_name"], r["user_id"])
+    )
 
 
 EVENT_ROW = (

@@ -8,6 +8,11 @@ costs the same with 30 clients or 2,000:
   4. entertainment and surprise-and-delight: events this week and month, pots and balances, the vote;
   5. upsell / cross-sell: open opportunities by weighted value, audits due, channel-map gaps on tier
      1–2 clients, and the commercial discovery of recent calls.
+Each item is a section of its own (SECTIONS, `section()`): the page renders and caches them one by
+one, so a write outdates only the items that read it. Lists show what the meet acts on — the first
+LIST_LIMIT, with how many there are in all — and the rest on asking ("show all"); the closed
+meeting's snapshot and the PDF pack list everything (`agenda()`). Display-only rows are read with
+.values(): no model is built for a line of the agenda.
 A closed meeting is not read live: its page and pack show the snapshot stored when it closed.
 """
 
@@ -15,7 +20,7 @@ import datetime
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Case, Count, Min, Q, Value, When, Window
 from django.utils import timezone
 
 from clients.models import Action, Call, Client, Flag
@@ -36,34 +41,104 @@ def _day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _full_name(row, prefix):
+    """User.get_full_name() of a .values() row's `<prefix>__first_name` and `__last_name`."""
+    return f"{row[prefix + '__first_name']} {row[prefix + '__last_name']}".strip()
+
+
 def previous_meeting(meeting):
-    return Meeting.objects.filter(kind=meeting.kind, held_on__lt=meeting.held_on).order_by("-held_on").first()
+    return (
+        Meeting.objects.filter(kind=meeting.kind, held_on__lt=meeting.held_on)
+        .only("pk", "kind", "held_on")
+        .order_by("-held_on")
+        .first()
+    )
 
 
-def carried_actions(meeting, previous):
-    """Item 1: every meeting action still open (oldest due first), then those done since the last meet."""
+ACTION_ROW = (
+    "pk",
+    "description",
+    "client_id",
+    "client__name",
+    "owner__first_name",
+    "owner__last_name",
+    "due_date",
+    "status",
+    "done_at",
+    "meeting_id",
+    "meeting__held_on",
+    "flag_id",
+    "flag__title",
+)
+
+
+def _action_rows(qs, limit=None, counted=False) -> tuple[list[dict], int]:
+    """Display rows of `qs` (the first `limit`), and how many there are in all, in one query."""
+    if counted:
+        qs = qs.annotate(n_all=Window(Count("pk")))
+    rows = list(qs.values(*ACTION_ROW, *(["n_all"] if counted else []))[:limit])
+    labels = dict(Action.Status.choices)
+    for row in rows:
+        row["owner_name"] = _full_name(row, "owner")
+        row["status_label"] = labels.get(row["status"], row["status"])
+    return rows, (rows[0]["n_all"] if rows else 0) if counted else len(rows)
+
+
+def carried_actions(meeting, previous, limit=None):
+    """Item 1: meeting actions still open (oldest due first), then those done since the last meet:
+    the first `limit` of each (all with None) and how many of each there are."""
     earlier = Action.objects.filter(
         Q(meeting__isnull=False, meeting__held_on__lt=meeting.held_on)
         | review_actions_before(meeting.held_on)  # and those agreed in account plan reviews since
-    ).select_related("client", "owner", "flag", "meeting")
-    outstanding = list(earlier.filter(status=Action.Status.OPEN).order_by("due_date", "pk"))
-    since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=7)
-    done = list(
-        earlier.filter(status=Action.Status.DONE, done_at__gte=_day_start(since)).order_by("-done_at")[
-            :LIST_LIMIT
-        ]
     )
-    return outstanding, done
+    since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=7)
+    outstanding, n_outstanding = _action_rows(
+        earlier.filter(status=Action.Status.OPEN).order_by("due_date", "pk"), limit, counted=True
+    )
+    done, n_done = _action_rows(
+        earlier.filter(status=Action.Status.DONE, done_at__gte=_day_start(since)).order_by("-done_at", "pk"),
+        limit,
+        counted=True,
+    )
+    return {
+        "outstanding": outstanding,
+        "outstanding_total": n_outstanding,
+        "outstanding_more": n_outstanding - len(outstanding),
+        "done_since": done,
+        "done_total": n_done,
+        "done_more": n_done - len(done),
+    }
 
 
 FLAGS_EXPANDED_MAX = 40  # more open flags than this and item 2 goes AM by AM
+SEVERITY_RANK = Case(
+    *(When(severity=s, then=Value(n)) for s, n in Flag.SEVERITY_ORDER.items()), default=Value(9)
+)
+FLAG_ROW = (
+    "pk",
+    "client_id",
+    "client__name",
+    "title",
+    "description",
+    "source",
+    "severity",
+    "status",
+    "raised_at",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "raised_by__first_name",
+    "raised_by__last_name",
+)
 
 
-def flags_by_am(today, owner_id=None, expand_all=False):
+def flags_by_am(today, owner_id=None, expand_all=False, limit=LIST_LIMIT):
     """Item 2: open flags, most severe first, grouped by the AM who owns them, with their open actions.
 
     A large agency has a few hundred open flags: then the meet sees a line per AM (how many, how
     severe, since when) and the critical ones, and opens one AM's flags at a time as each AM speaks.
+    The critical flags and one AM's flags show the first `limit` (None: all) of how many there are.
     """
     open_flags = Flag.objects.filter(status__in=Flag.OPEN_STATUSES)
     summary = list(
@@ -79,48 +154,83 @@ def flags_by_am(today, owner_id=None, expand_all=False):
     total = sum(row["n"] for row in summary)
     collapsed = not expand_all and owner_id is None and total > FLAGS_EXPANDED_MAX
     if collapsed:
-        shown = open_flags.filter(severity=Flag.Severity.CRITICAL)
+        shown, shown_total = (
+            open_flags.filter(severity=Flag.Severity.CRITICAL),
+            sum(row["critical"] for row in summary),
+        )
     elif owner_id is not None and not expand_all:
         shown = open_flags.filter(owner_id=owner_id)
-    else:
-        shown = open_flags
+        shown_total = next((row["n"] for row in summary if row["owner_id"] == owner_id), 0)
+    else:  # FLAGS_EXPANDED_MAX at most, or the pack's and the snapshot's every flag
+        shown, shown_total, limit = open_flags, total, None
     flags = list(
-        shown.select_related("client", "owner", "raised_by").prefetch_related(
-            Prefetch(
-                "actions", queryset=Action.objects.open().select_related("owner"), to_attr="open_actions"
-            )
-        )
+        shown.order_by(
+            "owner__first_name", "owner__last_name", "owner_id", SEVERITY_RANK, "raised_at", "pk"
+        ).values(*FLAG_ROW)[:limit]
     )
-    flags.sort(
-        key=lambda f: (
-            f.owner.get_full_name() or f.owner.username,
-            Flag.SEVERITY_ORDER[f.severity],
-            f.raised_at,
-        )
-    )
+    acts = {}
+    if flags:
+        for act in (
+            Action.objects.open()
+            .filter(flag_id__in=[f["pk"] for f in flags])
+            .order_by("due_date", "pk")
+            .values("flag_id", "description", "owner__first_name", "owner__last_name", "due_date")
+        ):
+            act["owner_name"] = _full_name(act, "owner")
+            acts.setdefault(act["flag_id"], []).append(act)
+    severities, sources = dict(Flag.Severity.choices), dict(Flag.Source.choices)
+    for f in flags:
+        f["severity_label"] = severities.get(f["severity"], f["severity"])
+        f["source_label"] = sources.get(f["source"], f["source"])
+        f["raised_by_name"] = _full_name(f, "raised_by")
+        f["open_actions"] = acts.get(f["pk"], [])
     groups = [
-        {"owner": owner, "flags": list(group)} for owner, group in groupby(flags, key=lambda f: f.owner)
+        {"owner_id": owner, "owner_name": (rows := list(group))[0]["owner_name"], "flags": rows}
+        for owner, group in groupby(
+            ({**f, "owner_name": _full_name(f, "owner") or f["owner__username"]} for f in flags),
+            key=lambda f: f["owner_id"],
+        )
     ]
     return {
         "total": total,
+        "critical_total": sum(row["critical"] for row in summary),
         "summary": summary,
         "groups": groups,
+        "shown": len(flags),
+        "shown_total": shown_total,
+        "more": shown_total - len(flags),
         "collapsed": collapsed,
         "owner_id": owner_id,
     }
 
 
-def relationship_plans():
+def relationship_plans(limit=LIST_LIMIT):
     """Item 4: active clients whose plan holds entertainment or surprise-and-delight notes."""
-    return list(
+    rows = list(
         CommsPlan.objects.filter(client__archived_at__isnull=True, client__status=Client.Status.ACTIVE)
         .filter(~Q(entertainment_notes="") | ~Q(surprise_delight_notes=""))
-        .select_related("client", "client__exec_sponsor")
-        .order_by("-entertainment_budget", "client__name")[:LIST_LIMIT]
+        .order_by("-entertainment_budget", "client__name", "pk")
+        .values(
+            "pk",
+            "client_id",
+            "client__name",
+            "entertainment_notes",
+            "surprise_delight_notes",
+            "entertainment_budget",
+            "client__exec_sponsor__first_name",
+            "client__exec_sponsor__last_name",
+        )[:limit]
     )
+    for row in rows:
+        row["sponsor_name"] = (
+            _full_name(row, "client__exec_sponsor")
+            if row["client__exec_sponsor__first_name"] is not None
+            else ""
+        )
+    return rows
 
 
-def commercial_discovery(today, days=DISCOVERY_DAYS):
+def commercial_discovery(today, days=DISCOVERY_DAYS, limit=LIST_LIMIT):
     """Item 5: what calls found out about other areas, budgets and competitors: the latest note per
     client, high-propensity clients first, so the meet prioritises rather than reads every call."""
     start = today - datetime.timedelta(days=days)
@@ -129,8 +239,10 @@ def commercial_discovery(today, days=DISCOVERY_DAYS):
             held_at__gte=_day_start(start), held_at__lt=_day_start(today + datetime.timedelta(days=1))
         )
         .exclude(commercial="")
-        .select_related("client", "author")
-        .only(
+        .order_by("-held_at", "-pk")
+        .values(
+            "pk",
+            "client_id",
             "held_at",
             "commercial",
             "client__name",
@@ -138,16 +250,21 @@ def commercial_discovery(today, days=DISCOVERY_DAYS):
             "author__first_name",
             "author__last_name",
         )
-        .order_by("-held_at")[: LIST_LIMIT * 5]
     )
+    if limit is not None:
+        calls = calls[: limit * 5]
     latest = {}
     for call in calls:
-        latest.setdefault(call.client_id, call)
+        latest.setdefault(call["client_id"], call)
     rank = {"high": 0, "medium": 1, "low": 2}
+    labels = dict(Client.Propensity.choices)
     ordered = sorted(
-        latest.values(), key=lambda c: (rank.get(c.client.propensity, 3), -c.held_at.timestamp())
-    )
-    return ordered[:LIST_LIMIT]
+        latest.values(), key=lambda c: (rank.get(c["client__propensity"], 3), -c["held_at"].timestamp())
+    )[:limit]
+    for call in ordered:
+        call["propensity_label"] = labels.get(call["client__propensity"], "")
+        call["author_name"] = _full_name(call, "author")
+    return ordered
 
 
 def am_adherence(today, totals=None):
@@ -188,28 +305,51 @@ def renewals_item(today, all_renewals=False) -> dict:
     return {"renewals_total": total, "renewals": shown}
 
 
-def agenda(
-    meeting, today, all_renewals=False, owner_id=None, everything=False, previous=None, with_renewals=True
-):
-    """Everything the meet works through; `with_renewals=False` leaves item 3 to renewals_item()."""
+def agreed_actions(meeting) -> dict:
+    """The actions agreed in this meeting: its own record, every one."""
+    return {"agreed": _action_rows(meeting.actions.order_by("due_date", "pk"))[0]}
+
+
+# The sections of each kind of meeting, in the framework's order (partials/meet_<name>.html each);
+# the page's side column shows "adherence" too.
+SECTIONS = {
+    Meeting.Kind.WEEKLY_MEET: ("item1", "item2", "item3", "item4", "item5", "agreed"),
+    Meeting.Kind.WASH_UP: ("washup", "item1", "item2", "agreed"),
+}
+OTHER_SECTIONS = ("item1", "agreed")
+
+
+def sections_of(meeting) -> tuple[str, ...]:
+    return SECTIONS.get(meeting.kind, OTHER_SECTIONS)
+
+
+def section(name, meeting, today, *, previous=None, owner_id=None, show_all=False, everything=False) -> dict:
+    """The data of one section of the agenda: the first LIST_LIMIT of each list, all of them if
+    `show_all`; `everything` (the snapshot and the pack) lists all and every open flag, not AM by AM."""
+    limit = None if everything or show_all else LIST_LIMIT
+    if name == "item1":
+        return {"previous": previous, **carried_actions(meeting, previous, limit)}
+    if name == "item2":
+        return {"flags": flags_by_am(today, owner_id=owner_id, expand_all=everything, limit=limit)}
+    if name == "item3":
+        return renewals_item(today, limit is None)
+    if name == "item4":
+        return {"plans": relationship_plans(limit), "entertainment": meet_entertainment(today)}
+    if name == "item5":
+        return {"discovery": commercial_discovery(today, limit=limit), "growth": meet_growth(today)}
+    if name == "agreed":
+        return agreed_actions(meeting)
+    if name == "adherence":
+        return {"adherence": am_adherence(today)}
+    if name == "washup":
+        return wash_up_prompts(meeting)
+    raise ValueError(f"no section {name!r} on the meet")
+
+
+def agenda(meeting, today, everything=True, previous=None) -> dict:
+    """Everything the meeting works through, every section: the snapshot and the PDF pack list it all."""
     previous = previous or previous_meeting(meeting)
-    outstanding, done = carried_actions(meeting, previous)
-    plans = relationship_plans()
-    month_budget = sum((p.entertainment_budget for p in plans), 0)
-    data = {
-        "previous": previous,
-        "outstanding": outstanding,
-        "done_since": done,
-        "flags": flags_by_am(today, owner_id=owner_id, expand_all=everything),
-        **(renewals_item(today, all_renewals or everything) if with_renewals else {}),
-        "plans": plans,
-        "plans_budget": month_budget,
-        "discovery": commercial_discovery(today),
-        "adherence": am_adherence(today),
-        "agreed": list(meeting.actions.select_related("client", "owner", "flag").order_by("due_date", "pk")),
-    }
-    if meeting.kind == Meeting.Kind.WEEKLY_MEET:  # items 4 and 5, from commercial's records
-        data.update(entertainment=meet_entertainment(today), growth=meet_growth(today))
-    if meeting.kind == Meeting.Kind.WASH_UP:
-        data.update(wash_up_prompts(meeting))
+    data = {"previous": previous}
+    for name in (*sections_of(meeting), "adherence"):
+        data.update(section(name, meeting, today, previous=previous, everything=everything))
     return data

@@ -46,7 +46,13 @@ def meeting_close(*, meeting, by) -> bool:
     pack, and is not read live again. Closing twice keeps the first snapshot (a conditional update)."""
     today = timezone.localdate()
     agenda = meet.agenda(meeting, today, everything=True)
-    context = {"meeting": meeting, "agenda": agenda, "today": today, "can_run": False}
+    context = {
+        "meeting": meeting,
+        "agenda": agenda,
+        "today": today,
+        "can_run": False,
+        "sections": meet.sections_of(meeting),
+    }
     page = render_to_string("reporting/partials/meet_agenda.html", context)
     pack = render_to_string("reporting/pdf/meeting_agenda.html", context)
     return bool(

@@ -62,9 +62,11 @@ def test_each_key_page_costs_the_same_queries_with_three_times_the_data(client):
 BUDGETS = {
     "bare view": (2, "the session and the user: the floor every page stands on"),
     "weekly meet": (
-        34,
-        "meeting, previous meet, 5 agenda items with their prefetches, adherence, agreed; items 4 and 5"
-        " read events, pots, the vote, opportunities, audits and channel gaps (about 14)",
+        33,
+        "meeting, previous meet, attendees; item 1's two lists, each counted in its own query (a window);"
+        " item 2's per-AM summary, its first 20 flags and their actions; renewals; adherence; agreed;"
+        " items 4 and 5: events, pots, per-AM balances in one grouped query, the vote, opportunities,"
+        " audits and channel gaps with their counts (about 13)",
     ),
     "client list": (12, "roles, versions, the lead choices, count + one page of clients with leads, bands"),
     "client list, filtered": (13, "as the list, plus the band table the spend filter converts by"),
@@ -115,7 +117,7 @@ def test_seed_scale_is_deterministic_and_loads_once(django_assert_max_num_querie
 # page reads, and what the page needs to decide who may see what (the client and its team, the meeting).
 CACHED_BUDGETS = {
     "bare view": 2,
-    "weekly meet": 9,  # + the meeting's closed state, read before the frozen snapshot or the live agenda
+    "weekly meet": 8,  # + the meeting (closed or not), the previous meet, attendees; sections in one get_many
     "client list": 5,
     "client list, filtered": 5,
     "client detail": 25,  # the feature sections outside the cached regions are computed each time

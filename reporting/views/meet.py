@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from people import roles
 from people.submissions import submit_once
 
 from .. import meet, packs
-from ..cache import cached, meet_version, scopes_of
+from ..cache import cached_many, meet_version, scopes_of
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
 from ..services import meetings as meeting_services
@@ -39,7 +40,10 @@ def _require_run(user):
 
 def _meeting(user, pk):
     _require_view(user)
-    return get_object_or_404(Meeting.objects.select_related("chair", "closed_by"), pk=pk)
+    # the snapshots are read only where shown: the pack's never here, the page's once closed
+    return get_object_or_404(
+        Meeting.objects.select_related("chair", "closed_by").defer("agenda_snapshot", "pack_snapshot"), pk=pk
+    )
 
 
 @login_required
@@ -87,64 +91,83 @@ def meeting_open(request):
     return redirect("reporting:meeting_detail", pk=meeting.pk)
 
 
-# what the live agenda reads (docs/caching.md): item 3, the renewals, is kept apart, so ticking an
-# action or raising a flag leaves it in place, and a contract's change leaves the rest
-MEET_READS = scopes_of(
-    kinds=["actions", "flags", "calls", "clients", "team", "occurrences", "people", "meetings", "growth"]
-)
-RENEWALS_READS = scopes_of(kinds=["contracts", "clients", "team", "people"])
-RENEWALS_MARK = "<!--csops:meet-renewals-->"
+# What each section of the live agenda reads (docs/caching.md): each is cached on its own, so ticking
+# an action recomputes items 1 and 2 and the actions agreed, and leaves the renewals, items 4 and 5
+# and the adherence table in place; a contract's change recomputes item 3 alone.
+SECTION_READS = {
+    "washup": scopes_of(kinds=["clients", "flags", "people", "matrices"]),
+    "item1": scopes_of(kinds=["actions", "meetings", "clients", "flags", "people"]),
+    "item2": scopes_of(kinds=["flags", "actions", "clients", "people"]),
+    "item3": scopes_of(kinds=["contracts", "clients", "team", "people"]),
+    "item4": scopes_of(kinds=["growth", "clients", "team", "people", "matrices"]),
+    "item5": scopes_of(kinds=["growth", "calls", "clients", "team", "people", "matrices"]),
+    "agreed": scopes_of(kinds=["actions", "meetings", "clients", "flags", "people"]),
+    "adherence": scopes_of(kinds=["occurrences", "calls", "team", "people", "matrices"]),
+}
+
+
+def _shown_in_full(request) -> str | None:
+    """The section whose lists are asked for in full (?all=item1; ?renewals=all is item 3's old name)."""
+    if request.GET.get("renewals") == "all":
+        return "item3"
+    return request.GET.get("all")
+
+
+def _section(request, meeting, name, *, today, can_run, previous, owner_id, show_all) -> tuple:
+    """One section of the live agenda as a fragment for cached_many(): (name, parts, compute, scopes)."""
+
+    def render_section():
+        data = meet.section(name, meeting, today, previous=previous, owner_id=owner_id, show_all=show_all)
+        context = {"meeting": meeting, "agenda": data, "today": today, "can_run": can_run}
+        return render_to_string(f"reporting/partials/meet_{name}.html", context)
+
+    parts = (meeting.pk, can_run, show_all, owner_id if name == "item2" else None)
+    return (f"meet-{name}", parts, render_section, SECTION_READS[name])
 
 
 def _meeting_context(request, meeting, form=None):
-    """The page: a cached rendering of the live agenda (reporting/cache.py) around the meeting's record."""
+    """The page: the live agenda's sections, each cached (reporting/cache.py), around the record."""
     today = timezone.localdate()
     can_run = roles.can_run_meetings(request.user)
-    all_renewals = request.GET.get("renewals") == "all"
     owner_id = int_param(request.GET.get("am"))
+    in_full = _shown_in_full(request)
     previous = meet.previous_meeting(meeting)
-
-    def render_agenda():
-        context = {
-            "meeting": meeting,
-            "agenda": meet.agenda(meeting, today, owner_id=owner_id, previous=previous, with_renewals=False),
-            "today": today,
-            "can_run": can_run,
-            "renewals_marker": mark_safe(RENEWALS_MARK),
-        }
-        return {
-            "agenda": render_to_string("reporting/partials/meet_agenda.html", context),
-            "adherence": render_to_string("reporting/partials/meet_adherence.html", context),
-        }
-
-    def render_renewals():
-        context = {"meeting": meeting, "agenda": meet.renewals_item(today, all_renewals), "today": today}
-        return render_to_string("reporting/partials/meet_renewals.html", {**context, "can_run": can_run})
-
     frozen = meeting.closed_at is not None
     if frozen:
         # a closed meeting shows its agenda as it stood at the meeting (reporting/packs.py)
         fragments = {"agenda": mark_safe(meeting.agenda_snapshot), "adherence": ""}  # noqa: S308 - rendered by us
     else:
-        fragments = cached(request, "meet", (meeting.pk, can_run, owner_id), render_agenda, scopes=MEET_READS)
-        if RENEWALS_MARK in fragments["agenda"]:
-            item_3 = cached(
-                request,
-                "meet-renewals",
-                (meeting.pk, can_run, all_renewals),
-                render_renewals,
-                scopes=RENEWALS_READS,
-            )
-            # str.replace drops SafeString: both halves are our own rendered templates
-            agenda = fragments["agenda"].replace(RENEWALS_MARK, item_3)
-            fragments = {**fragments, "agenda": mark_safe(agenda)}  # noqa: S308
+        names = (*meet.sections_of(meeting), "adherence")
+        html = cached_many(
+            request,
+            [
+                _section(
+                    request,
+                    meeting,
+                    name,
+                    today=today,
+                    can_run=can_run,
+                    previous=previous,
+                    owner_id=owner_id,
+                    show_all=in_full == name,
+                )
+                for name in names
+            ],
+        )
+        # str.join drops SafeString: every piece is our own rendered template
+        fragments = {"agenda": mark_safe("\n".join(html[:-1])), "adherence": mark_safe(html[-1])}  # noqa: S308
     editing = can_run and (form is not None or request.GET.get("edit") == "1")
     return {
         "meeting": meeting,
         "previous": previous,
         "frozen": frozen,
         "fragments": fragments,
-        "attendees": list(meeting.attendees.order_by("first_name", "last_name")),
+        "attendees": ", ".join(
+            f"{first} {last}".strip()
+            for first, last in meeting.attendees.order_by("first_name", "last_name").values_list(
+                "first_name", "last_name"
+            )
+        ),
         "today": today,
         "is_current": meeting.held_on >= today - datetime.timedelta(days=6),
         "can_run": can_run,
@@ -153,10 +176,37 @@ def _meeting_context(request, meeting, form=None):
     }
 
 
+def _one_section(request, meeting):
+    """An htmx request for one section of an open meeting (a "show all", one AM's flags): its HTML."""
+    name = _shown_in_full(request) or request.GET.get("part")
+    if not request.htmx or meeting.closed_at is not None or name not in meet.sections_of(meeting):
+        return None
+    (html,) = cached_many(
+        request,
+        [
+            _section(
+                request,
+                meeting,
+                name,
+                today=timezone.localdate(),
+                can_run=roles.can_run_meetings(request.user),
+                previous=meet.previous_meeting(meeting) if name == "item1" else None,
+                owner_id=int_param(request.GET.get("am")),
+                show_all=_shown_in_full(request) == name,
+            )
+        ],
+    )
+    return HttpResponse(html)
+
+
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting(request.user, pk)
-    return render(request, "reporting/meeting_detail.html", _meeting_context(request, meeting))
+    response = _one_section(request, meeting) or render(
+        request, "reporting/meeting_detail.html", _meeting_context(request, meeting)
+    )
+    patch_vary_headers(response, ["HX-Request"])  # one URL, a section or the page
+    return response
 
 
 @login_required

@@ -222,10 +222,10 @@ def test_a_review_action_left_open_is_carried_to_the_next_weekly_meet(world):
         actions=[("Meet the new CMO", world.team_am, timezone.localdate() + dt.timedelta(days=3))],
     )
     meeting = MeetingFactory(held_on=timezone.localdate() + dt.timedelta(days=7))
-    outstanding, _ = carried_actions(meeting, None)
-    assert [a.description for a in outstanding] == ["Meet the new CMO"]
+    outstanding = carried_actions(meeting, None)["outstanding"]
+    assert [a["description"] for a in outstanding] == ["Meet the new CMO"]
     earlier = MeetingFactory(held_on=timezone.localdate() - dt.timedelta(days=7))
-    assert carried_actions(earlier, None)[0] == []  # not before the review was done
+    assert carried_actions(earlier, None)["outstanding"] == []  # not before the review was done
 
 
 # --- the calendar ------------------------------------------------------------------------------

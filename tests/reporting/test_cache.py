@@ -138,6 +138,27 @@ def test_the_meet_agenda_is_cached_per_permission(world, login, caching):
     assert b"Record action" not in login(world.team_am).get(url).content  # not the head's cached copy
 
 
+def test_ticking_an_action_recomputes_the_meets_items_1_and_2_and_leaves_its_renewals(world, login, caching):
+    from commercial.models import Contract
+
+    from ..factories import ContractFactory
+
+    today = timezone.localdate()
+    last = MeetingFactory(chair=world.head, held_on=today - datetime.timedelta(days=7))
+    meeting = MeetingFactory(chair=world.head, held_on=today)
+    action = ActionFactory(client=world.client, owner=world.team_am, meeting=last, description="Old words")
+    ContractFactory(client=world.client, title="Retainer", end_date=today + datetime.timedelta(days=30))
+    c = login(world.head)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    assert "Old words" in c.get(url).content.decode()
+    Contract.objects.update(title="Renamed behind the cache's back")  # a bulk write: no counter moves
+    action.description = "New words"
+    action.save()  # moves kind:actions, the client's and the owner's counters
+    html = c.get(url).content.decode()
+    assert "New words" in html and "Old words" not in html  # item 1 read again
+    assert "Retainer" in html and "Renamed" not in html  # item 3 still its entry: it reads no actions
+
+
 def test_caching_off_computes_every_time(world, login, settings):
     settings.CSOPS_DASHBOARD_CACHE_SECONDS = 0
     c = login(world.head)

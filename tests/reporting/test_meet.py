@@ -76,6 +76,20 @@ def test_bad_meeting_dates_are_refused_with_a_message(world, login):
     assert not Meeting.objects.exists()
 
 
+def agenda_of(response) -> dict:
+    """The agenda's data as the page rendered it: each section is rendered (and cached) on its own."""
+    out = {}
+    for context in response.context:
+        data = context.get("agenda")
+        if isinstance(data, dict):
+            out.update(data)
+    return out
+
+
+def pks(rows):
+    return [row["pk"] for row in rows]
+
+
 def headings(response):
     html = response.content.decode()
     names = [
@@ -136,17 +150,15 @@ def test_the_agenda_runs_in_the_frameworks_order_from_live_data(world, login):
     assert response.status_code == 200
     positions = headings(response)
     assert positions == sorted(positions)
-    agenda = response.context["agenda"]
+    agenda = agenda_of(response)
     assert agenda["previous"] == last
-    assert agenda["outstanding"] == [overdue, later]  # open first, oldest due first
-    assert agenda["done_since"] == [finished]
-    groups = {g["owner"]: [f.title for f in g["flags"]] for g in agenda["flags"]["groups"]}
-    assert groups == {world.team_am: ["May leave", "Late report"], world.other_am: ["Budget cut"]}
-    # item 3 is rendered (and cached) on its own: its context is the one with the renewals
-    item_3 = [c["agenda"] for c in response.context if "renewals" in c.get("agenda", {})]
-    assert item_3 and item_3[0]["renewals"] == [soon]
-    assert [p.client for p in agenda["plans"]] == [world.client]
-    assert [c.client for c in agenda["discovery"]] == [world.client]
+    assert pks(agenda["outstanding"]) == [overdue.pk, later.pk]  # open first, oldest due first
+    assert pks(agenda["done_since"]) == [finished.pk]
+    groups = {g["owner_id"]: [f["title"] for f in g["flags"]] for g in agenda["flags"]["groups"]}
+    assert groups == {world.team_am.pk: ["May leave", "Late report"], world.other_am.pk: ["Budget cut"]}
+    assert agenda["renewals"] == [soon]
+    assert [p["client_id"] for p in agenda["plans"]] == [world.client.pk]
+    assert [c["client_id"] for c in agenda["discovery"]] == [world.client.pk]
     html = response.content.decode()
     assert "Rugby box, March" in html and "tendering for PPC" in html
     assert html.index("Call their MD") < html.index("Book lunch")
@@ -163,15 +175,15 @@ def test_a_large_agenda_goes_am_by_am_with_the_critical_flags_first(world, login
         FlagFactory(client=world.other_client, owner=world.other_am, severity="major", title="Budget cut")
         meeting = MeetingFactory(held_on=TODAY, chair=world.head)
         url = reverse("reporting:meeting_detail", args=[meeting.pk])
-        flags = login(world.head).get(url).context["agenda"]["flags"]
+        flags = agenda_of(login(world.head).get(url))["flags"]
         assert flags["collapsed"] and flags["total"] == 3
         assert [(r["owner_id"], r["n"], r["critical"]) for r in flags["summary"]] == [
             (world.team_am.pk, 2, 1),
             (world.other_am.pk, 1, 0),
         ]
-        assert [f.title for g in flags["groups"] for f in g["flags"]] == ["May leave"]
-        one_am = login(world.head).get(url + f"?am={world.other_am.pk}").context["agenda"]["flags"]
-        assert [f.title for g in one_am["groups"] for f in g["flags"]] == ["Budget cut"]
+        assert [f["title"] for g in flags["groups"] for f in g["flags"]] == ["May leave"]
+        one_am = agenda_of(login(world.head).get(url + f"?am={world.other_am.pk}"))["flags"]
+        assert [f["title"] for g in one_am["groups"] for f in g["flags"]] == ["Budget cut"]
     finally:
         meet_module.FLAGS_EXPANDED_MAX = old
 
@@ -203,8 +215,8 @@ def test_an_action_agreed_on_a_flag_is_recorded_and_carries_into_next_weeks_item
     )
     assert world.team_am.notifications.filter(key=f"action-{action.pk}-assigned").exists()
     this_week = MeetingFactory(held_on=TODAY, chair=world.head)
-    agenda = c.get(reverse("reporting:meeting_detail", args=[this_week.pk])).context["agenda"]
-    assert agenda["outstanding"] == [action]
+    agenda = agenda_of(c.get(reverse("reporting:meeting_detail", args=[this_week.pk])))
+    assert pks(agenda["outstanding"]) == [action.pk]
     assert agenda["agreed"] == []
     # the client page and my week see it too
     assert action in world.client.actions.open()
@@ -278,7 +290,7 @@ def test_a_wash_up_prompts_with_the_months_losses_and_serious_flags(world, login
     FlagFactory(client=world.client, owner=world.team_am, severity="critical", title="Threatened to leave")
     FlagFactory(client=world.client, owner=world.team_am, severity="serious", title="Minor niggle")
     wash_up = MeetingFactory(kind="wash_up", held_on=TODAY, chair=world.head)
-    agenda = login(world.head).get(reverse("reporting:meeting_detail", args=[wash_up.pk])).context["agenda"]
+    agenda = agenda_of(login(world.head).get(reverse("reporting:meeting_detail", args=[wash_up.pk])))
     assert agenda["lost"] == [lost]
     assert [f.title for f in agenda["serious_flags"]] == ["Threatened to leave"]
 
@@ -357,3 +369,140 @@ def test_the_meet_and_its_pack_query_counts_do_not_grow_with_clients(world, logi
     small = count_queries(c, url)
     populate(25, world.head)
     assert count_queries(c, url) == small
+
+
+# --- a bounded page: the first LIST_LIMIT of each list, how many there are, and "show all" -------------
+
+
+def many_carried_actions(world, n):
+    last = MeetingFactory(held_on=LAST_WEEK, chair=world.head)
+    for i in range(n):
+        ActionFactory(
+            client=world.client,
+            owner=world.team_am,
+            meeting=last,
+            description=f"Carried {i:02d}",
+            due_date=TODAY + datetime.timedelta(days=i),
+        )
+    return MeetingFactory(held_on=TODAY, chair=world.head)
+
+
+def test_item_1_shows_the_first_twenty_outstanding_and_says_how_many_more(world, login):
+    from reporting.meet import LIST_LIMIT
+
+    meeting = many_carried_actions(world, LIST_LIMIT + 3)
+    html = login(world.head).get(reverse("reporting:meeting_detail", args=[meeting.pk])).content.decode()
+    item_1 = html[html.index('id="item-1"') : html.index('id="item-2"')]
+    assert item_1.count("Carried ") == LIST_LIMIT
+    assert "Carried 19" in item_1 and "Carried 20" not in item_1  # oldest due first
+    assert f"{LIST_LIMIT + 3} outstanding" in item_1 and "3 more outstanding." in item_1
+    assert 'href="?all=item1#item-1"' not in item_1  # links name the page, not the current query
+    assert f"/reporting/meetings/{meeting.pk}/?all=item1" in item_1
+
+
+def test_show_all_of_item_1_without_javascript_is_the_page_with_every_action(world, login):
+    from reporting.meet import LIST_LIMIT
+
+    meeting = many_carried_actions(world, LIST_LIMIT + 3)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk]) + "?all=item1"
+    response = login(world.head).get(url)
+    html = response.content.decode()
+    assert "<html" in html and 'id="item-2"' in html  # the whole page…
+    item_1 = html[html.index('id="item-1"') : html.index('id="item-2"')]
+    assert item_1.count("Carried ") == LIST_LIMIT + 3 and "more outstanding" not in item_1  # …all of item 1
+    assert "HX-Request" in response["Vary"]
+
+
+def test_show_all_of_item_1_with_htmx_is_the_section_alone(world, login):
+    from reporting.meet import LIST_LIMIT
+
+    meeting = many_carried_actions(world, LIST_LIMIT + 3)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk]) + "?all=item1"
+    response = login(world.head).get(url, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.strip().startswith("{# Item 1") is False and '<section class="card mb-3" id="item-1">' in html
+    assert "<html" not in html and 'id="item-2"' not in html
+    assert html.count("Carried ") == LIST_LIMIT + 3
+
+
+def many_critical_flags(world, n):
+    from reporting import meet as meet_module
+
+    for i in range(n):
+        FlagFactory(
+            client=world.client,
+            owner=world.team_am,
+            severity="critical",
+            title=f"Urgent {i:02d}",
+            raised_at=timezone.now() - datetime.timedelta(days=n - i),
+        )
+    for i in range(meet_module.FLAGS_EXPANDED_MAX):  # enough flags for item 2 to go AM by AM
+        FlagFactory(client=world.other_client, owner=world.other_am, severity="serious", title=f"Minor {i}")
+    return MeetingFactory(held_on=TODAY, chair=world.head)
+
+
+def test_item_2_shows_the_first_twenty_critical_flags_and_counts_them_all(world, login):
+    from reporting.meet import LIST_LIMIT
+
+    meeting = many_critical_flags(world, LIST_LIMIT + 5)
+    c = login(world.head)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    html = c.get(url).content.decode()
+    item_2 = html[html.index('id="item-2"') : html.index('id="item-3"')]
+    assert item_2.count("Urgent ") == LIST_LIMIT and "Minor" not in item_2
+    assert f"{LIST_LIMIT + 5} critical" in item_2  # every critical flag counted
+    assert f"{LIST_LIMIT} of {LIST_LIMIT + 5} critical flags shown, 5 more." in item_2
+    # without JavaScript: the page with every critical flag
+    full = c.get(url + "?all=item2").content.decode()
+    assert full[full.index('id="item-2"') : full.index('id="item-3"')].count("Urgent ") == LIST_LIMIT + 5
+    # with htmx: the section alone
+    part = c.get(url + "?all=item2", headers={"HX-Request": "true"}).content.decode()
+    assert part.count("Urgent ") == LIST_LIMIT + 5 and 'id="item-1"' not in part and "<html" not in part
+
+
+def test_one_ams_flags_are_bounded_too_and_show_all_keeps_the_am(world, login):
+    from reporting.meet import LIST_LIMIT
+
+    meeting = many_critical_flags(world, LIST_LIMIT + 5)
+    c = login(world.head)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk]) + f"?am={world.other_am.pk}"
+    html = c.get(url).content.decode()
+    item_2 = html[html.index('id="item-2"') : html.index('id="item-3"')]
+    assert item_2.count("Minor ") == LIST_LIMIT and "Urgent " not in item_2.split("flags-by-am")[-1]
+    assert f"?am={world.other_am.pk}&amp;all=item2" in item_2
+    part = c.get(url + "&all=item2", headers={"HX-Request": "true"}).content.decode()
+    from reporting.meet import FLAGS_EXPANDED_MAX
+
+    assert part.count("Minor ") == FLAGS_EXPANDED_MAX
+
+
+def test_show_all_of_item_3_with_and_without_htmx(world, login):
+    from reporting.meet import LIST_LIMIT
+
+    for i in range(LIST_LIMIT + 2):
+        ContractFactory(
+            client=world.client, title=f"Renewal {i:02d}", end_date=TODAY + datetime.timedelta(days=5 + i)
+        )
+    meeting = MeetingFactory(held_on=TODAY, chair=world.head)
+    c = login(world.head)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    html = c.get(url).content.decode()
+    assert html.count("Renewal ") == LIST_LIMIT and f"The {LIST_LIMIT} soonest of {LIST_LIMIT + 2}" in html
+    assert c.get(url + "?all=item3").content.decode().count("Renewal ") == LIST_LIMIT + 2
+    part = c.get(url + "?all=item3", headers={"HX-Request": "true"}).content.decode()
+    assert part.count("Renewal ") == LIST_LIMIT + 2 and "<html" not in part and 'id="item-1"' not in part
+
+
+def test_the_closed_snapshot_and_the_pack_list_everything(world, login):
+    from reporting import packs
+    from reporting.meet import LIST_LIMIT
+
+    meeting = many_carried_actions(world, LIST_LIMIT + 3)
+    c = login(world.head)
+    assert c.post(reverse("reporting:meeting_close", args=[meeting.pk])).status_code == 302
+    meeting.refresh_from_db()
+    page = c.get(reverse("reporting:meeting_detail", args=[meeting.pk])).content.decode()
+    assert page.count("Carried ") == LIST_LIMIT + 3 and "Show all" not in page
+    assert meeting.pack_snapshot.count("Carried ") == LIST_LIMIT + 3
+    assert packs.pack_html(meeting).count("Carried ") == LIST_LIMIT + 3
