@@ -4,8 +4,9 @@ from django.db.models import Q
 
 from people.selectors import cs_team_users
 from reporting.cache import cached, scopes_of
+from reporting.models import ReportingBand
 
-from .models import Contact, EscalationRule, Flag
+from .models import Contact, EscalationRule, Flag, Tier
 
 
 def stakeholder_grid(contacts):
@@ -39,3 +40,20 @@ def staff_choices(request=None) -> list[tuple[str, str]]:
         return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
     return cached(request, "staff-choices", (), compute, scopes=scopes_of(kinds=["people"]))
+
+
+def matrix_choices(request=None) -> dict[str, list[tuple[str, str]]]:
+    """The tiers and spend bands as (pk, label) for the client list's pickers: two narrow queries,
+    built once per change to the matrix (shared), never a model per option."""
+
+    def compute():
+        bands = ReportingBand.objects.values_list("pk", "engagement_type", "min_amount", "max_amount")
+        return {
+            "tier": [(str(pk), name) for pk, name in Tier.objects.values_list("pk", "name")],
+            "band": [
+                (str(pk), str(ReportingBand(engagement_type=kind, min_amount=low, max_amount=high)))
+                for pk, kind, low, high in bands
+            ],
+        }
+
+    return cached(request, "matrix-choices", (), compute, scopes=scopes_of(kinds=["matrices"]))
