@@ -1,6 +1,7 @@
 """Reads about one client that its pages show: the stakeholder map, escalation rules, open flags."""
 
 from django.db.models import Q
+from django.utils.html import format_html_join
 
 from people.selectors import cs_team_users
 from reporting.cache import cached, scopes_of
@@ -57,3 +58,16 @@ def matrix_choices(request=None) -> dict[str, list[tuple[str, str]]]:
         }
 
     return cached(request, "matrix-choices", (), compute, scopes=scopes_of(kinds=["matrices"]))
+
+
+def staff_options_html(request=None) -> str:
+    """The staff picker's <option>s as HTML, built once per change to the staff (shared): the add-action
+    form's owner picker renders its 80 options as one string, not a template loop per viewer."""
+    choices = staff_choices(request)
+    return cached(
+        request,
+        "staff-options",
+        (),
+        lambda: str(format_html_join("\n", '<option value="{}">{}</option>', choices)),
+        scopes=scopes_of(kinds=["people"]),
+    )

@@ -38,7 +38,13 @@ from ..filters import ClientFilter
 from ..forms.activity import ActionForm
 from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
 from ..models import AccountTeamMembership, Action, Client, Contact
-from ..selectors import effective_escalation_rules, open_flags_of, staff_choices, stakeholder_grid
+from ..selectors import (
+    effective_escalation_rules,
+    open_flags_of,
+    staff_choices,
+    staff_options_html,
+    stakeholder_grid,
+)
 from ..services import accounts as services
 from ..support_selectors import client_support_panel
 
@@ -181,6 +187,7 @@ def client_panels(request, client, timeline=True):
         **(timeline_context(request, client) if timeline else {"timeline": None}),
         "action_form": ActionForm(initial={"owner": request.user.pk}),
         "staff_choices": lazy(lambda: staff_choices(request)),
+        "staff_options_html": lazy(lambda: staff_options_html(request)),
         "today": timezone.localdate(),
         "can_log_call": can_log_call,
         "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
