@@ -4,7 +4,7 @@ from django.db.models import Q
 from reporting.models import BandTable, ReportingBand
 
 from .models import Action, Call, Client, Contact, EngagementType, Flag, Tier
-from .selectors import staff_choices
+from .selectors import matrix_choices, staff_choices
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -49,6 +49,32 @@ class ClientFilter(django_filters.FilterSet):
         lead.extra["choices"] = staff_choices(request)
         # a form field built before (the API schema reads the class's filters) would keep old choices
         lead.__dict__.pop("_field", None)
+
+    def controls(self) -> list[dict]:
+        """The form's fields for the list's hand-written template: id, name, label, value, errors and a
+        picker's options as plain (value, label) pairs — the tiers and bands from matrix_choices(), so
+        rendering builds no model per option and no widget template per option (the list's hotspot)."""
+        models = matrix_choices(self.request)
+        rows = []
+        for bound in self.form:
+            field, value = bound.field, bound.value()
+            if isinstance(value, list | tuple):  # the ordering's CSV field
+                value = ",".join(map(str, value))
+            if bound.name in models:
+                options = [("", field.empty_label), *models[bound.name]]
+            else:
+                options = getattr(field, "choices", None)
+            rows.append(
+                {
+                    "id": bound.auto_id,
+                    "name": bound.html_name,
+                    "label": bound.label,
+                    "value": "" if value is None else str(value),
+                    "options": options,
+                    "errors": bound.errors,
+                }
+            )
+        return rows
 
     @property
     def form(self):

@@ -27,9 +27,19 @@ NPS_CHECKIN = "nps_checkin"  # the quarterly check-in: the client's exec sponsor
 
 
 def _team_roles(user, client) -> tuple[bool, bool]:
-    """(on the account team, is its lead) for this user and client."""
-    membership = client.memberships.filter(user=user).values_list("is_lead", flat=True).first()
-    return membership is not None, bool(membership)
+    """(on the account team, is its lead) for this user and client.
+
+    From the client's prefetched team when the page has it, else one query, remembered on the client
+    object for the rest of the request (a page asks a dozen permissions of one client)."""
+    prefetched = getattr(client, "_prefetched_objects_cache", {}).get("memberships")
+    if prefetched is not None:
+        lead = [m.is_lead for m in prefetched if m.user_id == user.pk]
+        return bool(lead), any(lead)
+    seen = client.__dict__.setdefault("_csops_team_roles", {})
+    if user.pk not in seen:
+        membership = client.memberships.filter(user=user).values_list("is_lead", flat=True).first()
+        seen[user.pk] = (membership is not None, bool(membership))
+    return seen[user.pk]
 
 
 def may(user, action: str, client) -> bool:

@@ -1,11 +1,13 @@
 """Reads about one client that its pages show: the stakeholder map, escalation rules, open flags."""
 
 from django.db.models import Q
+from django.utils.html import format_html_join
 
 from people.selectors import cs_team_users
 from reporting.cache import cached, scopes_of
+from reporting.models import ReportingBand
 
-from .models import Contact, EscalationRule, Flag
+from .models import Contact, EscalationRule, Flag, Tier
 
 
 def stakeholder_grid(contacts):
@@ -39,3 +41,33 @@ def staff_choices(request=None) -> list[tuple[str, str]]:
         return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
     return cached(request, "staff-choices", (), compute, scopes=scopes_of(kinds=["people"]))
+
+
+def matrix_choices(request=None) -> dict[str, list[tuple[str, str]]]:
+    """The tiers and spend bands as (pk, label) for the client list's pickers: two narrow queries,
+    built once per change to the matrix (shared), never a model per option."""
+
+    def compute():
+        bands = ReportingBand.objects.values_list("pk", "engagement_type", "min_amount", "max_amount")
+        return {
+            "tier": [(str(pk), name) for pk, name in Tier.objects.values_list("pk", "name")],
+            "band": [
+                (str(pk), str(ReportingBand(engagement_type=kind, min_amount=low, max_amount=high)))
+                for pk, kind, low, high in bands
+            ],
+        }
+
+    return cached(request, "matrix-choices", (), compute, scopes=scopes_of(kinds=["matrices"]))
+
+
+def staff_options_html(request=None) -> str:
+    """The staff picker's <option>s as HTML, built once per change to the staff (shared): the add-action
+    form's owner picker renders its 80 options as one string, not a template loop per viewer."""
+    choices = staff_choices(request)
+    return cached(
+        request,
+        "staff-options",
+        (),
+        lambda: str(format_html_join("\n", '<option value="{}">{}</option>', choices)),
+        scopes=scopes_of(kinds=["people"]),
+    )

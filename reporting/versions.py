@@ -9,8 +9,10 @@ No model is imported here, so reporting/apps.py can connect the signals when the
 """
 
 import logging
+from operator import attrgetter
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -56,11 +58,12 @@ MODELS = {
     "reporting.cadence": (("matrices",), None, ()),
     "reporting.feedbackcadence": (("matrices",), None, ()),
     "reporting.meeting": (("meetings",), None, ()),
-    "commercial.channel": (("growth",), None, ()),
+    # the agency's channel list: every client page's channel map shows it, as it shows the matrix
+    "commercial.channel": (("growth", "matrices"), None, ()),
     "commercial.channelrow": (("growth",), "client_id", ()),
     "commercial.opportunity": (("growth",), "client_id", ("owner_id",)),
     "commercial.project": (("growth",), "client_id", ()),
-    "commercial.audit": (("growth",), None, ("assignee_id",)),
+    "commercial.audit": (("growth",), "opportunity.client_id", ("assignee_id",)),
     "commercial.entertainmentpot": (("growth",), "client_id", ()),
     "commercial.entertainmentaccrual": (("growth",), "client_id", ()),
     "commercial.entertainmentevent": (("growth",), "client_id", ()),
@@ -68,6 +71,12 @@ MODELS = {
     "commercial.delightround": (("growth",), None, ()),
     "commercial.delightvote": (("growth",), None, ()),
     "commercial.delightgift": (("growth",), None, ()),
+    # a client page's feature sections read these through their parent record (a dotted path)
+    "onboarding.onboardingstep": ((), "onboarding.client_id", ("owner_id",)),
+    "reporting.milestone": ((), "job.client_id", ()),
+    "commercial.planmetric": ((), "plan.client_id", ()),
+    "commercial.planobjective": ((), "plan.client_id", ()),
+    "commercial.planreview": ((), "plan.client_id", ()),
     "auth.user": (("people",), None, ("pk",)),
     "people.staffprofile": (("people",), None, ("user_id",)),
     "people.role": (("people",), None, ()),
@@ -132,7 +141,12 @@ def _scopes_of_instance(instance):
         client_id = getattr(instance, "client_id", None)
         return ((), (client_id,) if client_id else (), ())
     kinds, client_field, user_fields = spec
-    client_id = getattr(instance, client_field, None) if client_field else None
+    client_id = None
+    if client_field:
+        try:  # "plan.client_id": the parent's client (one read, on a write only)
+            client_id = attrgetter(client_field)(instance)
+        except (AttributeError, ObjectDoesNotExist):
+            client_id = None
     users = tuple(getattr(instance, f, None) for f in user_fields)
     return (kinds, (client_id,) if client_id else (), users)
 

@@ -31,13 +31,20 @@ from reporting.nps import client_scores
 from reporting.services import occurrences as reporting_occurrences
 from reporting.services import plans as reporting_plans
 from reporting.status import client_jobs_panel
+from reporting.timeline import PAGE_SIZE as TIMELINE_PAGE
 from reporting.timeline import client_timeline
 
 from ..filters import ClientFilter
 from ..forms.activity import ActionForm
 from ..forms.core import ClientCreateForm, ClientForm, ContactForm, TeamMemberForm
 from ..models import AccountTeamMembership, Action, Client, Contact
-from ..selectors import effective_escalation_rules, open_flags_of, staff_choices, stakeholder_grid
+from ..selectors import (
+    effective_escalation_rules,
+    open_flags_of,
+    staff_choices,
+    staff_options_html,
+    stakeholder_grid,
+)
 from ..services import accounts as services
 from ..support_selectors import client_support_panel
 
@@ -114,20 +121,32 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
 
 
-def timeline_page(request) -> int:
+# the client page shows the latest few entries of its timeline; "show all" (?tl=1, htmx or a plain
+# link) pages through the whole of it, TIMELINE_PAGE entries at a time
+TIMELINE_SUMMARY = 5
+
+
+def timeline_page(request) -> tuple[int, int]:
+    """(page, size) of the timeline asked for: the summary unless a page (?tl=) is asked for."""
+    if "tl" not in request.GET:
+        return 1, TIMELINE_SUMMARY
     # a page past any client's history (or not a number) shows the first: a huge one overflows SQL
-    return int_param(request.GET.get("tl"), 1, maximum=100_000)
+    return int_param(request.GET.get("tl"), 1, maximum=100_000), TIMELINE_PAGE
+
+
+def timeline_context(request, client) -> dict:
+    page, size = timeline_page(request)
+    return {"timeline": client_timeline(client, page, size), "timeline_summary": size == TIMELINE_SUMMARY}
 
 
 def timeline_html(request, client) -> str:
     """The timeline as HTML, cached per client and page under the data version (reporting/cache.py)."""
-    page = timeline_page(request)
     return cached(
         request,
         "timeline",
-        (client.pk, page),
+        (client.pk, *timeline_page(request)),
         lambda: render_to_string(
-            "clients/partials/timeline.html", {"client": client, "timeline": client_timeline(client, page)}
+            "clients/partials/timeline.html", {"client": client, **timeline_context(request, client)}
         ),
         scopes=scopes_of(client_ids=[client.pk], kinds=["people"]),
     )
@@ -149,7 +168,6 @@ def client_panels(request, client, timeline=True):
     Lazy values: the page's cached regions ({% fragment %}, reporting/templatetags/fragments.py)
     read them only when they are computed, so a page served from the cache makes none of these queries.
     """
-    page = timeline_page(request)
     contacts = lazy(lambda: [c for c in client.contacts.all() if c.archived_at is None])
     actions = lazy(lambda: _actions_of(client))
     can_log_call = perms.may(request.user, perms.LOG_CALL, client)
@@ -166,9 +184,10 @@ def client_panels(request, client, timeline=True):
                 (a for a in actions if a.status == Action.Status.DONE), key=lambda a: a.done_at, reverse=True
             )
         ),
-        "timeline": client_timeline(client, page) if timeline else None,
+        **(timeline_context(request, client) if timeline else {"timeline": None}),
         "action_form": ActionForm(initial={"owner": request.user.pk}),
         "staff_choices": lazy(lambda: staff_choices(request)),
+        "staff_options_html": lazy(lambda: staff_options_html(request)),
         "today": timezone.localdate(),
         "can_log_call": can_log_call,
         "can_edit_contacts": perms.may(request.user, perms.EDIT_CONTACTS, client),
@@ -180,6 +199,7 @@ def client_panels(request, client, timeline=True):
             # a row's tick box shows to its owner, and to everyone who logs calls for the client
             None if can_log_call else request.user.pk,
             *(perms.may(request.user, p, client) for p in CLIENT_PAGE_PERMISSIONS),
+            roles.is_head_of_cs(request.user),  # grants a live dashboard as bespoke (the jobs card)
         ),
     }
 
@@ -254,11 +274,12 @@ def client_detail(request, pk):
             "nps_scores": lazy(lambda: client_scores(client)),
             "can_checkin": perms.may(request.user, perms.NPS_CHECKIN, client),
             "survey_days": settings.CSOPS_SURVEY_LINK_DAYS,
-            "ob": client_onboarding_panel(client, request.user),
-            "jobs_panel": client_jobs_panel(client, request.user),
-            "support_panel": client_support_panel(client),
-            "growth": commercial_panels.client_panel(request.user, client, today),
-            **plan_glance(client, today),
+            # the feature sections: inside the cached regions, read only when those are computed
+            "ob": lazy(lambda: client_onboarding_panel(client, request.user)),
+            "jobs_panel": lazy(lambda: client_jobs_panel(client, request.user)),
+            "support_panel": lazy(lambda: client_support_panel(client)),
+            "growth": lazy(lambda: commercial_panels.client_panel(request.user, client, today)),
+            "glance": lazy(lambda: plan_glance(client, today)),
         },
     )
 

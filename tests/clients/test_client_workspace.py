@@ -115,7 +115,7 @@ def test_the_timeline_shows_calls_flags_actions_and_changes_newest_first(world, 
     contact.save()
     entries = (
         login(world.team_am)
-        .get(reverse("clients:detail", args=[world.client.pk]))
+        .get(reverse("clients:detail", args=[world.client.pk]) + "?tl=1")  # the whole timeline
         .context["timeline"]
         .entries
     )
@@ -132,7 +132,9 @@ def test_the_timeline_pages_through_a_long_history(world, login):
         CallFactory(client=world.client, author=world.team_am, held_at=now - dt.timedelta(days=i + 1))
     c = login(world.team_am)
     url = reverse("clients:detail", args=[world.client.pk])
-    first = c.get(url).context["timeline"]
+    summary = c.get(url).context["timeline"]  # the page itself shows the latest few, then "show all"
+    assert len(summary.entries) == 5 and summary.has_next
+    first = c.get(url + "?tl=1").context["timeline"]
     assert len(first.entries) == 20 and first.has_next and not first.has_previous
     third = c.get(url + "?tl=3", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="timeline")
     assert third.templates[0].name == "clients/partials/timeline.html"
