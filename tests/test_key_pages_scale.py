@@ -120,7 +120,7 @@ CACHED_BUDGETS = {
     "weekly meet": 8,  # + the meeting (closed or not), the previous meet, attendees; sections in one get_many
     "client list": 5,
     "client list, filtered": 5,
-    "client detail": 25,  # the feature sections outside the cached regions are computed each time
+    "client detail": 8,  # + the client and its team, the notices badge: the feature sections are cached too
     "my week": 10,  # milestones, opportunities, plan reviews and objectives: outside the cached cards
     "portfolio": 6,  # the team objectives' summary beside the cached body
     "NPS analytics": 5,
