@@ -121,7 +121,8 @@ def _clients_write(rows, by) -> None:
             batch_size=BATCH,
             default_user=by,
         )
-    versions_bump(client_ids=[c.pk for c in new] + [c.pk for _, c in changed], kinds=["clients"])
+    if new or changed:  # a rerun that writes nothing moves nothing
+        versions_bump(client_ids=[c.pk for c in new] + [c.pk for _, c in changed], kinds=["clients"])
     # the lead AM: on a new client as client_create puts them; on another, if they are not lead yet
     _seats_write(
         [
@@ -163,9 +164,14 @@ def _contacts_write(rows, by) -> None:
         fields = sorted({name for row, _ in changed for name in row.fields})
         _version_moved([contact for _, contact in changed])
         bulk_update_with_history(
-            [contact for _, contact in changed], Contact, [*fields, "version"], batch_size=BATCH, default_user=by
+            [contact for _, contact in changed],
+            Contact,
+            [*fields, "version"],
+            batch_size=BATCH,
+            default_user=by,
         )
-    versions_bump(client_ids={c.client_id for c in contacts}, kinds=["clients"])
+    if contacts:
+        versions_bump(client_ids={c.client_id for c in contacts}, kinds=["clients"])
     # contact_create and contact_update: a decision maker who is new, or no longer one, reviews the plan
     moved = [
         (contact, was.get(row.line, False))
@@ -211,10 +217,8 @@ def _seats_write(seats, by) -> None:
     if not seats:
         return
     client_ids = {seat.client_id for seat in seats}
-    current = {
-        (m.client_id, m.user_id): m
-        for m in AccountTeamMembership.objects.select_for_update().filter(client_id__in=client_ids).order_by("pk")
-    }
+    memberships = AccountTeamMembership.objects.select_for_update().filter(client_id__in=client_ids)
+    current = {(m.client_id, m.user_id): m for m in memberships.order_by("pk")}
     new_lead = {seat.client_id: seat.user_id for seat in seats if seat.is_lead}
     changed, made, lead_changes = {}, [], []
     for m in current.values():
@@ -256,9 +260,10 @@ def _seats_write(seats, by) -> None:
             )
     bulk_create_with_history(made, AccountTeamMembership, batch_size=BATCH, default_user=by)
     touched = [*changed.values(), *made]
-    versions_bump(
-        client_ids={m.client_id for m in touched}, user_ids={m.user_id for m in touched}, kinds=["team"]
-    )
+    if touched:
+        versions_bump(
+            client_ids={m.client_id for m in touched}, user_ids={m.user_id for m in touched}, kinds=["team"]
+        )
     _lead_reviews(lead_changes, by)
 
 
