@@ -3,6 +3,7 @@
 import time
 
 import django
+from django.core.management import call_command
 
 from .run import configure, parse_args, run
 
@@ -11,9 +12,17 @@ env = configure()
 django.setup()
 
 # the app's models load only once Django is set up
+from .importing import import_pass  # noqa: E402
+from .inprocess import IN_PROCESS  # noqa: E402
 from .pages import prepare  # noqa: E402
+from .searching import search_pass  # noqa: E402
 
 started = time.monotonic()
-pages, writers = prepare(args.clients, args.sessions)
-print(f"data ready in {time.monotonic() - started:.0f}s; serving with gunicorn ({args.workers} workers)")
-run(args, env, pages, writers)
+if set(args.passes) <= set(IN_PROCESS):  # no server, no browsers to log in: the data must be loaded
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    pages, writers = [], {}
+else:
+    pages, writers = prepare(args.clients, args.sessions)
+    print(f"data ready in {time.monotonic() - started:.0f}s; serving with gunicorn ({args.workers} workers)")
+run(args, env, pages, writers, {"import": import_pass, "search": search_pass})
