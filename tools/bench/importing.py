@@ -20,20 +20,9 @@ from django.test import Client as HttpClient
 from clients.models import Tier
 from people.models import Role
 
-from .inprocess import IMPORT_SECONDS
+from .inprocess import IMPORT_SECONDS, Counter
 
 ROWS = 10_000
-
-
-class Counter:
-    """Counts the statements run (CaptureQueriesContext would keep 10,000-row INSERTs' text)."""
-
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
 
 
 def files(tag: str, rows: int) -> list[tuple[str, str]]:

@@ -16,6 +16,18 @@ TITLES = {
 TARGETS = {IMPORT: {"seconds": IMPORT_SECONDS}, SEARCH: {"p95_ms": SEARCH_P95_MS}}
 
 
+class Counter:
+    """`connection.execute_wrapper(counter)`: counts the statements run (CaptureQueriesContext would
+    keep 10,000-row INSERTs' text)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
 def _cell(value, digits=1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
 

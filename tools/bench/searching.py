@@ -10,6 +10,7 @@ connections: a search is one person's request, and the pass needs no server besi
 Imports the app: import this only after django.setup() (tools/bench/__main__.py does).
 """
 
+import re
 import statistics
 import time
 import urllib.parse
@@ -18,13 +19,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client as HttpClient
-from django.test.utils import CaptureQueriesContext
 
 from clients.models import Call, Client, Contact
 from commercial.models import Opportunity
 from people.models import Role
 
-from .inprocess import SEARCH_P95_MS
+from .inprocess import SEARCH_P95_MS, Counter
 
 REQUESTS = 40
 
@@ -64,7 +64,8 @@ def search_pass(tag: str = "scale", requests: int = REQUESTS) -> list[dict]:
         browser.force_login(user)
         for what, query in queries_of(tag):
             path = "/search/?" + urllib.parse.urlencode({"q": query})
-            with CaptureQueriesContext(connection) as captured:
+            captured = Counter()
+            with connection.execute_wrapper(captured):
                 first = browser.get(path, secure=True)  # warm: templates and the person's roles
             if first.status_code != 200:
                 raise SystemExit(f"{path} answered {first.status_code} to {user.username}")
@@ -81,9 +82,9 @@ def search_pass(tag: str = "scale", requests: int = REQUESTS) -> list[dict]:
                     "ratio_to_bare": None,
                     "p50_ms": round(statistics.median(times), 1),
                     "p95_ms": round(p95, 1),
-                    "queries": len(captured),
+                    "queries": captured.n,
                     "seconds": round(sum(times) / 1000, 2),
-                    "rows": first.context["results"].total,
+                    "rows": len(re.findall(r'<li class="list-group-item', first.text)),
                     "meets_targets": p95 < SEARCH_P95_MS,
                 }
             )
