@@ -40,13 +40,14 @@ def in_process_table(mode: str, rows: list[dict]) -> list[str]:
     )
     lines = [
         f"\n{mode} — targets: {target}",
-        "| page | rows | seconds | p95 ms | queries | targets |",
-        "|---|---|---|---|---|---|",
+        "| page | rows | seconds | CPU s (app) | p95 ms | queries | targets |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         verdict = "—" if r.get("meets_targets") is None else "met" if r["meets_targets"] else "missed"
         lines.append(
             f"| {r['page']} | {_cell(r.get('rows'))} | {_cell(r.get('seconds'), 2)} "
-            f"| {_cell(r.get('p95_ms'))} | {_cell(r.get('queries'))} | {verdict} |"
+            f"| {_cell(r.get('cpu_seconds'), 2)} | {_cell(r.get('p95_ms'))} | {_cell(r.get('queries'))} "
+            f"| {verdict} |"
         )
     return lines
