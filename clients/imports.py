@@ -156,8 +156,10 @@ def _users_by_email(emails) -> dict:
     return found
 
 
-def _clients_by_lower_domain(domains) -> dict:
+def _clients_by_lower_domain(domains, *related) -> dict:
     clients = Client.objects.annotate(domain_lower=Lower("domain")).filter(domain_lower__in=domains)
+    if related:  # what an update compares and shows, read with the clients, not one query a row
+        clients = clients.select_related(*related)
     return {c.domain_lower: c for c in clients}
 
 
@@ -189,7 +191,9 @@ def _shown(value) -> str:
 
 
 def _plan_clients(lines) -> list[Row]:
-    existing = _clients_by_lower_domain({_domain(c.get("domain", "")) for _, c in lines} - {""})
+    existing = _clients_by_lower_domain(
+        {_domain(c.get("domain", "")) for _, c in lines} - {""}, "tier", "industry", "exec_sponsor"
+    )
     leads = dict(
         AccountTeamMembership.objects.filter(
             client__in=[c.pk for c in existing.values()], is_lead=True

@@ -1,9 +1,12 @@
 """Search from the navigation bar (issue 19, item 5): grouped by kind, scoped by permission, indexed."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clients import search as search_module
 from clients.search import search_for
@@ -75,11 +78,12 @@ def test_queries_do_not_grow_with_the_data(world, login, django_assert_max_num_q
     with CaptureQueriesContext(connection) as small:
         page.get(reverse("search"), {"q": "north"})
     add(15)
-    # session, user, roles, notifications badge, and one query per kind of result
+    # session, user, roles, notifications badge, and one query per kind of result — two for calls and
+    # for flags when their newest rows hold less than a page (then the whole table is searched)
     with django_assert_max_num_queries(len(small)):
         response = page.get(reverse("search"), {"q": "north"})
     assert len(response.context["results"].calls) == search_module.PER_KIND
-    assert len(small) <= 9
+    assert len(small) <= 11
 
 
 def test_postgresql_searches_call_notes_through_the_gin_index(world):
@@ -92,3 +96,33 @@ def test_postgresql_searches_call_notes_through_the_gin_index(world):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "call_search" in plan, plan
+
+
+def test_calls_and_flags_come_newest_first_from_the_newest_rows_or_from_all(world, monkeypatch):
+    monkeypatch.setattr(search_module, "WINDOW", 4)
+    monkeypatch.setattr(search_module, "PER_KIND", 2)
+    now = timezone.now()
+    old = [
+        CallFactory(
+            client=world.client,
+            author=world.team_am,
+            delivery="zephyr launch",
+            held_at=now - timedelta(days=d),
+        )
+        for d in (300, 200, 100)
+    ]
+    weekly = [  # the newest calls say something else: the zephyr ones are found further back
+        CallFactory(
+            client=world.client,
+            author=world.team_am,
+            delivery="weekly catch-up",
+            held_at=now - timedelta(days=d),
+        )
+        for d in range(1, 6)
+    ]
+    found = search_for(world.head, "zephyr").calls
+    assert [c["pk"] for c in found] == [old[2].pk, old[1].pk]
+    newest = [c["pk"] for c in search_for(world.head, "weekly").calls]  # from the newest four alone
+    assert newest == [weekly[0].pk, weekly[1].pk]
+    assert search_for(world.other_am, "zephyr").calls == found  # an AM sees every client's calls
+    assert search_for(world.other_sponsor, "zephyr").calls == []  # a sponsor: their own clients only

@@ -180,6 +180,15 @@ def review_on_event(*, client, trigger: str, event_key: str, what_happened: str,
     return review_raise(plan=plan, trigger=trigger, what_happened=what_happened, by=by, event_key=event_key)
 
 
+def clients_with_plan_this_year(client_ids) -> set[int]:
+    """Of these clients, those with a plan for review_on_event to review (one query: a bulk import
+    asks it before raising reviews one by one, for those clients only)."""
+    if not client_ids:
+        return set()
+    plans = AccountPlan.objects.filter(client_id__in=client_ids, year=timezone.localdate().year)
+    return set(plans.values_list("client_id", flat=True))
+
+
 def contact_archived(*, contact, by) -> PlanReview | None:
     if not contact.decision_maker:
         return None

@@ -9,9 +9,11 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from clients.models import Client, leads_prefetch
+from clients.models import AccountTeamMembership, Client, leads_prefetch
 from commercial.models import EntertainmentBudget
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.versioning import version_claim
@@ -157,28 +159,12 @@ def comms_plan_refresh(*, client, by=None, reason: str = "") -> str:
 
 def _plan_rederive(plan, matrix, reason) -> tuple[str, bool]:
     """Bring a locked plan in line with `matrix`: (what changed, whether anything was written)."""
-    changes = [
-        f"{PLAN_FIELDS[f]} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
-        for f in _departures(plan, matrix)
-    ]
-    if not changes:
-        return "", False
-    prefix = f"{reason}: " if reason else ""
+    if not _plan_apply(plan, matrix, reason):
+        # nothing to write: no departure, or a hand-edited plan's note says it already (a rerun)
+        return (plan.last_change_note if _departures(plan, matrix) else ""), False
     if plan.customised:
-        note = (
-            f"{prefix}the matrix now gives {'; '.join(changes)}. This plan was edited "
-            "by hand and was left as it is."
-        )
-        if note == plan.last_change_note:  # said already: a rerun writes nothing
-            return note, False
-        plan.last_change_note = note
         plan.save(update_fields=["last_change_note", "updated_at"])
-        return note, True
-    for field in PLAN_FIELDS:
-        setattr(plan, field, matrix[field])
-    plan.derived_from = matrix["derived_from"]
-    plan.last_change_note = f"{prefix}{'; '.join(changes)}."
-    plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
+        return plan.last_change_note, True
     plan.save()
     plan_occurrences_sync(plan=plan)
     return plan.last_change_note, True
@@ -211,6 +197,151 @@ def comms_plan_reset(*, plan, by) -> CommsPlan:
     plan.save()
     plan_occurrences_sync(plan=plan)
     return plan
+
+
+# --- the same, for many clients at once (a spreadsheet import: clients/services/imports.py) -------
+
+
+def _matrix_reader():
+    """matrix_values for many clients: the bands, rates and budgets read once (three queries)."""
+    bands = BandTable.load()
+    budgets = {
+        (band, propensity): amount
+        for band, propensity, amount in EntertainmentBudget.objects.values_list(
+            "band_id", "propensity", "monthly_budget"
+        )
+    }
+    return lambda client: matrix_values(client, bands, budgets)
+
+
+def comms_plans_create_bulk(*, clients, by=None) -> list[CommsPlan]:
+    """comms_plan_create for each of `clients` (new clients, none with a plan): a fixed number of queries.
+
+    The plans, their history rows ("+", by `by`) and the cache versions are what one
+    comms_plan_create a client would have written; like it, no occurrence is made (beat makes them).
+    """
+    if not clients:
+        return []
+    matrix, today = _matrix_reader(), timezone.localdate()
+    plans = [CommsPlan(client=client, **matrix(client), anchor_date=today) for client in clients]
+    plans = bulk_create_with_history(plans, CommsPlan, batch_size=BATCH_SIZE, default_user=by)
+    versions_bump(client_ids=[c.pk for c in clients], kinds=["clients"])
+    return plans
+
+
+def comms_plans_refresh_bulk(*, clients, by=None, reason: str = "") -> None:
+    """comms_plan_refresh for each of `clients` (as they are in memory, saved), in a fixed number of
+    queries: each plan re-derived as _plan_rederive does it, with the same notes, history rows and
+    occurrence sync; a client without a plan gets one."""
+    if not clients:
+        return
+    by_pk = {c.pk: c for c in clients}
+    matrix, now = _matrix_reader(), timezone.now()
+    plans = list(CommsPlan.objects.select_for_update().filter(client_id__in=by_pk).order_by("pk"))
+    comms_plans_create_bulk(clients=[c for c in clients if c.pk not in {p.client_id for p in plans}], by=by)
+    noted, rederived = [], []  # hand-edited plans get a note; the others follow the matrix
+    for plan in plans:
+        plan.client = by_pk[plan.client_id]
+        if _plan_apply(plan, matrix(plan.client), reason):
+            (noted if plan.customised else rederived).append(plan)
+    for group, fields in (
+        (noted, ["last_change_note"]),
+        (rederived, [*PLAN_FIELDS, "derived_from", "last_change_note"]),
+    ):
+        for plan in group:
+            plan.updated_at, plan.version = now, F("version") + 1
+        if group:
+            bulk_update_with_history(
+                group, CommsPlan, [*fields, "updated_at", "version"], batch_size=BATCH_SIZE, default_user=by
+            )
+    if noted or rederived:
+        versions_bump(client_ids=[p.client_id for p in noted + rederived], kinds=["clients"])
+    plans_occurrences_sync(plans=rederived)
+
+
+def _plan_apply(plan, matrix, reason) -> bool:
+    """Bring `plan` in line with `matrix` in memory (a hand-edited plan only gets a note saying where
+    the matrix departs from it): whether there is anything to write."""
+    changes = [
+        f"{PLAN_FIELDS[f]} {_display(f, getattr(plan, f))} → {_display(f, matrix[f])}"
+        for f in _departures(plan, matrix)
+    ]
+    if not changes:
+        return False
+    prefix = f"{reason}: " if reason else ""
+    if plan.customised:
+        note = (
+            f"{prefix}the matrix now gives {'; '.join(changes)}. This plan was edited "
+            "by hand and was left as it is."
+        )
+        if note == plan.last_change_note:  # said already: a rerun writes nothing
+            return False
+        plan.last_change_note = note
+        return True
+    for field in PLAN_FIELDS:
+        setattr(plan, field, matrix[field])
+    plan.derived_from = matrix["derived_from"]
+    plan.last_change_note = f"{prefix}{'; '.join(changes)}."
+    plan._change_reason = plan.last_change_note[:100]  # simple_history keeps 100 characters of reason
+    return True
+
+
+def plans_occurrences_sync(*, plans, today=None) -> None:
+    """plan_occurrences_sync for many plans (their `client` loaded) in a fixed number of queries."""
+    if not plans:
+        return
+    today = today or timezone.localdate()
+    end = today + datetime.timedelta(days=HORIZON_DAYS)
+    by_client = {plan.client_id: plan for plan in plans}
+    wanted = {}
+    for plan in plans:
+        client = plan.client
+        in_play = client.archived_at is None and client.status in (
+            Client.Status.ACTIVE,
+            Client.Status.ONBOARDING,
+        )
+        wanted[plan.client_id] = {
+            Occurrence.Kind.CALL: set(call_dates(plan, today, end)) if in_play else set(),
+            Occurrence.Kind.REPORT: set(report_dates(plan, today, end)) if in_play else set(),
+        }
+    future = Occurrence.objects.filter(
+        client_id__in=by_client, status=Occurrence.Status.DUE, due_date__gte=today
+    )
+    stale, retime, users = [], {}, set()
+    for pk, client_id, kind, day, at, assignee in future.values_list(
+        "pk", "client_id", "kind", "due_date", "due_time", "assignee_id"
+    ):
+        if kind in wanted[client_id] and day not in wanted[client_id][kind]:
+            stale.append(pk)
+            users.add(assignee)
+        elif kind == Occurrence.Kind.CALL and at != by_client[client_id].call_time:
+            retime.setdefault(by_client[client_id].call_time, []).append(pk)
+    # no signal to send: an occurrence has no history and nothing points at it; the bump below says it
+    Occurrence.objects.filter(pk__in=stale)._raw_delete(Occurrence.objects.db)
+    for at, pks in retime.items():  # one statement per call time in the file, not per plan
+        Occurrence.objects.filter(pk__in=pks).update(due_time=at)
+    leads = dict(
+        AccountTeamMembership.objects.filter(client_id__in=by_client, is_lead=True).values_list(
+            "client_id", "user_id"
+        )
+    )
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                client_id=client_id,
+                kind=kind,
+                due_date=day,
+                due_time=by_client[client_id].call_time if kind == Occurrence.Kind.CALL else None,
+                assignee_id=leads.get(client_id),
+            )
+            for client_id, kinds in wanted.items()
+            for kind, dates in kinds.items()
+            for day in sorted(dates)
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
+    versions_bump(client_ids=list(by_client), user_ids=[*leads.values(), *users], kinds=["occurrences"])
 
 
 def comms_plans_refresh_later():

@@ -26,6 +26,7 @@ from .growing import (
     growth,
     growth_table,
 )
+from .inprocess import IN_PROCESS, TARGETS, TITLES, in_process_table
 from .paths import BASE_DIR
 from .rounds import round_order, summarise
 
@@ -123,7 +124,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="comma-separated: off (caching off), on (caching on, no writes), writes (caching on, a "
         "write every --write-every seconds), people (as writes, the writes and the AMs' pages from "
         "--sessions different AMs, each their own), growth (uncached CPU, the beat run and seed_scale "
-        "at --clients and --growth-clients)",
+        "at --clients and --growth-clients), import (10,000-row spreadsheets through the import pages, "
+        "rolled back), search (the navigation search's p95, in-process)",
     )
     parser.add_argument("--out", default=str(BASE_DIR / "bench-results" / "bench.json"))
     args = parser.parse_args(argv)
@@ -132,8 +134,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     for mode in args.passes:
-        if mode not in PASSES and mode != GROWTH:
-            parser.error(f"unknown pass {mode!r}: {', '.join([*PASSES, GROWTH])}")
+        if mode not in PASSES and mode not in (GROWTH, *IN_PROCESS):
+            parser.error(f"unknown pass {mode!r}: {', '.join([*PASSES, GROWTH, *IN_PROCESS])}")
     return args
 
 
@@ -182,11 +184,17 @@ def chosen(pages: list[dict], names: list[str]) -> list[dict]:
     return picked
 
 
-def run(args, env: dict, pages: list[dict], writers: dict) -> None:
-    """Every pass of `args.passes`, then the table and bench-results/bench.json."""
-    pages = chosen(pages, args.pages)
+def run(args, env: dict, pages: list[dict], writers: dict, in_process=None) -> None:
+    """Every pass of `args.passes`, then the table and bench-results/bench.json. `in_process`: the
+    import and search passes' functions (importing.py, searching.py: they need Django set up)."""
+    pages = chosen(pages, args.pages) if pages else pages
     passes, caches, targets, growth_report = {}, {}, {}, None
     for mode in args.passes:
+        if mode in IN_PROCESS:
+            print(f"{TITLES[mode]}:", flush=True)
+            passes[TITLES[mode]], targets[TITLES[mode]] = in_process[mode](), TARGETS[mode]
+            save(args, writers, caches, targets, passes, growth_report)
+            continue
         if mode == GROWTH:
             title = f"growth: {args.clients:,} → {args.growth_clients:,} clients, uncached"
             print(f"{title}:", flush=True)
@@ -234,8 +242,8 @@ def save(args, writers, caches, targets, passes, growth_report) -> dict:
         "connections": args.connections,
         "sessions_per_page": args.sessions,
         "writers": {
-            "single": [w["user"] for w in writers["writes"]],
-            "people": [w["user"] for w in writers["people_writes"]],
+            "single": [w["user"] for w in writers.get("writes", [])],
+            "people": [w["user"] for w in writers.get("people_writes", [])],
             "every_s": args.write_every,
         },
         "duration_s": args.duration,
@@ -426,6 +434,9 @@ def table(report) -> str:
     for mode, results in report["passes"].items():
         if mode.startswith(GROWTH):
             lines += growth_table(mode, results, report.get("growth", {}))
+            continue
+        if mode.startswith(IN_PROCESS):
+            lines += in_process_table(mode, results)
             continue
         cache = report.get("caches", {}).get(mode)
         target = report.get("targets", {}).get(mode)
