@@ -145,8 +145,9 @@ def tier_gaps():
     )
 
 
-def meet_growth(today) -> dict:
-    """Item 5 of the weekly meet: opportunities by priority, audits due, gaps on tier 1–2 clients."""
+def meet_growth(today, limit=MEET_LIMIT) -> dict:
+    """Item 5 of the weekly meet: opportunities by priority, audits due, gaps on tier 1–2 clients,
+    the first `limit` of each (None: all) and how many there are."""
     opportunities = open_opportunities()
     audits = Audit.objects.filter(
         ~Q(status=Audit.Status.DONE),
@@ -157,7 +158,7 @@ def meet_growth(today) -> dict:
     opportunity_rows = list(
         opportunities.order_by("-weighted", F("next_step_date").asc(nulls_last=True), "pk").values(
             *OPPORTUNITY_ROW
-        )[:MEET_LIMIT]
+        )[:limit]
     )
     audit_rows = list(
         audits.order_by("due_date", "pk").values(
@@ -172,7 +173,7 @@ def meet_growth(today) -> dict:
             "opportunity__client__name",
             "assignee__first_name",
             "assignee__last_name",
-        )[:MEET_LIMIT]
+        )[:limit]
     )
     gap_rows = list(
         gaps.order_by("client__tier__rank", "client__name", "channel__position").values(
@@ -186,7 +187,7 @@ def meet_growth(today) -> dict:
             "kpi",
             "kpi_note",
             "appetite",
-        )[:MEET_LIMIT]
+        )[:limit]
     )
     return {
         "opportunities": opportunity_rows,

@@ -219,7 +219,7 @@ def relationship_plans(limit=LIST_LIMIT):
             "entertainment_budget",
             "client__exec_sponsor__first_name",
             "client__exec_sponsor__last_name",
-        )[:limit]
+        )[: None if limit is None else limit + 1]  # one more than shown: is there more?
     )
     for row in rows:
         row["sponsor_name"] = (
@@ -334,9 +334,19 @@ def section(name, meeting, today, *, previous=None, owner_id=None, show_all=Fals
     if name == "item3":
         return renewals_item(today, limit is None)
     if name == "item4":
-        return {"plans": relationship_plans(limit), "entertainment": meet_entertainment(today)}
+        plans = relationship_plans(limit)
+        return {
+            "plans": plans[:limit],
+            "plans_more": len(plans) > len(plans[:limit]),
+            "entertainment": meet_entertainment(today),
+        }
     if name == "item5":
-        return {"discovery": commercial_discovery(today, limit=limit), "growth": meet_growth(today)}
+        growth = meet_growth(today, limit)
+        found = commercial_discovery(today, limit=None if limit is None else limit + 1)
+        more = len(found) > len(found[:limit]) or any(
+            growth[f"{k}_total"] > len(growth[k]) for k in ("opportunities", "audits", "gaps")
+        )
+        return {"discovery": found[:limit], "growth": growth, "item5_more": more}
     if name == "agreed":
         return agreed_actions(meeting)
     if name == "adherence":

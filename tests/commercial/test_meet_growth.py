@@ -10,9 +10,17 @@ from django.utils import timezone
 
 from commercial.models import DelightRound
 from reporting import packs
+from reporting.meet import LIST_LIMIT
 from reporting.models import Meeting
 
-from ..factories import ClientFactory, FlagFactory, MeetingFactory, MembershipFactory, TierFactory
+from ..factories import (
+    ClientFactory,
+    CommsPlanFactory,
+    FlagFactory,
+    MeetingFactory,
+    MembershipFactory,
+    TierFactory,
+)
 from ..helpers import count_queries
 from .factories_growth import (
     AuditFactory,
@@ -162,3 +170,36 @@ def test_the_meet_query_count_with_items_4_and_5_does_not_grow(world, login):
     # opportunities, audits and gaps with their totals) to the meet's own reads
     print("meet queries", small)
     assert small <= 34
+
+
+def test_item_5_shows_the_first_twenty_opportunities_and_shows_all_on_asking(world, login):
+    for i in range(LIST_LIMIT + 2):
+        OpportunityFactory(client=world.client, owner=world.team_am, title=f"Upsell {i:02d}", value=1000 + i)
+    meeting = MeetingFactory(held_on=TODAY, chair=world.head)
+    c = login(world.head)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    html = c.get(url).content.decode()
+    item5 = html[html.index('id="item-5"') : html.index('id="agreed"')]
+    assert item5.count("Upsell ") == LIST_LIMIT and f"({LIST_LIMIT + 2};" in item5
+    assert 'data-testid="item-5-all"' in item5
+    full = c.get(url + "?all=item5").content.decode()  # no JavaScript: the page, item 5 in full
+    assert full[full.index('id="item-5"') : full.index('id="agreed"')].count("Upsell ") == LIST_LIMIT + 2
+    part = c.get(url + "?all=item5", headers={"HX-Request": "true"}).content.decode()  # htmx: the section
+    assert part.count("Upsell ") == LIST_LIMIT + 2 and "<html" not in part and 'id="item-4"' not in part
+
+
+def test_item_4_shows_the_first_twenty_plans_notes_and_shows_all_on_asking(world, login):
+    for i in range(LIST_LIMIT + 1):
+        client = ClientFactory(status="active")
+        CommsPlanFactory(client=client, entertainment_notes=f"Box note {i:02d}", entertainment_budget=100 + i)
+    meeting = MeetingFactory(held_on=TODAY, chair=world.head)
+    c = login(world.head)
+    url = reverse("reporting:meeting_detail", args=[meeting.pk])
+    html = c.get(url).content.decode()
+    item4 = html[html.index('id="item-4"') : html.index('id="item-5"')]
+    assert item4.count("Box note ") == LIST_LIMIT and "Box note 00" not in item4  # largest budget first
+    assert 'data-testid="item-4-all"' in item4
+    full = c.get(url + "?all=item4").content.decode()
+    assert full[full.index('id="item-4"') : full.index('id="item-5"')].count("Box note ") == LIST_LIMIT + 1
+    part = c.get(url + "?all=item4", headers={"HX-Request": "true"}).content.decode()
+    assert part.count("Box note ") == LIST_LIMIT + 1 and "<html" not in part

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from clients.models import Action
 from people.models import Role
+from reporting import packs
+from reporting.meet import FLAGS_EXPANDED_MAX, LIST_LIMIT
 from reporting.models import Meeting
 
 from ..factories import (
@@ -388,8 +390,6 @@ def many_carried_actions(world, n):
 
 
 def test_item_1_shows_the_first_twenty_outstanding_and_says_how_many_more(world, login):
-    from reporting.meet import LIST_LIMIT
-
     meeting = many_carried_actions(world, LIST_LIMIT + 3)
     html = login(world.head).get(reverse("reporting:meeting_detail", args=[meeting.pk])).content.decode()
     item_1 = html[html.index('id="item-1"') : html.index('id="item-2"')]
@@ -401,8 +401,6 @@ def test_item_1_shows_the_first_twenty_outstanding_and_says_how_many_more(world,
 
 
 def test_show_all_of_item_1_without_javascript_is_the_page_with_every_action(world, login):
-    from reporting.meet import LIST_LIMIT
-
     meeting = many_carried_actions(world, LIST_LIMIT + 3)
     url = reverse("reporting:meeting_detail", args=[meeting.pk]) + "?all=item1"
     response = login(world.head).get(url)
@@ -414,8 +412,6 @@ def test_show_all_of_item_1_without_javascript_is_the_page_with_every_action(wor
 
 
 def test_show_all_of_item_1_with_htmx_is_the_section_alone(world, login):
-    from reporting.meet import LIST_LIMIT
-
     meeting = many_carried_actions(world, LIST_LIMIT + 3)
     url = reverse("reporting:meeting_detail", args=[meeting.pk]) + "?all=item1"
     response = login(world.head).get(url, headers={"HX-Request": "true"})
@@ -427,8 +423,6 @@ def test_show_all_of_item_1_with_htmx_is_the_section_alone(world, login):
 
 
 def many_critical_flags(world, n):
-    from reporting import meet as meet_module
-
     for i in range(n):
         FlagFactory(
             client=world.client,
@@ -437,14 +431,12 @@ def many_critical_flags(world, n):
             title=f"Urgent {i:02d}",
             raised_at=timezone.now() - datetime.timedelta(days=n - i),
         )
-    for i in range(meet_module.FLAGS_EXPANDED_MAX):  # enough flags for item 2 to go AM by AM
+    for i in range(FLAGS_EXPANDED_MAX):  # enough flags for item 2 to go AM by AM
         FlagFactory(client=world.other_client, owner=world.other_am, severity="serious", title=f"Minor {i}")
     return MeetingFactory(held_on=TODAY, chair=world.head)
 
 
 def test_item_2_shows_the_first_twenty_critical_flags_and_counts_them_all(world, login):
-    from reporting.meet import LIST_LIMIT
-
     meeting = many_critical_flags(world, LIST_LIMIT + 5)
     c = login(world.head)
     url = reverse("reporting:meeting_detail", args=[meeting.pk])
@@ -462,8 +454,6 @@ def test_item_2_shows_the_first_twenty_critical_flags_and_counts_them_all(world,
 
 
 def test_one_ams_flags_are_bounded_too_and_show_all_keeps_the_am(world, login):
-    from reporting.meet import LIST_LIMIT
-
     meeting = many_critical_flags(world, LIST_LIMIT + 5)
     c = login(world.head)
     url = reverse("reporting:meeting_detail", args=[meeting.pk]) + f"?am={world.other_am.pk}"
@@ -472,14 +462,10 @@ def test_one_ams_flags_are_bounded_too_and_show_all_keeps_the_am(world, login):
     assert item_2.count("Minor ") == LIST_LIMIT and "Urgent " not in item_2.split("flags-by-am")[-1]
     assert f"?am={world.other_am.pk}&amp;all=item2" in item_2
     part = c.get(url + "&all=item2", headers={"HX-Request": "true"}).content.decode()
-    from reporting.meet import FLAGS_EXPANDED_MAX
-
     assert part.count("Minor ") == FLAGS_EXPANDED_MAX
 
 
 def test_show_all_of_item_3_with_and_without_htmx(world, login):
-    from reporting.meet import LIST_LIMIT
-
     for i in range(LIST_LIMIT + 2):
         ContractFactory(
             client=world.client, title=f"Renewal {i:02d}", end_date=TODAY + datetime.timedelta(days=5 + i)
@@ -495,9 +481,6 @@ def test_show_all_of_item_3_with_and_without_htmx(world, login):
 
 
 def test_the_closed_snapshot_and_the_pack_list_everything(world, login):
-    from reporting import packs
-    from reporting.meet import LIST_LIMIT
-
     meeting = many_carried_actions(world, LIST_LIMIT + 3)
     c = login(world.head)
     assert c.post(reverse("reporting:meeting_close", args=[meeting.pk])).status_code == 302
