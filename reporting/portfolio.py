@@ -8,7 +8,7 @@ client row is loaded into Python except the few named as exceptions.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When, Window
 
 from clients.models import AccountTeamMembership, Client, Flag, Tier
 from commercial.selectors import renewals
@@ -95,22 +95,17 @@ def _no_rate():
 def lead_misfits(tiers):  # tiers with their lead_min_role
     """Clients whose lead's most senior role ranks below what the tier asks (seed 000, tiering).
 
-    Each person's best role rank is read once (a row per person who holds a role); then one query
-    names the lead memberships, per tier that asks for a role, whose person is not among those
-    senior enough. Neither joins every lead to every role they hold.
+    One query names the lead memberships, per tier that asks for a role, whose person is not among
+    those holding a role that senior (a subquery per tier, hashed once): it no longer joins every
+    lead to every role they hold and groups them.
     """
     asks = [t for t in tiers if t.lead_min_role_id]
     if not asks:
         return 0, []
-    best = (
-        StaffProfile.roles.through.objects.values("staffprofile__user_id")
-        .annotate(best=Max("role__rank"))
-        .values_list("staffprofile__user_id", "best")
-    )
-    best = dict(best)
     misfit = Q()
     for tier in asks:
-        senior_enough = [u for u, rank in best.items() if rank >= tier.lead_min_role.rank]
+        rank = tier.lead_min_role.rank
+        senior_enough = StaffProfile.objects.filter(roles__rank__gte=rank).values("user_id")
         misfit |= Q(client__tier_id=tier.pk) & ~Q(user_id__in=senior_enough)
     rows = list(
         AccountTeamMembership.objects.filter(misfit, is_lead=True, client__in=in_play())

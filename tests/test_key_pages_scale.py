@@ -80,9 +80,9 @@ BUDGETS = {
         " reviews and objectives below the cards",
     ),
     "portfolio": (
-        24,
+        23,
         "one aggregate per panel: tiers × bands, spend, NPS, flags, adherence, renewals, 5 exceptions"
-        " (each its first 25 and a window count; the misfits after one read of people's best roles)",
+        " (each its first 25 and a window count)",
     ),
     "NPS analytics": (
         14,
