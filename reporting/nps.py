@@ -103,15 +103,43 @@ def quarters_back(today: datetime.date, n: int) -> list[datetime.date]:
 
 def by_quarter(quarters, client_ids=None) -> dict:
     """{quarter start: Tally} for the given quarters, agency-wide or for some clients."""
-    checkins = _answered_checkins().filter(quarter__in=quarters)
+    return trend(quarters, client_ids)[0]
+
+
+def trend(quarters, client_ids=None) -> tuple[dict, dict]:
+    """({quarter: Tally}, {quarter: (check-ins done, due)}) for the given quarters: two queries, one
+    per source, each reading only those quarters' rows (the quarter indexes)."""
+    checkins = NpsCheckIn.objects.filter(quarter__in=quarters)
     surveys = SurveyResponse.objects.filter(quarter__in=quarters)
     if client_ids is not None:
         checkins, surveys = (
             checkins.filter(client_id__in=client_ids),
             surveys.filter(client_id__in=client_ids),
         )
-    merged = _merge(_grouped(checkins, "quarter"), _grouped(surveys, "quarter"))
-    return {q: merged.get(q, Tally()) for q in quarters}
+    tallies, rates = _grouped_checkins(checkins, "quarter")
+    merged = _merge(tallies, _grouped(surveys, "quarter"))
+    return {q: merged.get(q, Tally()) for q in quarters}, {q: rates.get(q, (0, 0)) for q in quarters}
+
+
+_DONE = Q(status=NpsCheckIn.Status.DONE)
+# a check-in's answer and the response rate in one pass: answered ones are done with a score
+_CHECKIN_COUNTS = {
+    "promoters": Count("pk", filter=_DONE & Q(score__gte=PROMOTER_MIN)),
+    "passives": Count("pk", filter=_DONE & Q(score__gt=DETRACTOR_MAX, score__lt=PROMOTER_MIN)),
+    "detractors": Count("pk", filter=_DONE & Q(score__lte=DETRACTOR_MAX)),
+    "due": Count("pk"),
+    "done": Count("pk", filter=_DONE),
+}
+
+
+def _grouped_checkins(queryset, key: str) -> tuple[dict, dict]:
+    """({key: Tally of the answers}, {key: (done, due)}) of the check-ins, in one grouped query."""
+    tallies, rates = {}, {}
+    for r in queryset.values(key).annotate(**_CHECKIN_COUNTS).order_by():
+        if r["promoters"] or r["passives"] or r["detractors"]:
+            tallies[r[key]] = Tally(r["promoters"], r["passives"], r["detractors"])
+        rates[r[key]] = (r["done"], r["due"])
+    return tallies, rates
 
 
 def response_rates(quarter, key: str | None = None, where: Q | None = None) -> dict:
@@ -136,27 +164,38 @@ class Row:
     def response_rate(self) -> int | None:
         return percent((self.done, self.due))
 
+    def as_dict(self) -> dict:
+        """What the page's tables show, worked out once (a template reads a dict fastest)."""
+        return {
+            "label": self.label,
+            "nps": self.tally.nps,
+            "responses": self.tally.responses,
+            "done": self.done,
+            "due": self.due,
+            "rate": self.response_rate,
+        }
+
 
 def breakdowns(quarter) -> dict:
-    """Per tier, per sponsor and per lead AM for one quarter (a fixed number of queries)."""
-    checkins = _answered_checkins().filter(quarter=quarter)
+    """Per tier, per sponsor and per lead AM for one quarter: two grouped queries per breakdown (the
+    check-ins with their response rate, the survey answers), whatever the number of clients."""
+    checkins = NpsCheckIn.objects.filter(quarter=quarter)
     surveys = SurveyResponse.objects.filter(quarter=quarter)
     tiers = {t.pk: str(t) for t in Tier.objects.all()}
-    by_tier = _merge(_grouped(checkins, "client__tier"), _grouped(surveys, "client__tier"))
-    tier_rates = response_rates(quarter, "client__tier")
+    tier_checkins, tier_rates = _grouped_checkins(checkins, "client__tier")
+    by_tier = _merge(tier_checkins, _grouped(surveys, "client__tier"))
     # a survey answer counts for the client's sponsor; a check-in for whoever sponsored it then
-    by_sponsor = _merge(_grouped(checkins, "sponsor"), _grouped(surveys, "client__exec_sponsor"))
-    sponsor_rates = response_rates(quarter, "sponsor")
+    sponsor_checkins, sponsor_rates = _grouped_checkins(checkins, "sponsor")
+    by_sponsor = _merge(sponsor_checkins, _grouped(surveys, "client__exec_sponsor"))
     lead = Q(client__memberships__is_lead=True)
-    by_am = _merge(
-        _grouped(checkins.filter(lead), "client__memberships__user"),
-        _grouped(surveys.filter(lead), "client__memberships__user"),
-    )
-    am_rates = response_rates(quarter, "client__memberships__user", lead)
+    am_checkins, am_rates = _grouped_checkins(checkins.filter(lead), "client__memberships__user")
+    by_am = _merge(am_checkins, _grouped(surveys.filter(lead), "client__memberships__user"))
     people_ids = set(by_sponsor) | set(sponsor_rates) | set(by_am) | set(am_rates)
     names = {
-        u.pk: u.get_full_name() or u.username
-        for u in get_user_model().objects.filter(pk__in=[p for p in people_ids if p])
+        u["pk"]: f"{u['first_name']} {u['last_name']}".strip() or u["username"]
+        for u in get_user_model()
+        .objects.filter(pk__in=[p for p in people_ids if p])
+        .values("pk", "first_name", "last_name", "username")
     }
 
     def rows(tallies, rates, labels, none_label):

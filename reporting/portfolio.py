@@ -8,12 +8,12 @@ client row is loaded into Python except the few named as exceptions.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When, Window
 
 from clients.models import AccountTeamMembership, Client, Flag, Tier
 from commercial.selectors import renewals
 from csops.dates import quarter_label, quarter_start
+from people.models import StaffProfile
 
 from . import meet, nps
 from .models import AGENCY_CURRENCY, BandTable, ExchangeRate
@@ -67,47 +67,60 @@ def spend_totals():
     return {"monthly": monthly, "projects": projects}
 
 
+def _first_named(queryset, *fields):
+    """(how many, the first few) of a client queryset, in one query that reads only the first few
+    rows: the count is a window over the whole match (the list stays short as the book grows)."""
+    rows = list(
+        queryset.annotate(total=Window(Count("pk")))
+        .order_by("name", "pk")
+        .values("pk", "name", *fields, "total")[:EXCEPTION_LIMIT]
+    )
+    return (rows[0]["total"] if rows else 0), rows
+
+
 def _named(queryset):
-    """(how many, the first few) of a client queryset, in one query of two narrow columns."""
-    rows = list(queryset.order_by("name").values("pk", "name"))
-    return len(rows), rows[:EXCEPTION_LIMIT]
+    return _first_named(queryset)
 
 
 def _no_rate():
     """Clients in a currency with no exchange rate: they cannot be banded (the bands are in pounds)."""
-    rows = list(
+    return _first_named(
         in_play()
         .exclude(currency=AGENCY_CURRENCY)
-        .exclude(currency__in=ExchangeRate.objects.values("currency"))
-        .order_by("name")
-        .values("pk", "name", "currency")
+        .exclude(currency__in=ExchangeRate.objects.values("currency")),
+        "currency",
     )
-    return len(rows), rows[:EXCEPTION_LIMIT]
 
 
-def lead_misfits():
+def lead_misfits(tiers):  # tiers with their lead_min_role
     """Clients whose lead's most senior role ranks below what the tier asks (seed 000, tiering).
 
-    One grouped query over the lead memberships: each lead's best role rank against the tier's.
+    One query names the lead memberships, per tier that asks for a role, whose person is not among
+    those holding a role that senior (a subquery per tier, hashed once): it no longer joins every
+    lead to every role they hold and groups them.
     """
+    asks = [t for t in tiers if t.lead_min_role_id]
+    if not asks:
+        return 0, []
+    misfit = Q()
+    for tier in asks:
+        rank = tier.lead_min_role.rank
+        senior_enough = StaffProfile.objects.filter(roles__rank__gte=rank).values("user_id")
+        misfit |= Q(client__tier_id=tier.pk) & ~Q(user_id__in=senior_enough)
     rows = list(
-        AccountTeamMembership.objects.filter(
-            is_lead=True, client__in=in_play(), client__tier__lead_min_role__isnull=False
-        )
+        AccountTeamMembership.objects.filter(misfit, is_lead=True, client__in=in_play())
         .values(
             "client_id",
             "client__name",
             "client__tier__name",
             "client__tier__lead_min_role__name",
-            "client__tier__lead_min_role__rank",
             "user__first_name",
             "user__last_name",
         )
-        .annotate(best=Coalesce(Max("user__profile__roles__rank"), 0))
-        .filter(best__lt=F("client__tier__lead_min_role__rank"))
-        .order_by("client__name", "client_id")
+        .annotate(total=Window(Count("pk")))
+        .order_by("client__name", "client_id")[:EXCEPTION_LIMIT]
     )
-    return len(rows), [
+    return (rows[0]["total"] if rows else 0), [
         {
             "pk": r["client_id"],
             "name": r["client__name"],
@@ -115,17 +128,17 @@ def lead_misfits():
             "lead": f"{r['user__first_name']} {r['user__last_name']}".strip(),
             "needs": r["client__tier__lead_min_role__name"],
         }
-        for r in rows[:EXCEPTION_LIMIT]
+        for r in rows
     ]
 
 
 def portfolio(today: datetime.date) -> dict:
-    tiers = list(Tier.objects.order_by("rank"))
+    tiers = list(Tier.objects.select_related("lead_min_role").order_by("rank"))
     grid = tier_band_grid(tiers, BandTable.load())
     this_q = quarter_start(today)
     last_q = nps.quarters_back(today, 2)[0]
-    tallies = nps.by_quarter([last_q, this_q])
-    done, due = nps.response_rates(this_q).get(None, (0, 0))
+    tallies, rates = nps.trend([last_q, this_q])
+    done, due = rates[this_q]
     flags = defaultdict(int)
     for severity, n in (
         Flag.objects.filter(status__in=Flag.OPEN_STATUSES)
@@ -167,7 +180,7 @@ def portfolio(today: datetime.date) -> dict:
             "no_sponsor": _named(in_play().filter(exec_sponsor__isnull=True)),
             "no_plan": _named(in_play().filter(comms_plan__isnull=True)),
             "no_lead": _named(in_play().exclude(Exists(leads))),
-            "misfit": lead_misfits(),
+            "misfit": lead_misfits(tiers),
             "no_rate": _no_rate(),
         },
     }

@@ -135,6 +135,7 @@ def test_an_account_managers_pages_have_no_serious_violations(page, world, lived
             page,
             [
                 ("my week", "/my-week/"),
+                ("my week, one list in full", "/my-week/?overdue=all"),  # its pages' links
                 ("client list", "/clients/"),
                 ("client detail", f"/clients/{c}/"),
                 ("call form", f"/clients/{c}/calls/new/"),

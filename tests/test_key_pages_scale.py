@@ -76,15 +76,21 @@ BUDGETS = {
         " sections: onboarding, jobs, support, the account plan at a glance, the channel map (about 19)",
     ),
     "my week": (
-        16,
-        "my clients, then one query per card: calls, reports, actions, flags, unsent reports; and"
-        " milestones, my opportunities, plan reviews and objectives",
+        17,
+        "my clients, then one query per list, its first ten and its length (calls, planned calls, reports,"
+        " unsent reports, overdue, this week's, flags) and later's count; milestones, opportunities, plan"
+        " reviews and objectives below the cards",
     ),
     "portfolio": (
-        25,
-        "one aggregate per panel: tiers × bands, spend, NPS, flags, adherence, renewals, 5 exceptions",
+        23,
+        "one aggregate per panel: tiers × bands, spend, NPS, flags, adherence, renewals, 5 exceptions"
+        " (each its first 25 and a window count)",
     ),
-    "NPS analytics": (18, "trend quarters, the quarter's tallies per tier, sponsor and AM, response rates"),
+    "NPS analytics": (
+        14,
+        "the trend's check-ins (answers and response rate in one) and surveys, then tier, sponsor and AM:"
+        " check-ins and surveys each, and the people's names",
+    ),
 }
 
 

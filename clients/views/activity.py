@@ -221,8 +221,8 @@ def action_toggle(request, pk, action_pk):
         if request.POST.get("view") == "my_week":
             response = render(
                 request,
-                "clients/partials/my_week_action.html",
-                {"action": action, "today": timezone.localdate()},
+                "clients/partials/my_week_action_rows.html",
+                {"actions": my_week_reads.my_week_actions_of([action.pk]), "today": timezone.localdate()},
             )
             return _announce(response, said)
         return _announce(_panels(request, client, "clients/partials/actions_refresh.html"), said)
@@ -387,14 +387,15 @@ def _escalation_form(request, pk, rule_pk):
 def my_week(request):
     if not roles.is_cs_team(request.user):
         raise PermissionDenied("My week is for the CS team.")
-    shown = {
-        "all_overdue": request.GET.get("overdue") == "all",
-        "show_later": request.GET.get("later") == "all",
-        "all_calls": request.GET.get("calls") == "all",
-        "all_week": request.GET.get("week") == "all",
-    }
+    # "show all" of one list: `?<list>=all` (and `&page=N`); a plain link shows the page with that
+    # list in full, an htmx request (hx-get) gets its card alone to swap in place
+    expanded = next((name for name in my_week_reads.SECTIONS if request.GET.get(name) == "all"), None)
+    page = request.GET.get("page") or 1
     client_ids = my_week_reads.client_ids_of(request.user)
-    context = my_week_reads.my_week(request.user, client_ids=client_ids, **shown)
+    context = my_week_reads.my_week(request.user, client_ids=client_ids, expanded=expanded, page=page)
+    if expanded and request.htmx:
+        card = my_week_reads.SECTIONS[expanded]
+        return render(request, my_week_reads.CARD_TEMPLATES[card], context)
     # the cards are one cached region: the person's own, moved by a write to any of their clients or
     # to what is theirs (an action they own, an occurrence assigned to them): docs/caching.md
     context["fragment_scopes"] = scopes_of(
@@ -402,4 +403,5 @@ def my_week(request):
     )
     context["fragment_parts"] = (request.user.pk, request.get_full_path())
     context["milestones_week"] = milestones_this_week(request.user)
+    context.update(my_week_reads.my_week_sections_below(request.user, context["today"]))
     return render(request, "clients/my_week.html", context)

@@ -204,11 +204,15 @@ def nps_analytics(request):
 
 
 def _nps_context(quarters, selected) -> dict:
-    trend = nps.by_quarter(quarters)
-    done, due = nps.response_rates(selected).get(None, (0, 0))
+    trend, rates = nps.trend(quarters)
+    done, due = rates[selected]
     tally = trend[selected]
+    tables = {name: [row.as_dict() for row in rows] for name, rows in nps.breakdowns(selected).items()}
     return {
-        "quarters": [{"start": q, "label": quarter_label(q), "tally": trend[q]} for q in quarters],
+        "quarters": [
+            {"start": q, "label": quarter_label(q), "nps": trend[q].nps, "responses": trend[q].responses}
+            for q in quarters
+        ],
         "selected": selected,
         "selected_label": quarter_label(selected),
         "tally": tally,
@@ -216,7 +220,7 @@ def _nps_context(quarters, selected) -> dict:
         "due": due,
         "rate": percent((done, due)),
         "chart": nps.trend_svg_points([trend[q].nps for q in quarters], [quarter_label(q) for q in quarters]),
-        **nps.breakdowns(selected),
+        **tables,
     }
 
 

@@ -51,14 +51,14 @@ def test_my_week_lists_calls_due_actions_flags_and_unsent_reports(world, login):
 
     response = login(world.team_am).get(reverse("my_week"))
     ctx = response.context
-    assert [(o.client.name, o.due_date) for o in ctx["calls_due"]] == [
+    assert [(o["client__name"], o["due_date"]) for o in ctx["calls_due"]] == [
         ("Northwind Outdoor", dt.date(2026, 11, 24))
     ]
-    assert [a.description for a in ctx["overdue_actions"]] == ["Overdue thing"]
-    assert [a.description for a in ctx["week_actions"]] == ["Friday thing"]
-    assert ctx["later_actions_count"] == 1
-    assert [f.title for f in ctx["open_flags"]] == ["Open issue"]
-    assert [c.client.name for c in ctx["reports_unsent"]] == ["Quiet Ltd"]
+    assert [a["description"] for a in ctx["overdue_actions"]] == ["Overdue thing"]
+    assert [a["description"] for a in ctx["week_actions"]] == ["Friday thing"]
+    assert ctx["later_actions"].count == 1
+    assert [f["title"] for f in ctx["open_flags"]] == ["Open issue"]
+    assert [c["client__name"] for c in ctx["reports_unsent"]] == ["Quiet Ltd"]
     html = response.content.decode()
     assert "overdue" in html and "Not mine" not in html
 
@@ -69,8 +69,8 @@ def test_calls_and_reports_due_come_from_the_occurrences(world, login):
     occurrences_generate(today=dt.date(2026, 11, 23))  # weekly calls on Tuesdays, monthly reports by the 5th
     c = login(world.team_am)
     ctx = c.get(reverse("my_week")).context
-    assert [o.due_date for o in ctx["calls_due"]] == [dt.date(2026, 11, 24)]
-    assert ctx["reports_due"] == []
+    assert [o["due_date"] for o in ctx["calls_due"]] == [dt.date(2026, 11, 24)]
+    assert ctx["reports_due"].rows == []
     # logging the call ticks its occurrence off
     c.post(
         reverse("clients:call_create", args=[world.client.pk]),
@@ -83,7 +83,7 @@ def test_calls_and_reports_due_come_from_the_occurrences(world, login):
             "actions-INITIAL_FORMS": "0",
         },
     )
-    assert c.get(reverse("my_week")).context["calls_due"] == []
+    assert c.get(reverse("my_week")).context["calls_due"].rows == []
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
@@ -121,9 +121,11 @@ def test_a_long_overdue_backlog_shows_the_most_overdue_and_offers_the_rest(world
     c = login(world.team_am)
     html = c.get(reverse("my_week")).content.decode()
     assert "Overdue (25)" in html
-    assert "Backlog item 01" in html and "Backlog item 20" in html  # the most overdue first
-    assert "Backlog item 21" not in html
-    assert 'href="?overdue=all#my-actions">Show all 25 overdue</a>' in html
+    assert "Backlog item 01" in html and "Backlog item 10" in html  # the most overdue first
+    assert "Backlog item 11" not in html
+    assert (
+        'href="?overdue=all#my-actions" hx-get="?overdue=all"' in html and "Show all 25 overdue</a>" in html
+    )
     html = c.get(reverse("my_week") + "?overdue=all").content.decode()
     assert "Backlog item 25" in html and "Show all" not in html
 
@@ -160,13 +162,13 @@ def test_a_monthly_report_due_shows_on_its_week_and_can_be_marked_sent(world, lo
     occurrences_generate(today=dt.date(2026, 11, 23))
     with time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC), tick=False):
         # 5 Dec 2026 is a Saturday: the report is due the Monday after, so not in this week
-        assert login(world.team_am).get(reverse("my_week")).context["reports_due"] == []
+        assert login(world.team_am).get(reverse("my_week")).context["reports_due"].rows == []
     with time_machine.travel(dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC), tick=False):
         c = login(world.team_am)
         reports = c.get(reverse("my_week")).context["reports_due"]
-        assert [o.due_date for o in reports] == [dt.date(2026, 12, 7)]
-        c.post(reverse("reporting:occurrence_done", args=[reports[0].pk]))
-        assert c.get(reverse("my_week")).context["reports_due"] == []
+        assert [o["due_date"] for o in reports] == [dt.date(2026, 12, 7)]
+        c.post(reverse("reporting:occurrence_done", args=[reports.rows[0]["pk"]]))
+        assert c.get(reverse("my_week")).context["reports_due"].rows == []
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
@@ -180,7 +182,7 @@ def test_actions_due_later_are_a_link_that_shows_them_without_javascript(world, 
         )
     c = login(world.team_am)
     html = c.get(reverse("my_week")).content.decode()
-    assert '<a href="?later=all#later-actions">2 more due later</a>' in html
+    assert 'href="?later=all#my-actions"' in html and "2 more due later</a>" in html
     assert "Later 10" not in html
     html = c.get(reverse("my_week") + "?later=all").content.decode()
     later = html.split('id="later-actions"')[1]
@@ -209,8 +211,8 @@ def test_my_week_lists_flags_most_severe_first(world, login):
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
-def test_my_week_shows_twenty_calls_and_this_week_s_actions_then_show_all(world, login):
-    """A long week stays the same size: the soonest 20 of each, and a link (htmx swaps the card) to all."""
+def test_my_week_shows_ten_calls_and_this_week_s_actions_then_show_all(world, login):
+    """A long week stays the same size: the soonest 10 of each, and a link (htmx swaps the card) to all."""
     from ..factories import OccurrenceFactory
 
     for i in range(23):
@@ -222,8 +224,110 @@ def test_my_week_shows_twenty_calls_and_this_week_s_actions_then_show_all(world,
         )
     c = login(world.team_am)
     html = c.get(reverse("my_week")).content.decode()
-    assert len(set(re.findall(r"Thing \d\d", html))) == 20 and "Thing 22" not in html
-    assert 'href="?week=all#my-actions"' in html and 'hx-select="#my-actions"' in html
-    assert "Show all 23 calls" in html and "Show all 23 due this week" in html
-    everything = c.get(reverse("my_week") + "?week=all&calls=all").content.decode()
-    assert len(set(re.findall(r"Thing \d\d", everything))) == 23 and "Show all" not in everything
+    assert len(set(re.findall(r"Thing \d\d", html))) == 10 and "Thing 22" not in html
+    assert 'href="?week=all#my-actions" hx-get="?week=all" hx-target="#my-actions"' in html
+    assert "Show all 23 calls due" in html and "Show all 23 due this week" in html
+    everything = c.get(reverse("my_week") + "?week=all").content.decode()
+    assert (
+        len(set(re.findall(r"Thing \d\d", everything))) == 23
+        and "Show all 23 due this week" not in everything
+    )
+
+
+def _twelve_of_each(world, start=0):
+    """More than the page shows (SHOWN) of every list my week has, each row named "<list> NN"."""
+    from ..factories import OccurrenceFactory
+
+    for i in range(start, start + 12):
+        client = ClientFactory(name=f"Client {i:02d}")
+        MembershipFactory(client=client, user=world.team_am)
+        OccurrenceFactory(client=client, assignee=world.team_am, kind="call", due_date=dt.date(2026, 11, 26))
+        OccurrenceFactory(
+            client=client, assignee=world.team_am, kind="report", due_date=dt.date(2026, 11, 27)
+        )
+        CallFactory(
+            client=client, author=world.team_am, held=False, held_at=WEDNESDAY + dt.timedelta(hours=i + 1)
+        )
+        CallFactory(client=client, author=world.team_am, held_at=WEDNESDAY - dt.timedelta(days=3, hours=i))
+        for what, due in (
+            ("overdue", dt.date(2026, 11, 2)),
+            ("week", dt.date(2026, 11, 28)),
+            ("later", dt.date(2027, 1, 5)),
+        ):
+            ActionFactory(client=client, owner=world.team_am, description=f"{what} {i:02d}", due_date=due)
+        FlagFactory(client=client, owner=world.team_am, title=f"flag {i:02d}")
+
+
+# (list, its card, how a row of it shows on the page, the "show all" link's words)
+LISTS = [
+    (
+        "calls",
+        "calls-due",
+        r'class="fw-semibold">Client \d\d</a>\s*<span class="text-body-secondary">',
+        "calls due",
+    ),
+    ("planned", "calls-due", r'Client \d\d</a> <span class="badge text-bg-info">planned', "planned calls"),
+    ("reports", "reports-due", r"Client \d\d</a> · due", "reports due"),
+    ("unsent", "reports-unsent", r"Client \d\d, \d+ Nov</a>", "call reports not sent"),
+    ("overdue", "my-actions", r"overdue \d\d</div>", "overdue"),
+    ("week", "my-actions", r"week \d\d</div>", "due this week"),
+    ("flags", "my-flags", r"flag \d\d</a>", "open flags"),
+]
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+@pytest.mark.parametrize("name,card,row,words", LISTS)
+def test_each_list_shows_ten_and_show_all_works_with_and_without_htmx(world, login, name, card, row, words):
+    _twelve_of_each(world)
+    c = login(world.team_am)
+    html = c.get(reverse("my_week")).content.decode()
+    assert len(re.findall(row, html)) == 10
+    link = f'<a href="?{name}=all#{card}" hx-get="?{name}=all" hx-target="#{card}" hx-swap="outerHTML">'
+    assert f"{link}Show all 12 {words}</a>" in html
+    # without JavaScript: the whole page, that list in full
+    page = c.get(reverse("my_week") + f"?{name}=all").content.decode()
+    assert "<html" in page and len(re.findall(row, page)) == 12 and f"Show all 12 {words}" not in page
+    # with htmx: the one card, to swap in place
+    card_html = c.get(reverse("my_week") + f"?{name}=all", HTTP_HX_REQUEST="true").content.decode()
+    assert card_html.startswith(f'<div class="card mb-3" id="{card}">') and "<html" not in card_html
+    assert len(re.findall(row, card_html)) == 12
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_actions_due_later_open_with_htmx_as_the_actions_card(world, login):
+    _twelve_of_each(world)
+    c = login(world.team_am)
+    assert "12 more due later</a>" in c.get(reverse("my_week")).content.decode()
+    card = c.get(reverse("my_week") + "?later=all", HTTP_HX_REQUEST="true").content.decode()
+    assert card.startswith('<div class="card mb-3" id="my-actions">')
+    assert "Due later (12)" in card and len(re.findall(r"later \d\d</div>", card)) == 12
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_list_shown_in_full_comes_in_pages_of_fifty(world, login):
+    for i in range(55):
+        ActionFactory(
+            client=world.client,
+            owner=world.team_am,
+            description=f"Backlog {i:02d}",
+            due_date=dt.date(2026, 9, 1) + dt.timedelta(days=i),
+        )
+    c = login(world.team_am)
+    first = c.get(reverse("my_week") + "?overdue=all").content.decode()
+    assert len(re.findall(r"Backlog \d\d</div>", first)) == 50 and "Backlog 49</div>" in first
+    assert "Page 1 of 2" in first and 'href="?overdue=all&amp;page=2#my-actions"' in first
+    second = c.get(reverse("my_week") + "?overdue=all&page=2", HTTP_HX_REQUEST="true").content.decode()
+    assert re.findall(r"Backlog \d\d</div>", second) == [f"Backlog {i}</div>" for i in range(50, 55)]
+    assert "Page 2 of 2" in second and "?overdue=all&amp;page=1" in second
+    assert c.get(reverse("my_week") + "?overdue=all&page=zz").status_code == 200  # a bad page is page 1
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_page_stays_the_same_size_as_the_lists_grow(world, login):
+    """Bounded: with 12 of everything or 36, my week shows the same number of rows."""
+    c = login(world.team_am)
+    _twelve_of_each(world)
+    rows = c.get(reverse("my_week")).content.decode().count("<li")
+    _twelve_of_each(world, start=12)
+    _twelve_of_each(world, start=24)
+    assert c.get(reverse("my_week")).content.decode().count("<li") == rows

@@ -272,3 +272,57 @@ def test_the_meet_s_renewals_are_kept_apart_from_the_rest_of_its_agenda(world, l
     contract.save()
     html, reads = contract_reads(c)
     assert "Retainer 2027" in html and "Retainer 2026" not in html and reads > 0
+
+
+def test_ticking_an_action_on_my_week_outdates_that_week_and_leaves_another_am_s_and_the_nps_page(
+    world, login, caching
+):
+    """My week is the person's own: their write shows at once on it (a stale row would fail here);
+    another AM's week and the NPS page stay served from the cache."""
+    action = ActionFactory(
+        client=world.client,
+        owner=world.team_am,
+        description="Send the media plan",
+        due_date=timezone.localdate(),
+    )
+    ActionFactory(client=world.other_client, owner=world.other_am, description="Call the bank")
+    mine, theirs, head = login(world.team_am), Client(), Client()
+    theirs.force_login(world.other_am)
+    head.force_login(world.head)
+    week, nps_url = reverse("my_week"), reverse("reporting:nps")
+    row = f'id="action-{action.pk}"'
+    assert row in mine.get(week).content.decode()
+    theirs.get(week), head.get(nps_url)
+    theirs_cached, nps_cached = count_queries(theirs, week), count_queries(head, nps_url)
+
+    mine.post(reverse("clients:action_toggle", args=[world.client.pk, action.pk]), {"done": "1"})
+
+    assert row not in mine.get(week).content.decode()  # done: off this week's list
+    assert count_queries(theirs, week) == theirs_cached  # still served
+    assert count_queries(head, nps_url) == nps_cached
+
+
+def test_a_flag_on_one_of_my_clients_shows_on_my_week_at_once(world, login, caching):
+    c = login(world.team_am)
+    assert "Budget cut" not in c.get(reverse("my_week")).content.decode()
+    FlagFactory(client=world.client, owner=world.head, title="Budget cut")
+    assert "Budget cut" in c.get(reverse("my_week")).content.decode()
+
+
+def test_a_check_in_recorded_outdates_the_nps_page_and_leaves_my_week(world, login, caching):
+    from reporting.nps import quarters_back
+
+    from ..factories import NpsCheckInFactory
+
+    head, am = login(world.head), Client()
+    am.force_login(world.team_am)
+    url = reverse("reporting:nps")
+    assert 'data-testid="nps-value">—<' in head.get(url).content.decode()
+    am.get(reverse("my_week"))
+    week_cached = count_queries(am, reverse("my_week"))
+    this_q = quarters_back(timezone.localdate(), 1)[0]
+    NpsCheckInFactory(
+        client=world.other_client, sponsor=world.other_sponsor, quarter=this_q, status="done", score=10
+    )
+    assert 'data-testid="nps-value">100<' in head.get(url).content.decode()
+    assert count_queries(am, reverse("my_week")) == week_cached  # not one of team_am's clients

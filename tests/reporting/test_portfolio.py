@@ -155,6 +155,27 @@ def test_the_portfolio_query_count_does_not_grow_with_clients(world, login):
     assert count_queries(c, url) == small
 
 
+def test_a_long_exception_list_names_the_first_25_and_counts_them_all(world, login):
+    """Bounded: the page names 25 of each exception, alphabetically, and says how many there are."""
+    tier1 = Tier.objects.get(rank=1) if Tier.objects.filter(rank=1).exists() else TierFactory(rank=1)
+    tier1.lead_min_role = Role.objects.get(code=Role.ACCOUNT_DIRECTOR)
+    tier1.save()
+    for i in range(30):
+        client = ClientFactory(name=f"Orphan {i:02d}", exec_sponsor=None, tier=tier1)
+        MembershipFactory(client=client, user=world.team_am, is_lead=True)  # an AM: too junior for tier 1
+    c = login(world.head)
+    e = portfolio(c)["exceptions"]
+    assert e["no_sponsor"][0] == 30 and [r["name"] for r in e["no_sponsor"][1]] == [
+        f"Orphan {i:02d}" for i in range(25)
+    ]
+    assert e["misfit"][0] == 30 and len(e["misfit"][1]) == 25 and e["misfit"][1][0]["name"] == "Orphan 00"
+    html = c.get(reverse("reporting:portfolio")).content.decode()
+    assert (
+        "Orphan 24</a> …" in html
+        and "Orphan 25" not in html.split('id="exceptions"')[1].split("No comms plan")[0]
+    )
+
+
 # --- the monthly satisfaction report ----------------------------------------------------------------
 
 
