@@ -174,18 +174,20 @@ def test_the_meet_query_count_with_items_4_and_5_does_not_grow(world, login):
 
 def test_item_5_shows_the_first_twenty_opportunities_and_shows_all_on_asking(world, login):
     for i in range(LIST_LIMIT + 2):
-        OpportunityFactory(client=world.client, owner=world.team_am, title=f"Upsell {i:02d}", value=1000 + i)
+        OpportunityFactory(
+            client=world.client, owner=world.team_am, title=f"Extra-seat {i:02d}", value=1000 + i
+        )
     meeting = MeetingFactory(held_on=TODAY, chair=world.head)
     c = login(world.head)
     url = reverse("reporting:meeting_detail", args=[meeting.pk])
     html = c.get(url).content.decode()
     item5 = html[html.index('id="item-5"') : html.index('id="agreed"')]
-    assert item5.count("Upsell ") == LIST_LIMIT and f"({LIST_LIMIT + 2};" in item5
+    assert item5.count("Extra-seat ") == LIST_LIMIT and f"({LIST_LIMIT + 2};" in item5
     assert 'data-testid="item-5-all"' in item5
     full = c.get(url + "?all=item5").content.decode()  # no JavaScript: the page, item 5 in full
-    assert full[full.index('id="item-5"') : full.index('id="agreed"')].count("Upsell ") == LIST_LIMIT + 2
+    assert full[full.index('id="item-5"') : full.index('id="agreed"')].count("Extra-seat ") == LIST_LIMIT + 2
     part = c.get(url + "?all=item5", headers={"HX-Request": "true"}).content.decode()  # htmx: the section
-    assert part.count("Upsell ") == LIST_LIMIT + 2 and "<html" not in part and 'id="item-4"' not in part
+    assert part.count("Extra-seat ") == LIST_LIMIT + 2 and "<html" not in part and 'id="item-4"' not in part
 
 
 def test_item_4_shows_the_first_twenty_plans_notes_and_shows_all_on_asking(world, login):
