@@ -18,6 +18,7 @@ from csops.dates import month_end, month_start, quarter_end, quarter_start
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.versioning import version_claim
 from people.services import Notice, notify_each, notify_many
+from people.services.digests import Item, notify_digests
 from reporting.models import AGENCY_CURRENCY, ExchangeRate
 from reporting.services.occurrences import occurrence_complete
 
@@ -328,8 +329,8 @@ def client_review_mark(*, client, month: datetime.date, by, note: str = "") -> C
 
 
 def client_review_reminders(*, today) -> RunReport:
-    """From the 1st: the lead AM of a current client whose last month's review document is not marked
-    reviewed hears, once per month."""
+    """From the 1st: the lead AM of each current client whose last month's review document is not
+    marked reviewed hears, once per client and month — in one digest listing all those clients."""
     last = month_start(month_start(today) - datetime.timedelta(days=1))
     rows = (
         AccountTeamMembership.objects.filter(is_lead=True, client__in=Client.objects.current())
@@ -337,19 +338,21 @@ def client_review_reminders(*, today) -> RunReport:
         .select_related("user", "client")
         .only("client_id", "client__name", "user")
     )
-    return notify_each(
+    return notify_digests(
         (
-            Notice(
+            Item(
                 user=m.user,
                 key=f"client-review-{m.client_id}-{last:%Y-%m}",
+                label=m.client.name,
                 url=reverse("commercial:client_review", args=[m.client_id]),
-                subject=f"Client review for {last:%B}: {m.client.name} is not marked reviewed",
-                body="Seed 000: the client review document is updated monthly — stakeholders, channels, "
-                "plan metrics, NPS, flags, opportunities. Review it and mark it reviewed.",
             )
             for m in rows.iterator(chunk_size=BATCH_SIZE)
         ),
         task="client review reminders",
+        key=f"client-review-{last:%Y-%m}",
+        subject=f"Client review for {last:%B}: {{count}} of your clients not marked reviewed",
+        body="Seed 000: the client review document is updated monthly — stakeholders, channels, "
+        "plan metrics, NPS, flags, opportunities. Review each client's document below and mark it reviewed.",
     )
 
 
