@@ -142,7 +142,7 @@ class Notification(models.Model):
 
 
 class ReminderClaim(models.Model):
-    """"This person was reminded about this item" for a reminder sent as a digest: `key` names the
+    """ "This person was reminded about this item" for a reminder sent as a digest: `key` names the
     item and its period (e.g. "client-review-12-2026-11"), as a per-item notice's key would. The
     unique (user, key) pair keeps a digest idempotent: a rerun lists only items not yet claimed."""
 

@@ -52,7 +52,9 @@ def notify_digests(items, *, task: str, key: str, subject: str, body: str = "", 
             ReminderClaim.objects.filter(user_id__in=users, key__in=keys).values_list("user_id", "key")
         )
         # an item reminded on its own before digests existed counts as claimed
-        known |= set(Notification.objects.filter(user_id__in=users, key__in=keys).values_list("user_id", "key"))
+        known |= set(
+            Notification.objects.filter(user_id__in=users, key__in=keys).values_list("user_id", "key")
+        )
         claims, notices = [], []
         for group in groups:
             fresh = [item for k, item in sorted(group.items()) if (item.user.pk, k) not in known]

@@ -37,7 +37,8 @@ def test_a_report_unreviewed_for_a_week_reminds_the_lead_am_once_a_week(world):
         assert status_reports_remind(today=MONDAY + dt.timedelta(days=1)).done == 0  # same week
     note = Notification.objects.get()
     assert note.user == world.team_am and "1 of your clients" in note.subject
-    assert "Northwind Outdoor" in note.body and reverse("reporting:status_report", args=[world.client.pk]) in note.body
+    link = reverse("reporting:status_report", args=[world.client.pk])
+    assert "Northwind Outdoor" in note.body and link in note.body
     assert "Harbour Bank" not in note.body  # reviewed two days ago
     # next week, neither reviewed since: a reminder for each lead AM
     with time_machine.travel(dt.datetime(2026, 12, 7, 7, 50, tzinfo=dt.UTC), tick=False):
