@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -102,6 +103,9 @@ def test_marking_the_month_reviewed_and_the_reminder(world, login):
         assert client.name in note.body and link in note.body
         assert client.name in email["body"] and link in email["body"]
     assert world.other_client.name not in note.body
+    page = login(world.team_am).get(reverse("people:notifications")).content.decode()
+    link = reverse("commercial:client_review", args=[world.client.pk])
+    assert f'href="{settings.SITE_URL}{link}"' in page  # each client's link opens from the notice
     (theirs,) = emails_to(world.other_am)
     assert world.other_client.name in theirs["body"]
     # a client won later the same day goes into a second digest; the rerun after it sends nothing
