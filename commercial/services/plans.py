@@ -5,10 +5,22 @@ client review mark, and the QBRs beat schedules."""
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +29,9 @@ from clients.services.activity import action_add, contact_set_stance
 from csops.dates import month_end, month_start, quarter_end, quarter_start
 from csops.rows import BATCH_SIZE, RunReport, run_in_batches
 from csops.versioning import version_claim
+from people.models import ReminderClaim
 from people.services import Notice, notify_each, notify_many
+from people.services.digests import Item, notify_digests
 from reporting.models import AGENCY_CURRENCY, ExchangeRate
 from reporting.services.occurrences import occurrence_complete
 
@@ -337,28 +351,44 @@ def client_review_mark(*, client, month: datetime.date, by, note: str = "") -> C
 
 
 def client_review_reminders(*, today) -> RunReport:
-    """From the 1st: the lead AM of a current client whose last month's review document is not marked
-    reviewed hears, once per month."""
+    """From the 1st: the lead AM of each current client whose last month's review document is not
+    marked reviewed hears, once per client and month — in one digest listing all those clients."""
     last = month_start(month_start(today) - datetime.timedelta(days=1))
-    rows = (
+    rows = list(
         AccountTeamMembership.objects.filter(is_lead=True, client__in=Client.objects.current())
         .exclude(Exists(ClientReviewMonth.objects.filter(client=OuterRef("client_id"), month=last)))
-        .select_related("user", "client")
-        .only("client_id", "client__name", "user")
-    )
-    return notify_each(
-        (
-            Notice(
-                user=m.user,
-                key=f"client-review-{m.client_id}-{last:%Y-%m}",
-                url=reverse("commercial:client_review", args=[m.client_id]),
-                subject=f"Client review for {last:%B}: {m.client.name} is not marked reviewed",
-                body="Seed 000: the client review document is updated monthly — stakeholders, channels, "
-                "plan metrics, NPS, flags, opportunities. Review it and mark it reviewed.",
+        # claimed already this month (by an earlier run's digest): the daily rerun reads no rows
+        .exclude(
+            Exists(
+                ReminderClaim.objects.filter(
+                    user=OuterRef("user_id"),
+                    key=Concat(
+                        Value("client-review-"),
+                        Cast(OuterRef("client_id"), CharField()),
+                        Value(f"-{last:%Y-%m}"),
+                    ),
+                )
             )
-            for m in rows.iterator(chunk_size=BATCH_SIZE)
+        )
+        .values_list("client_id", "client__name", "user_id")
+    )
+    # the lead AMs once each (a few hundred people), not a user row per client
+    users = get_user_model().objects.in_bulk({user_id for _, _, user_id in rows})
+    return notify_digests(
+        (
+            Item(
+                user=users[user_id],
+                key=f"client-review-{client_id}-{last:%Y-%m}",
+                label=name,
+                url=reverse("commercial:client_review", args=[client_id]),
+            )
+            for client_id, name, user_id in rows
         ),
         task="client review reminders",
+        key=f"client-review-{last:%Y-%m}",
+        subject=f"Client review for {last:%B}: {{count}} of your clients not marked reviewed",
+        body="Seed 000: the client review document is updated monthly — stakeholders, channels, "
+        "plan metrics, NPS, flags, opportunities. Review each client's document below and mark it reviewed.",
     )
 
 

@@ -141,6 +141,22 @@ class Notification(models.Model):
         return self.subject
 
 
+class ReminderClaim(models.Model):
+    """ "This person was reminded about this item" for a reminder sent as a digest: `key` names the
+    item and its period (e.g. "client-review-12-2026-11"), as a per-item notice's key would. The
+    unique (user, key) pair keeps a digest idempotent: a rerun lists only items not yet claimed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_claim_once")]
+
+    def __str__(self):
+        return self.key
+
+
 class CalendarFeed(models.Model):
     """A secret, revocable iCal URL for one person's calls, check-ins and reviews."""
 

@@ -1,7 +1,6 @@
 """Jobs, milestones and the status report's review stamp (seed 003, "Status Reports")."""
 
 import datetime
-import logging
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,13 +11,11 @@ from django.utils import timezone
 
 from clients.models import Client
 from csops.dates import week_start
-from csops.rows import RunReport, run_in_batches
+from csops.rows import RunReport
 from csops.versioning import version_claim
-from people.services import Notice, notify_many
+from people.services.digests import Item, notify_digests
 
 from ..models import Job, Milestone, StatusReview
-
-log = logging.getLogger(__name__)
 
 # seed 003: the status report is updated once or twice a week; a week without a review is a reminder
 REVIEW_EVERY = datetime.timedelta(days=7)
@@ -124,31 +121,21 @@ def status_reports_remind(*, today) -> RunReport:
         .order_by("pk")
     )
     monday = week_start(today)
-
-    def remind(batch) -> int:
-        users = get_user_model().objects.in_bulk({user_id for _, _, user_id, _ in batch})
-        notices = [
-            Notice(
+    rows = list(rows)  # one row per client due: read once, with their lead AMs in one more query
+    users = get_user_model().objects.in_bulk({user_id for _, _, user_id, _ in rows})
+    return notify_digests(
+        (
+            Item(
                 user=users[user_id],
                 key=f"status-review-{pk}-{monday}",
+                label=f"{name} — "
+                + (f"last reviewed {timezone.localtime(last):%d %b %Y}" if last else "never reviewed"),
                 url=reverse("reporting:status_report", args=[pk]),
-                subject=f"{name}: the status report has not been reviewed for a week",
-                body=(
-                    f"Last reviewed {timezone.localtime(last):%d %b %Y}."
-                    if last
-                    else "It has never been reviewed."
-                )
-                + " Check each open job's status, next steps and milestones, then mark it reviewed.",
             )
-            for pk, name, user_id, last in batch
-        ]
-        return notify_many(notices)
-
-    report = run_in_batches(
-        rows.iterator(),
-        remind,
-        report=RunReport("status report reminders"),
-        describe=lambda row: f"status report of client {row[0]}",
+            for pk, name, user_id, last in rows
+        ),
+        task="status report reminders",
+        key=f"status-review-{monday}",
+        subject="Status reports not reviewed for a week: {count} of your clients",
+        body="Check each open job's status, next steps and milestones, then mark the report reviewed.",
     )
-    log.info("%s", report)
-    return report

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 from clients.services.activity import contact_set_stance
 from commercial.models import ClientReviewMonth, PlanSettings, Qbr
 from commercial.services.plans import client_review_reminders, qbr_clients, qbrs_schedule
-from people.models import Notification
+from people.models import Notification, OutboxMessage
 from reporting.models import Occurrence
 
 from ..conftest import service_missing
@@ -79,12 +80,43 @@ def test_the_client_review_document_has_every_section_as_page_and_pdf(world, log
 
 def test_marking_the_month_reviewed_and_the_reminder(world, login):
     MembershipFactory(client=world.other_client, user=world.team_am)  # not the lead there
+    extra = [ClientFactory(name=name) for name in ("Acme Foods", "Blue Pier")]
+    for client in extra:
+        MembershipFactory(client=client, user=world.team_am, is_lead=True)
+
+    def emails_to(user):
+        return [
+            m.payload for m in OutboxMessage.objects.filter(kind="email") if m.payload["to"] == [user.email]
+        ]
+
     with time_machine.travel(dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC), tick=False):
         first = client_review_reminders(today=dt.date(2026, 12, 2))
         assert client_review_reminders(today=dt.date(2026, 12, 3)).done == 0  # once a month
-    assert first.done == 2  # the lead of each current client
+    assert first.done == 4  # the lead of each current client
+    # one digest per lead AM, listing each of their clients with its link
     note = Notification.objects.get(user=world.team_am)
-    assert note.key == f"client-review-{world.client.pk}-2026-11" and "November" in note.subject
+    assert "November" in note.subject and "3 of your clients" in note.subject
+    (email,) = emails_to(world.team_am)
+    assert email["subject"] == note.subject
+    for client in (world.client, *extra):
+        link = reverse("commercial:client_review", args=[client.pk])
+        assert client.name in note.body and link in note.body
+        assert client.name in email["body"] and link in email["body"]
+    assert world.other_client.name not in note.body
+    page = login(world.team_am).get(reverse("people:notifications")).content.decode()
+    link = reverse("commercial:client_review", args=[world.client.pk])
+    assert f'href="{settings.SITE_URL}{link}"' in page  # each client's link opens from the notice
+    (theirs,) = emails_to(world.other_am)
+    assert world.other_client.name in theirs["body"]
+    # a client won later the same day goes into a second digest; the rerun after it sends nothing
+    late = ClientFactory(name="Cobalt Labs")
+    MembershipFactory(client=late, user=world.team_am, is_lead=True)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 15, tzinfo=dt.UTC), tick=False):
+        assert client_review_reminders(today=dt.date(2026, 12, 2)).done == 1
+        assert client_review_reminders(today=dt.date(2026, 12, 2)).done == 0
+    second = Notification.objects.filter(user=world.team_am).exclude(pk=note.pk).get()
+    assert "1 of your clients" in second.subject and late.name in second.body
+    assert world.client.name not in second.body and len(emails_to(world.team_am)) == 2
     with time_machine.travel(dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC), tick=False):
         url = reverse("commercial:client_review_mark", args=[world.client.pk])
         assert login(world.sponsor).post(url, {"note": "x"}).status_code == 403
@@ -94,7 +126,9 @@ def test_marking_the_month_reviewed_and_the_reminder(world, login):
         (dt.date(2026, 12, 1), "Stakeholders checked")
     ]
     with time_machine.travel(dt.datetime(2027, 1, 2, 7, tzinfo=dt.UTC), tick=False):
-        assert client_review_reminders(today=dt.date(2027, 1, 2)).done == 1  # only the other client
+        assert client_review_reminders(today=dt.date(2027, 1, 2)).done == 4  # all but the reviewed one
+    january = Notification.objects.get(user=world.team_am, subject__contains="December")
+    assert world.client.name not in january.body and "3 of your clients" in january.subject
 
 
 # the client review: client, plan, metrics (the map at ≤ 5 moments, calls, income ×2), contacts,

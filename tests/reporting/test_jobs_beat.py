@@ -6,14 +6,15 @@ import threading
 import pytest
 import time_machine
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
-from people.models import Notification
+from people.models import Notification, OutboxMessage
 from reporting.models import Job
 from reporting.services.jobs import status_reports_remind
 
 from ..conftest import service_missing
-from ..factories import JobFactory, StatusReviewFactory
+from ..factories import ClientFactory, JobFactory, MembershipFactory, StatusReviewFactory
 
 MONDAY = dt.date(2026, 11, 30)
 
@@ -35,8 +36,10 @@ def test_a_report_unreviewed_for_a_week_reminds_the_lead_am_once_a_week(world):
         assert status_reports_remind(today=MONDAY).done == 0  # run twice: told once
         assert status_reports_remind(today=MONDAY + dt.timedelta(days=1)).done == 0  # same week
     note = Notification.objects.get()
-    assert note.user == world.team_am and note.key == f"status-review-{world.client.pk}-{MONDAY}"
-    assert "Northwind Outdoor" in note.subject
+    assert note.user == world.team_am and "1 of your clients" in note.subject
+    link = reverse("reporting:status_report", args=[world.client.pk])
+    assert "Northwind Outdoor" in note.body and link in note.body
+    assert "Harbour Bank" not in note.body  # reviewed two days ago
     # next week, neither reviewed since: a reminder for each lead AM
     with time_machine.travel(dt.datetime(2026, 12, 7, 7, 50, tzinfo=dt.UTC), tick=False):
         assert status_reports_remind(today=dt.date(2026, 12, 7)).done == 2
@@ -75,3 +78,24 @@ def test_two_workers_reminding_at_once_remind_once(world):
         t.join(60)
     assert errors == []
     assert Notification.objects.filter(key__startswith="status-review-").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_lead_am_with_many_clients_due_gets_one_digest_a_week(world):
+    with time_machine.travel(dt.datetime(2026, 11, 30, 7, 50, tzinfo=dt.UTC), tick=False):
+        clients = [world.client, *(ClientFactory(name=f"Client {i}") for i in range(4))]
+        for client in clients:
+            if client != world.client:
+                MembershipFactory(client=client, user=world.team_am, is_lead=True)
+            _old_job(client)
+        _old_job(world.other_client)
+        assert status_reports_remind(today=MONDAY).done == 6
+        assert status_reports_remind(today=MONDAY).done == 0
+    note = Notification.objects.get(user=world.team_am)
+    emails = [m.payload for m in OutboxMessage.objects.filter(kind="email")]
+    mine = [e for e in emails if e["to"] == [world.team_am.email]]
+    assert len(emails) == 2 and len(mine) == 1 and "5 of your clients" in mine[0]["subject"]
+    for client in clients:
+        link = reverse("reporting:status_report", args=[client.pk])
+        assert client.name in note.body and link in mine[0]["body"]
+    assert "never reviewed" in note.body and "Harbour Bank" not in note.body
