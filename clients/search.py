@@ -1,5 +1,6 @@
 """Search from the navigation bar (issue 19, item 5): clients, contacts, calls and flags the person
-may see, grouped by kind, one query per kind.
+may see, grouped by kind, one query per kind. Opportunities are added above, in commercial/search.py
+(commercial imports clients, so the whole search is composed there).
 
 PostgreSQL: full-text search (config "simple": names and client jargon are not English words to
 stem), each term a prefix (`north` finds Northwind), over the same SearchVector expressions the GIN
@@ -67,16 +68,18 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matching(queryset, kind: str, terms: list[str], anywhere_in=()):
+def _matching(queryset, kind: str, terms: list[str], anywhere_in=(), vector=None, fields=None):
+    """`queryset` narrowed to the rows holding every term. `vector` (the indexed SearchVector) and
+    `fields` (the fallback's) default to this module's for `kind`; an app above passes its own."""
     if _postgres():
         tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
         match = Q(search=tsquery)
         for name in anywhere_in:
             match |= Q(*[Q(**{f"{name}__icontains": t}) for t in terms], _connector=Q.AND)
-        return queryset.annotate(search=VECTORS[kind]()).filter(match)
+        return queryset.annotate(search=vector or VECTORS[kind]()).filter(match)
     match = Q()
     for term in terms:
-        match &= Q(*[Q(**{f"{f}__icontains": term}) for f in FIELDS[kind]], _connector=Q.OR)
+        match &= Q(*[Q(**{f"{f}__icontains": term}) for f in fields or FIELDS[kind]], _connector=Q.OR)
     return queryset.filter(match)
 
 
