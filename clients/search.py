@@ -1,10 +1,13 @@
 """Search from the navigation bar (issue 19, item 5): clients, contacts, calls and flags the person
-may see, grouped by kind, one query per kind.
+may see, grouped by kind, one query per kind. Opportunities are added above, in commercial/search.py
+(commercial imports clients, so the whole search is composed there).
 
 PostgreSQL: full-text search (config "simple": names and client jargon are not English words to
 stem), each term a prefix (`north` finds Northwind), over the same SearchVector expressions the GIN
 indexes of migration clients 0013 are built on — so the 250,000 calls' notes are searched through an
-index, not read. Client and contact names also match anywhere inside (icontains), since people type
+index, not read. Calls and flags read a stored generated vector instead (migration 0016, the same
+expression computed when the row is written), so the newest rows searched first cost no vector each.
+Client and contact names also match anywhere inside (icontains), since people type
 fragments of names (through the trigram indexes of migration clients 0015). SQLite: icontains on
 the same fields.
 
@@ -20,9 +23,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db.models.expressions import RawSQL
 
 from .models import Call, Client, Contact, Flag
 
@@ -37,6 +41,16 @@ VECTORS = {
     "call": lambda: SearchVector("rapport", "delivery", "strategy", "commercial", config="simple"),
     "flag": lambda: SearchVector("title", "description", "resolution", config="simple"),
 }
+# Calls and flags have a stored generated vector on PostgreSQL (migration 0016: the same expression,
+# computed once when the row is written, not for each of the newest rows at every search): read it.
+STORED = {"call": Call, "flag": Flag}
+
+
+def stored_vector(model):
+    column = f"{connection.ops.quote_name(model._meta.db_table)}.search_vector"
+    return RawSQL(column, [], output_field=SearchVectorField())
+
+
 FIELDS = {
     "client": ("name", "domain"),
     "contact": ("name", "email", "title"),
@@ -67,16 +81,20 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matching(queryset, kind: str, terms: list[str], anywhere_in=()):
+def _matching(queryset, kind: str, terms: list[str], anywhere_in=(), vector=None, fields=None):
+    """`queryset` narrowed to the rows holding every term. `vector` (the indexed SearchVector) and
+    `fields` (the fallback's) default to this module's for `kind`; an app above passes its own."""
     if _postgres():
         tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
         match = Q(search=tsquery)
         for name in anywhere_in:
             match |= Q(*[Q(**{f"{name}__icontains": t}) for t in terms], _connector=Q.AND)
-        return queryset.annotate(search=VECTORS[kind]()).filter(match)
+        if vector is None:
+            vector = stored_vector(STORED[kind]) if kind in STORED else VECTORS[kind]()
+        return queryset.annotate(search=vector).filter(match)
     match = Q()
     for term in terms:
-        match &= Q(*[Q(**{f"{f}__icontains": term}) for f in FIELDS[kind]], _connector=Q.OR)
+        match &= Q(*[Q(**{f"{f}__icontains": term}) for f in fields or FIELDS[kind]], _connector=Q.OR)
     return queryset.filter(match)
 
 

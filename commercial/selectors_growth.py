@@ -53,6 +53,12 @@ def channel_map(client) -> list[dict]:
     return [{"channel": ch, "row": rows.get(ch.pk)} for ch in channels]
 
 
+def opportunities_for(user):
+    """The opportunities this person may see: those of the clients they may read — the rule the
+    opportunity page applies (views/growth.py `_opportunity`: clients.permissions VIEW on its client)."""
+    return Opportunity.objects.filter(client__in=Client.objects.for_user(user).values("pk"))
+
+
 def open_opportunities():
     return Opportunity.objects.filter(
         stage__in=Opportunity.OPEN_STAGES, client__archived_at__isnull=True

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from clients.views import my_week, search
+from clients.views import my_week
+from commercial.views.search import search
 from people.views import PasswordResetView, calendar_feed, home
 from people.views.two_factor import LoginView, login_code
 from reporting.views import survey
@@ -32,7 +33,7 @@ urlpatterns = [
     # auth URLs above match first; here so allauth can reverse it)
     path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("my-week/", my_week, name="my_week"),
-    # the navigation bar's search (clients/search.py)
+    # the navigation bar's search (commercial/search.py, over clients/search.py)
     path("search/", search, name="search"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     # a client contact's NPS answer: no login, the signed link is the credential

@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import search as search_module
-from clients.search import search_for
+from commercial import search as composed
+from commercial.search import search_for
 
+from .commercial.factories_growth import OpportunityFactory
+from .conftest import PERSONAS
 from .factories import CallFactory, ClientFactory, ContactFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +76,7 @@ def test_queries_do_not_grow_with_the_data(world, login, django_assert_max_num_q
             ContactFactory(client=c, name=f"North Person {i}")
             CallFactory(client=c, author=world.team_am, delivery="north office visit")
             FlagFactory(client=c, owner=world.team_am, title="North issue")
+            OpportunityFactory(client=c, owner=world.team_am, title=f"North social retainer {i}")
 
     add(2)
     with CaptureQueriesContext(connection) as small:
@@ -83,7 +87,8 @@ def test_queries_do_not_grow_with_the_data(world, login, django_assert_max_num_q
     with django_assert_max_num_queries(len(small)):
         response = page.get(reverse("search"), {"q": "north"})
     assert len(response.context["results"].calls) == search_module.PER_KIND
-    assert len(small) <= 11
+    assert len(response.context["results"].opportunities) == search_module.PER_KIND
+    assert len(small) <= 12
 
 
 def test_postgresql_searches_call_notes_through_the_gin_index(world):
@@ -95,7 +100,7 @@ def test_postgresql_searches_call_notes_through_the_gin_index(world):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "call_search" in plan, plan
+    assert "clients_call_search_vector" in plan, plan  # the stored vector's index (0016)
 
 
 def test_calls_and_flags_come_newest_first_from_the_newest_rows_or_from_all(world, monkeypatch):
@@ -126,3 +131,59 @@ def test_calls_and_flags_come_newest_first_from_the_newest_rows_or_from_all(worl
     assert newest == [weekly[0].pk, weekly[1].pk]
     assert search_for(world.other_am, "zephyr").calls == found  # an AM sees every client's calls
     assert search_for(world.other_sponsor, "zephyr").calls == []  # a sponsor: their own clients only
+
+
+@pytest.fixture
+def retainer(world):
+    return OpportunityFactory(
+        client=world.client, owner=world.team_am, title="Paid social retainer", next_step="Send the audit"
+    )
+
+
+@pytest.mark.parametrize("engine", ["database", "fallback"])
+def test_an_opportunity_is_found_by_a_word_of_its_title_or_next_step(engine, retainer, world, monkeypatch):
+    if engine == "fallback":
+        monkeypatch.setattr(search_module, "_postgres", lambda: False)  # as on SQLite
+    OpportunityFactory(client=world.other_client, owner=world.other_am, title="Paid search pilot")
+    assert [o["title"] for o in search_for(world.team_am, "social").opportunities] == ["Paid social retainer"]
+    assert [o["title"] for o in search_for(world.head, "audit").opportunities] == ["Paid social retainer"]
+    assert sorted(o["title"] for o in search_for(world.head, "paid").opportunities) == [
+        "Paid search pilot",
+        "Paid social retainer",
+    ]
+    assert search_for(world.head, "retainer").total == 1
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anon"])
+def test_an_opportunity_is_found_by_exactly_those_its_page_lets_in(persona, retainer, world, login):
+    """The opportunity page's rule (read its client): the CS team — another team's AM included, as
+    PRODUCT.md §1 lets the CS team read every client — and the client's own sponsor; no one else."""
+    user = getattr(world, persona)
+    found = [o["pk"] for o in search_for(user, "retainer").opportunities]
+    page = login(user).get(reverse("commercial:opportunity_detail", args=[retainer.pk]))
+    assert found == ([retainer.pk] if page.status_code == 200 else [])
+    expected = persona in ("team_am", "other_am", "head", "sponsor", "admin")
+    assert bool(found) == expected, (persona, page.status_code)
+
+
+def test_an_other_sponsor_does_not_find_an_opportunity_of_a_client_not_theirs(retainer, world):
+    assert search_for(world.other_sponsor, "retainer").opportunities == []
+    assert [o["pk"] for o in search_for(world.sponsor, "retainer").opportunities] == [retainer.pk]
+
+
+def test_the_page_lists_opportunities_as_their_own_group_linking_to_each(retainer, world, login):
+    text = login(world.team_am).get(reverse("search"), {"q": "retainer"}).content.decode()
+    assert 'id="found-opportunities"' in text
+    assert reverse("commercial:opportunity_detail", args=[retainer.pk]) in text
+    assert "Northwind Outdoor · Discovery" in text
+
+
+def test_postgresql_searches_opportunities_through_the_gin_index(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN indexes exist on PostgreSQL only")
+    sql, params = composed.matching_opportunities(world.head, ["social"]).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "opportunity_search" in plan, plan

@@ -30,7 +30,6 @@ from .core import (
     team_member_remove,
 )
 from .imports import import_confirm, import_template, import_upload
-from .search import search
 
 __all__ = [
     "agency_escalation",
@@ -63,5 +62,4 @@ __all__ = [
     "import_upload",
     "import_confirm",
     "import_template",
-    "search",
 ]

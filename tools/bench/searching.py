@@ -6,6 +6,8 @@ by the busiest account manager, through the search page as a browser asks for it
 permissions, the results page rendered), uncached, one request at a time: the p95 over --search-
 requests requests each, after one warm-up request. In-process rather than under wrk's 16
 connections: a search is one person's request, and the pass needs no server beside the others.
+The scale data holds no opportunities: when there are none, the pass adds OPPORTUNITIES of them
+(one per client, from a few titles) inside a transaction it rolls back at the end.
 
 Imports the app: import this only after django.setup() (tools/bench/__main__.py does).
 """
@@ -16,17 +18,44 @@ import time
 import urllib.parse
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client as HttpClient
 
 from clients.models import Call, Client, Contact
-from commercial.models import Opportunity
+from commercial.models import Channel, Opportunity
 from people.models import Role
 
 from .inprocess import SEARCH_P95_MS, Counter
 
 REQUESTS = 40
+OPPORTUNITIES = 600
+TITLES = ("Paid social retainer", "CRM programme", "SEO audit", "Marketplace launch", "Analytics rebuild")
+
+
+def add_opportunities(tag: str) -> int:
+    """Opportunities for the first clients, when the data set has none (rolled back by the caller)."""
+    if Opportunity.objects.exists():
+        return 0
+    service = Channel.objects.order_by("pk").first()
+    owner = get_user_model().objects.get(username=f"{tag}-head")
+    clients = Client.objects.filter(domain__endswith=f".{tag}.example").order_by("pk")[:OPPORTUNITIES]
+    stages = [*Opportunity.OPEN_STAGES, "won", "lost"]
+    made = Opportunity.objects.bulk_create(
+        Opportunity(
+            client=client,
+            service=service,
+            owner=owner,
+            created_by=owner,
+            title=f"{TITLES[i % len(TITLES)]} {client.name}",
+            next_step="Send the proposal" if i % 3 else "",
+            stage=stages[i % len(stages)],
+            value=1000 if stages[i % len(stages)] == "won" else None,
+            lost_reason="Budget moved to TV" if stages[i % len(stages)] == "lost" else "",
+        )
+        for i, client in enumerate(clients)
+    )
+    return len(made)
 
 
 def queries_of(tag: str) -> list[tuple[str, str]]:
@@ -58,6 +87,16 @@ def people_of(tag: str):
 
 
 def search_pass(tag: str = "scale", requests: int = REQUESTS) -> list[dict]:
+    with transaction.atomic():
+        added = add_opportunities(tag)
+        if added:
+            print(f"  (added {added} opportunities for the pass, rolled back after it)", flush=True)
+        rows = _search_pass(tag, requests)
+        transaction.set_rollback(True)
+    return rows
+
+
+def _search_pass(tag: str, requests: int) -> list[dict]:
     rows = []
     for who, user in people_of(tag):
         browser = HttpClient()

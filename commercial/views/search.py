@@ -1,12 +1,11 @@
-"""The navigation bar's search: what the person may see, grouped by kind (clients/search.py)."""
+"""The navigation bar's search: what the person may see, grouped by kind (commercial/search.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from commercial.search import PER_KIND, search_for
 from people import roles
-
-from ..search import PER_KIND, search_for
 
 
 @login_required
@@ -15,4 +14,6 @@ def search(request):
         raise PermissionDenied("Your role reads no clients.")
     query = request.GET.get("q", "").strip()[:200]
     results = search_for(request.user, query)
-    return render(request, "clients/search.html", {"results": results, "query": query, "per_kind": PER_KIND})
+    return render(
+        request, "commercial/search.html", {"results": results, "query": query, "per_kind": PER_KIND}
+    )
