@@ -33,7 +33,13 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("user", "key"), name="reminder_claim_once")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "key"),
+                        name="reminder_claim_once",
+                        violation_error_message="This reminder has already been sent to this person.",
+                    )
+                ],
             },
         ),
     ]

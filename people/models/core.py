@@ -151,7 +151,14 @@ class ReminderClaim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_claim_once")]
+        constraints = [
+            # notify_digests relies on it: a reminder is claimed once per person and period
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="reminder_claim_once",
+                violation_error_message="This reminder has already been sent to this person.",
+            )
+        ]
 
     def __str__(self):
         return self.key
