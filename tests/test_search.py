@@ -91,16 +91,26 @@ def test_queries_do_not_grow_with_the_data(world, login, django_assert_max_num_q
     assert len(small) <= 12
 
 
-def test_postgresql_searches_call_notes_through_the_gin_index(world):
+@pytest.mark.parametrize(
+    "kind, model, migration",
+    [
+        ("client", "Client", "0017"),
+        ("contact", "Contact", "0017"),
+        ("call", "Call", "0016"),
+        ("flag", "Flag", "0016"),
+    ],
+)
+def test_postgresql_searches_each_kind_through_its_stored_vector(world, kind, model, migration):
     if connection.vendor != "postgresql":
-        pytest.skip("the GIN indexes exist on PostgreSQL only")
-    queryset = search_module._matching(search_module.Call.objects.all(), "call", ["spring"])
+        pytest.skip("the stored vectors and their GIN indexes exist on PostgreSQL only")
+    queryset = search_module._matching(getattr(search_module, model).objects.all(), kind, ["spring"])
     sql, params = queryset.query.sql_with_params()
+    assert f"clients_{kind}.search_vector" in sql.replace('"', ""), sql  # read, not computed per row
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "clients_call_search_vector" in plan, plan  # the stored vector's index (0016)
+    assert f"clients_{kind}_search_vector" in plan, f"{migration}'s index unused: {plan}"
 
 
 def test_calls_and_flags_come_newest_first_from_the_newest_rows_or_from_all(world, monkeypatch):

@@ -27,10 +27,10 @@ def _expression(fields):
     return f"to_tsvector('simple'::regconfig, {joined})"
 
 
-def create(apps, schema_editor):
+def create(apps, schema_editor, stored=STORED):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model_name, (table, fields, old_index) in STORED.items():
+    for model_name, (table, fields, old_index) in stored.items():
         schema_editor.execute(
             f"ALTER TABLE {table} ADD COLUMN {COLUMN} tsvector "
             f"GENERATED ALWAYS AS ({_expression(fields)}) STORED"
@@ -39,10 +39,10 @@ def create(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX IF EXISTS {old_index}")
 
 
-def drop(apps, schema_editor):
+def drop(apps, schema_editor, stored=STORED):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model_name, (table, fields, old_index) in STORED.items():
+    for model_name, (table, fields, old_index) in stored.items():
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {COLUMN}")  # and its index
         model = apps.get_model("clients", model_name)
         schema_editor.add_index(model, GinIndex(SearchVector(*fields, config="simple"), name=old_index))
