@@ -3,10 +3,10 @@ may see, grouped by kind, one query per kind. Opportunities are added above, in 
 (commercial imports clients, so the whole search is composed there).
 
 PostgreSQL: full-text search (config "simple": names and client jargon are not English words to
-stem), each term a prefix (`north` finds Northwind), over the same SearchVector expressions the GIN
-indexes of migration clients 0013 are built on — so the 250,000 calls' notes are searched through an
-index, not read. Every kind reads a stored generated vector instead (migrations 0016 and 0017, the
-same expression computed when the row is written), so the rows searched cost no vector each.
+stem), each term a prefix (`north` finds Northwind), over a stored generated vector per kind with
+its GIN index (migrations clients 0016 and 0017: SearchVector's expression over FIELDS, computed
+when the row is written) — so the 250,000 calls' notes are searched through an index, not read, and
+the rows searched cost no vector each.
 Client and contact names also match anywhere inside (icontains), since people type
 fragments of names (through the trigram indexes of migration clients 0015). SQLite: icontains on
 the same fields.
@@ -23,7 +23,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
@@ -34,13 +34,6 @@ PER_KIND = 10
 MAX_TERMS = 6
 WINDOW = 500  # the newest calls (flags) searched before the whole table
 
-# The indexed expressions (migration 0013 builds its GIN indexes from these very objects).
-VECTORS = {
-    "client": lambda: SearchVector("name", "domain", config="simple"),
-    "contact": lambda: SearchVector("name", "email", "title", config="simple"),
-    "call": lambda: SearchVector("rapport", "delivery", "strategy", "commercial", config="simple"),
-    "flag": lambda: SearchVector("title", "description", "resolution", config="simple"),
-}
 # Every kind has a stored generated vector on PostgreSQL (migrations 0016 and 0017: the same
 # expression, computed once when the row is written, not for each row at every search): read it.
 STORED = {"client": Client, "contact": Contact, "call": Call, "flag": Flag}
@@ -90,7 +83,7 @@ def _matching(queryset, kind: str, terms: list[str], anywhere_in=(), vector=None
         for name in anywhere_in:
             match |= Q(*[Q(**{f"{name}__icontains": t}) for t in terms], _connector=Q.AND)
         if vector is None:
-            vector = stored_vector(STORED[kind]) if kind in STORED else VECTORS[kind]()
+            vector = stored_vector(STORED[kind])
         return queryset.annotate(search=vector).filter(match)
     match = Q()
     for term in terms:

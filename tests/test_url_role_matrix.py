@@ -7,7 +7,6 @@ so a new view cannot ship without deciding who may use it.
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import PERSONAS
@@ -728,7 +727,7 @@ def test_every_url_has_an_entry():
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_it_should(name, world):
+def test_url_answers_each_role_as_it_should(name, world, client, login):
     """Each persona asks in a savepoint of its own, rolled back, with a fresh session and an empty
     cache: each sees the same world as if it were the only one, and the world is built once per URL
     (building it is most of this test's time, and this test is most of the suite's)."""
@@ -738,10 +737,8 @@ def test_url_answers_each_role_as_it_should(name, world):
     for persona in PERSONAS:
         with transaction.atomic():
             cache.clear()
-            browser = Client()
-            if (user := world.persona(persona)) is not None:
-                browser.force_login(user)
-            response = getattr(browser, method)(url)
+            client.logout()  # the previous persona's session went with its savepoint
+            response = getattr(login(world.persona(persona)), method)(url)
             if response.status_code != expected[persona]:
                 wrong.append(
                     f"{persona} {method.upper()} {url}: {response.status_code}, expected {expected[persona]}"
