@@ -185,7 +185,7 @@ def client_panels(request, client, timeline=True):
             )
         ),
         **(timeline_context(request, client) if timeline else {"timeline": None}),
-        "action_form": ActionForm(initial={"owner": request.user.pk}),
+        "action_form": lazy(lambda: ActionForm(initial={"owner": request.user.pk})),  # in a region
         "staff_choices": lazy(lambda: staff_choices(request)),
         "staff_options_html": lazy(lambda: staff_options_html(request)),
         "today": timezone.localdate(),
