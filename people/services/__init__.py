@@ -2,6 +2,7 @@
 have modules of their own: team (invite, edit, deactivate), time (timesheets), objectives."""
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -50,13 +51,20 @@ def _email_text(notice: Notice, note: Notification, template) -> str:
     )
 
 
+# A person with this many new notices from one run of a recurring task gets them in one email (each
+# still in the app's list): an AM with 54 clients hears of 54 client reviews once on the 1st, not 54 times.
+DIGEST_FROM = 3
+
+
 @transaction.atomic
-def notify_many(notices) -> int:
+def notify_many(notices, *, digest: str = "") -> int:
     """Create each notice once per (person, event), with its email in the outbox, in one transaction.
 
     The notification and its email commit with whatever the caller changed, so a worker killed after
     the commit loses neither; a rerun finds them there and adds nothing. Returns how many were new.
     Subjects and links are clipped to their columns, so a long client name can never fail the row.
+    `digest` (a recurring task's name, "contract renewal reminders"): a person with DIGEST_FROM or
+    more of the new notices gets one email listing them all instead of one email each.
     """
     wanted = {}
     for notice in notices:
@@ -83,22 +91,55 @@ def notify_many(notices) -> int:
     # ignore_conflicts: a second worker racing this one loses quietly; the email's dedupe key below
     # makes sure the person hears once even then
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    template = get_template("people/email/notification.txt")  # once per batch, not per email
-    messages_enqueue(
-        [
-            email_message(
-                subject=note.subject,
-                body=_email_text(notice, note, template),
-                to=[notice.user.email],
-                dedupe_key=f"notification:{notice.user.pk}:{notice.key}",
-            )
-            for notice, note in zip(fresh, rows, strict=True)
-            if notice.user.email
-        ]
-    )
+    messages_enqueue(_emails(list(zip(fresh, rows, strict=True)), digest))
     for notice in fresh:
         log.info("notified %s: %s", notice.user.username, notice.key)
     return len(fresh)
+
+
+def _emails(pairs: list[tuple[Notice, Notification]], digest: str) -> list:
+    """The outbox rows for new (notice, notification) pairs: one email each, or one per person who
+    has DIGEST_FROM or more of them when `digest` names the run."""
+    by_user = {}
+    for notice, note in pairs:
+        if notice.user.email:
+            by_user.setdefault(notice.user.pk, []).append((notice, note))
+    single = get_template("people/email/notification.txt")  # once per batch, not per email
+    emails = []
+    for mine in by_user.values():
+        user = mine[0][0].user
+        if digest and len(mine) >= DIGEST_FROM:
+            keys = hashlib.sha256("\0".join(sorted(notice.key for notice, _ in mine)).encode()).hexdigest()
+            emails.append(
+                email_message(
+                    subject=clip_to_field(
+                        Notification, "subject", f"{digest[:1].upper()}{digest[1:]}: {len(mine)} for you"
+                    ),
+                    body=get_template("people/email/digest.txt").render(
+                        {
+                            "user": user,
+                            "digest": digest,
+                            "notes": [
+                                {"note": note, "link": f"{settings.SITE_URL}{note.url}" if note.url else ""}
+                                for _, note in mine
+                            ],
+                        }
+                    ),
+                    to=[user.email],
+                    dedupe_key=f"digest:{user.pk}:{keys[:40]}",
+                )
+            )
+            continue
+        emails += [
+            email_message(
+                subject=note.subject,
+                body=_email_text(notice, note, single),
+                to=[user.email],
+                dedupe_key=f"notification:{user.pk}:{notice.key}",
+            )
+            for notice, note in mine
+        ]
+    return emails
 
 
 def not_yet_notified(users, key: str) -> list:
@@ -114,7 +155,10 @@ def notify_each(notices, *, task: str) -> RunReport:
     person and skipped, and the rest go out. Its report's `done` counts the new notices.
     """
     report = run_in_batches(
-        notices, notify_many, report=RunReport(task), describe=lambda n: f"notice {n.key} for {n.user}"
+        notices,
+        lambda batch: notify_many(batch, digest=task),
+        report=RunReport(task),
+        describe=lambda n: f"notice {n.key} for {n.user}",
     )
     log.info("%s", report)
     return report
