@@ -4,7 +4,6 @@ own name, unread count, log-out token and search words, and the links their role
 import re
 
 import pytest
-
 from django.urls import reverse
 
 from people.models import Role
