@@ -73,9 +73,10 @@ MODELS = {
     "commercial.delightgift": (("growth",), None, ()),
     # a client page's feature sections read these through their parent record (a dotted path)
     "onboarding.onboardingstep": ((), "onboarding.client_id", ("owner_id",)),
-    "reporting.milestone": ((), "job.client_id", ()),
+    "reporting.milestone": ((), "job.client_id", ("job.owner_id",)),  # my week: milestones of my jobs
+    "reporting.job": ((), "client_id", ("owner_id",)),
     "commercial.planmetric": ((), "plan.client_id", ()),
-    "commercial.planobjective": ((), "plan.client_id", ()),
+    "commercial.planobjective": ((), "plan.client_id", ("owner_id",)),  # my week: objectives I own
     "commercial.planreview": ((), "plan.client_id", ()),
     "auth.user": (("people",), None, ("pk",)),
     "people.staffprofile": (("people",), None, ("user_id",)),
@@ -141,14 +142,17 @@ def _scopes_of_instance(instance):
         client_id = getattr(instance, "client_id", None)
         return ((), (client_id,) if client_id else (), ())
     kinds, client_field, user_fields = spec
-    client_id = None
-    if client_field:
-        try:  # "plan.client_id": the parent's client (one read, on a write only)
-            client_id = attrgetter(client_field)(instance)
-        except (AttributeError, ObjectDoesNotExist):
-            client_id = None
-    users = tuple(getattr(instance, f, None) for f in user_fields)
-    return (kinds, (client_id,) if client_id else (), users)
+    # "plan.client_id": the parent's client (one read, on a write only)
+    client_id = _field(instance, client_field) if client_field else None
+    return (kinds, (client_id,) if client_id else (), tuple(_field(instance, f) for f in user_fields))
+
+
+def _field(instance, path: str):
+    """A field of the record, or of its parent ("job.owner_id"); None if there is none."""
+    try:
+        return attrgetter(path)(instance)
+    except (AttributeError, ObjectDoesNotExist):
+        return None
 
 
 def _record_written(sender, instance, raw=False, update_fields=None, **kwargs):

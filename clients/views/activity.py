@@ -21,7 +21,7 @@ from csops.params import id_param_or_404, safe_next
 from people import roles
 from people.submissions import submit_once, submitted_before
 from reporting import my_week as my_week_reads
-from reporting.cache import scopes_of
+from reporting.cache import lazy, scopes_of
 from reporting.status import milestones_this_week
 
 from ..forms.activity import (
@@ -402,6 +402,21 @@ def my_week(request):
         client_ids=client_ids, user_ids=[request.user.pk], kinds=["people"]
     )
     context["fragment_parts"] = (request.user.pk, request.get_full_path())
-    context["milestones_week"] = milestones_this_week(request.user)
-    context.update(my_week_reads.my_week_sections_below(request.user, context["today"]))
+    # the sections below the cards are a region of their own: they read the person's jobs, plan
+    # objectives and reviews, and opportunities, which move `user:<me>` or their client's scope
+    today = context["today"]
+    below = lazy(lambda: my_week_reads.my_week_sections_below(request.user, today))
+    context.update(
+        {
+            "below_scopes": scopes_of(
+                client_ids=client_ids, user_ids=[request.user.pk], kinds=["growth", "clients", "people"]
+            ),
+            "below_parts": (request.user.pk,),
+            "milestones_week": lazy(lambda: milestones_this_week(request.user, today)),
+            "plan_objectives": lazy(lambda: below["plan_objectives"]),
+            "plan_reviews": lazy(lambda: below["plan_reviews"]),
+            "plan_today": today,
+            "opportunities": lazy(lambda: below["opportunities"]),
+        }
+    )
     return render(request, "clients/my_week.html", context)

@@ -326,3 +326,26 @@ def test_a_check_in_recorded_outdates_the_nps_page_and_leaves_my_week(world, log
     )
     assert 'data-testid="nps-value">100<' in head.get(url).content.decode()
     assert count_queries(am, reverse("my_week")) == week_cached  # not one of team_am's clients
+
+
+def test_my_week_s_sections_below_the_cards_are_kept_and_outdated_by_what_they_show(world, login, caching):
+    """Milestones of my jobs and objectives I own show at once even on a client not on my team (their
+    writes move user:<me>); another AM's objective leaves my week served from the cache."""
+    from ..factories import AccountPlanFactory, JobFactory, MilestoneFactory, PlanObjectiveFactory
+
+    plan = AccountPlanFactory(client=world.other_client, created_by=world.other_am)
+    c, week = login(world.team_am), reverse("my_week")
+    c.get(week)
+    cached_queries = count_queries(c, week)
+    PlanObjectiveFactory(plan=plan, owner=world.other_am, description="Lunch with their CFO")
+    assert count_queries(c, week) == cached_queries  # not mine: still served
+    assert "Lunch with their CFO" not in c.get(week).content.decode()
+
+    job = JobFactory(client=world.other_client, owner=world.team_am, created_by=world.team_am)
+    milestone = MilestoneFactory(job=job, name="Landing pages live", due_date=timezone.localdate())
+    PlanObjectiveFactory(plan=plan, owner=world.team_am, description="Meet their new CMO")
+    html = c.get(week).content.decode()
+    assert "Landing pages live" in html and "Meet their new CMO" in html
+    milestone.done_on = timezone.localdate()
+    milestone.save()
+    assert "Landing pages live" not in c.get(week).content.decode()
