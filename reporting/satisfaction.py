@@ -7,6 +7,7 @@ One query reads the ratings for the whole window; the twelve months are worked o
 """
 
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -45,17 +46,23 @@ def ratings_between(first: datetime.date, last: datetime.date) -> list[Rating]:
     surveys = SurveyResponse.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
         "client_id", "created_at", "score"
     )
-    rows = [Rating(c, timezone.localdate(at), s, "Exec sponsor") for c, at, s in checkins]
-    rows += [Rating(c, timezone.localdate(at), s, "Client survey") for c, at, s in surveys]
+    rows = [Rating(c, at.astimezone(tz).date(), s, "Exec sponsor") for c, at, s in checkins]
+    rows += [Rating(c, at.astimezone(tz).date(), s, "Client survey") for c, at, s in surveys]
     return sorted(rows, key=lambda r: r.day)
 
 
-def latest_by_client(ratings, until: datetime.date, client_ids) -> dict[int, list[Rating]]:
-    """Each account's ratings in the fresh window ending `until`, newest first."""
+def _between(ratings, days, first: datetime.date, last: datetime.date):
+    """The ratings (sorted by day; `days` their days) given from `first` to `last`, by bisection."""
+    return ratings[bisect_left(days, first) : bisect_right(days, last)]
+
+
+def latest_by_client(ratings, until: datetime.date, client_ids, days=None) -> dict[int, list[Rating]]:
+    """Each account's ratings in the fresh window ending `until`, newest first (`ratings` by day)."""
     since = add_months(month_start(until), -FRESH_MONTHS + 1)
+    days = days if days is not None else [r.day for r in ratings]
     out = defaultdict(list)
-    for r in ratings:
-        if since <= r.day <= until and r.client_id in client_ids:
+    for r in _between(ratings, days, since, until):
+        if r.client_id in client_ids:
             out[r.client_id].append(r)
     return {k: v[::-1] for k, v in out.items()}
 
@@ -72,37 +79,38 @@ def report(month: datetime.date) -> dict:
     first_month = add_months(last_month, -TREND_MONTHS + 1)
     window_start = add_months(first_month, -FRESH_MONTHS + 1)
     ratings = ratings_between(window_start, month_end(last_month))
+    days = [r.day for r in ratings]
+    # display rows, not models: the whole book is read (10,000 accounts at the largest agency)
     clients = {
-        c.pk: c
-        for c in Client.objects.current()
-        .select_related("tier")
-        .only("pk", "name", "tier__name", "tier__rank")
+        row["pk"]: {"pk": row["pk"], "name": row["name"], "tier": row["tier__name"]}
+        for row in Client.objects.current().values("pk", "name", "tier__name")
     }
     trend = []
     for i in range(TREND_MONTHS):
         start = add_months(first_month, i)
         end = month_end(start)  # once per month, not once per rating
-        per_client = latest_by_client(ratings, end, clients)
+        per_client = latest_by_client(ratings, end, clients, days)
         trend.append(
             {
                 "month": start,
                 "score": score_of(per_client),
                 "rated": len(per_client),
-                "given": sum(1 for r in ratings if start <= r.day <= end),
+                "given": len(_between(ratings, days, start, end)),
             }
         )
-    current = latest_by_client(ratings, month_end(last_month), clients)
+    current = latest_by_client(ratings, month_end(last_month), clients, days)
+    # the current book's leads, joined in SQL (an IN list of every rated account's id costs more)
     leads = {
         client_id: f"{first} {last}".strip()
         for client_id, first, last in AccountTeamMembership.objects.filter(
-            is_lead=True, client_id__in=list(current)
+            is_lead=True, client__in=Client.objects.current()
         ).values_list("client_id", "user__first_name", "user__last_name")
+        if client_id in current
     }
     # the previous rating may be older than the fresh window: it is only there to show the trend
     history = defaultdict(list)
-    for r in ratings:
-        if r.day <= month_end(last_month):
-            history[r.client_id].append(r)
+    for r in _between(ratings, days, window_start, month_end(last_month)):
+        history[r.client_id].append(r)
     accounts = []
     for client_id, rs in current.items():
         earlier = history[client_id][::-1]
@@ -118,7 +126,7 @@ def report(month: datetime.date) -> dict:
                 "change": rs[0].score - previous if previous is not None else None,
             }
         )
-    accounts.sort(key=lambda a: (a["score"], a["client"].name))
+    accounts.sort(key=lambda a: (a["score"], a["client"]["name"]))
     score = trend[-1]["score"]
     before = trend[-2]["score"] if len(trend) > 1 else None
     return {
@@ -132,7 +140,7 @@ def report(month: datetime.date) -> dict:
         "unrated": len(clients) - len(current),
         # the accounts to chase for a rating, by name
         "unrated_accounts": sorted(
-            (c for pk, c in clients.items() if pk not in current), key=lambda c: c.name
+            (c for pk, c in clients.items() if pk not in current), key=lambda c: c["name"]
         ),
         "below_target": sum(1 for a in accounts if a["score"] * 10 < target),
         "trend": trend,

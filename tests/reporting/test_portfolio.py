@@ -203,7 +203,7 @@ def test_the_aggregate_is_each_accounts_latest_rating_times_ten(world, login):
     assert r["score"] == 80  # (9 + 7) / 2 × 10
     assert r["meets_target"] and r["target"] == 80
     assert (r["rated"], r["active"], r["below_target"]) == (2, 3, 1)
-    by_name = {a["client"].name: a for a in r["accounts"]}
+    by_name = {a["client"]["name"]: a for a in r["accounts"]}
     assert (by_name["Northwind Outdoor"]["score"], by_name["Northwind Outdoor"]["previous"]) == (9, 6)
     assert by_name["Northwind Outdoor"]["change"] == 3
     assert [m["score"] for m in r["trend"]][-5:] == [None, 60, 60, 60, 80]
