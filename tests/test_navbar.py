@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from csops.templatetags import navbar
 from people.models import Role
 
 from .factories import NotificationFactory, staff
@@ -54,3 +55,12 @@ def test_the_search_words_come_back_escaped_on_the_search_page_only(login):
     assert 'name="q" placeholder="Search" maxlength="200" value=""' in nav_of(
         browser.get(reverse("clients:list"), {"q": "acme"})
     )
+
+
+def test_in_development_the_bar_is_rendered_afresh_each_time(login, settings):
+    settings.DEBUG = True  # a template edit must show on the next request, not after a restart
+    browser = login(staff(Role.HEAD_OF_CS, username="head", first_name="Hana", last_name="Ito"))
+    hits = navbar._render.cache_info().hits
+    for _ in range(2):
+        assert "Hana Ito" in nav_of(browser.get(reverse("clients:list")))
+    assert navbar._render.cache_info().hits == hits

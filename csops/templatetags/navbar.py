@@ -11,6 +11,7 @@ person's name, the unread count, the CSRF token of the log-out form and the sear
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.html import escape
@@ -71,7 +72,8 @@ def navbar(context) -> str:
     items = tuple(
         sorted((k, (tuple(v) if k == "roles" else bool(v))) for k, v in nav.items())
     )  # the unread count reaches the key only as "any or none": its number is a mark
-    html = _render(items, active)
+    # development: a template edit shows on the next request, as Django's own templates do
+    html = _render.__wrapped__(items, active) if settings.DEBUG else _render(items, active)
     search = request.GET.get("q", "") if active[-1] else ""
     return mark_safe(  # noqa: S308 - our own template, each value put in escaped
         html.replace(NAME, escape(user.get_full_name() or user.get_username()))
