@@ -104,7 +104,8 @@ def _emails(pairs: list[tuple[Notice, Notification]], digest: str) -> list:
     for notice, note in pairs:
         if notice.user.email:
             by_user.setdefault(notice.user.pk, []).append((notice, note))
-    single = get_template("people/email/notification.txt")  # once per batch, not per email
+    # once per batch, not per email
+    single, grouped = get_template("people/email/notification.txt"), get_template("people/email/digest.txt")
     emails = []
     for mine in by_user.values():
         user = mine[0][0].user
@@ -115,7 +116,7 @@ def _emails(pairs: list[tuple[Notice, Notification]], digest: str) -> list:
                     subject=clip_to_field(
                         Notification, "subject", f"{digest[:1].upper()}{digest[1:]}: {len(mine)} for you"
                     ),
-                    body=get_template("people/email/digest.txt").render(
+                    body=grouped.render(
                         {
                             "user": user,
                             "digest": digest,
