@@ -15,7 +15,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -104,11 +104,35 @@ def _not_found(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one `redis.Redis` per connection pool.
+
+    Django builds a new `redis.Redis` for every cache call; building one fills its table of response
+    callbacks (some 165 entries), about 0.3 ms of CPU, so a page reading five fragments spent 1.5 ms
+    on it. redis-py's client is safe to share between threads (its connections come from the pool,
+    which also resets itself in a forked child), so one per pool is kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients.setdefault(
+                index, self._client(connection_pool=self._get_connection_pool(write))
+            )
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache where a Redis error is a miss (see the module docstring)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self._options = {**SOCKET_TIMEOUTS, **self._options}
         self._location = ",".join(self._servers)
         self._outage = _outage_for(self._location)
