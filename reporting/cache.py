@@ -20,6 +20,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from csops.statements import Compiled
+
 from .models import CacheVersion
 from .versions import KINDS, client_scope, kind_scope, scopes_of, user_scope, versions_bump
 
@@ -27,6 +29,9 @@ __all__ = ["KINDS", "cached", "client_scope", "csrf_context", "kind_scope", "sco
 __all__ += ["cached_many", "lazy", "versions", "versions_bump", "meet_version"]
 
 log = logging.getLogger(__name__)
+
+# read on every cached page: its SQL compiled once per process for each number of scopes
+_VERSIONS = Compiled(lambda scopes: CacheVersion.objects.filter(scope__in=scopes).values_list("scope", "n"))
 
 # Fragments wait this long for another request computing the same entry before computing it too.
 WAIT_SECONDS = 1.0
@@ -44,7 +49,7 @@ def versions(request, scopes: list[str]) -> dict:
             request._csops_versions = seen
     missing = [s for s in scopes if s not in seen]
     if missing:
-        found = dict(CacheVersion.objects.filter(scope__in=missing).values_list("scope", "n"))
+        found = dict(_VERSIONS.rows(missing))
         seen.update({s: found.get(s, 0) for s in missing})
     return {s: seen[s] for s in scopes}
 
