@@ -9,10 +9,11 @@ query logging, `CaptureQueriesContext` and the query-count tests see it as befor
 
 The SQL is still Django's: the queryset is written as usual, and its first evaluation for a shape is
 checked — the compiled parameters must be exactly the arguments given, in order. When they are not
-(Django folded duplicates of an `__in` list, or prepared a value), or when a column's values need
-converting on the way out (`from_db_value`, a backend's converters), that call runs as a normal
-queryset and nothing is kept: a kept statement only ever runs with values where Django put them and
-returns what the queryset would.
+(Django folded duplicates of an `__in` list, or prepared a value), that call runs as a normal queryset
+and nothing is kept, so a kept statement only ever runs with values where Django put them. The
+converters Django would apply to the columns (a field's `from_db_value`, an expression's or the
+backend's: JSON decoded, a count made an int) are kept with the statement and applied to each row as
+Django's compiler applies them, so the rows are what the queryset returns.
 """
 
 import threading
@@ -37,21 +38,34 @@ class Compiled:
 
     def __init__(self, build):
         self._build = build
-        self._sql: dict[tuple, str] = {}
+        self._sql: dict[tuple, tuple[str, list]] = {}
         self._lock = threading.Lock()
 
     def rows(self, *args) -> list[tuple]:
         shape = (connection.vendor, _shape(args))
-        sql = self._sql.get(shape)
-        if sql is None:
+        kept = self._sql.get(shape)
+        if kept is None:
             queryset = self._build(*args)
             compiler = queryset.query.get_compiler(using=queryset.db)
             sql, params = compiler.as_sql()
-            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-            if tuple(params) != _flat(args) or compiler.get_converters(columns):
+            if tuple(params) != _flat(args):
                 return [tuple(row) for row in queryset]
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
             with self._lock:
-                self._sql.setdefault(shape, sql)
+                kept = self._sql.setdefault(shape, (sql, list(compiler.get_converters(columns).items())))
+        sql, converters = kept
         with connection.cursor() as cursor:
             cursor.execute(sql, _flat(args))
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        return [_converted(row, converters) for row in rows] if converters else rows
+
+
+def _converted(row, converters) -> tuple:
+    """One row through the column converters, as SQLCompiler.apply_converters does."""
+    row = list(row)
+    for position, (functions, expression) in converters:
+        value = row[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[position] = value
+    return tuple(row)
