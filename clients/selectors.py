@@ -63,11 +63,10 @@ def matrix_choices(request=None) -> dict[str, list[tuple[str, str]]]:
 def staff_options_html(request=None) -> str:
     """The staff picker's <option>s as HTML, built once per change to the staff (shared): the add-action
     form's owner picker renders its 80 options as one string, not a template loop per viewer."""
-    choices = staff_choices(request)
     return cached(
         request,
         "staff-options",
-        (),
-        lambda: str(format_html_join("\n", '<option value="{}">{}</option>', choices)),
+        (),  # the choices are read only to build it: a page served from the cache reads this one entry
+        lambda: str(format_html_join("\n", '<option value="{}">{}</option>', staff_choices(request))),
         scopes=scopes_of(kinds=["people"]),
     )

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from people.models import Role
+from people.selectors import cs_team_users
 
 from ..factories import StaffProfileFactory, UserFactory, staff
 
@@ -38,3 +39,15 @@ def test_the_staff_directory_shows_roles_level_and_line_manager(client, world, d
 def test_capacity_is_a_sane_number_of_hours():
     with pytest.raises(IntegrityError), transaction.atomic():
         StaffProfileFactory(capacity_hours=-1)
+
+
+def test_the_cs_team_is_read_afresh_on_each_call_though_its_query_is_built_once(world):
+    first = cs_team_users()
+    assert world.team_am in first and world.sponsor not in first
+    newcomer = staff(Role.ACCOUNT_MANAGER, first_name="Nia")
+    second = cs_team_users()
+    assert second is not first and newcomer in second
+    assert newcomer not in first  # the first caller's rows were read before Nia joined
+    newcomer.is_active = False
+    newcomer.save()
+    assert newcomer not in cs_team_users()
