@@ -9,9 +9,10 @@ own (no client involved) is people/roles.py.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from csops.statements import Compiled
 from people.roles import is_admin, is_exec_sponsor, is_head_of_cs, sees_every_client
 
-from .models import Client
+from .models import AccountTeamMembership, Client
 
 VIEW = "view"
 EDIT = "edit"  # the client's details: status, spend, tier, dates
@@ -25,6 +26,15 @@ CLOSE_FLAG = "close_flag"
 MANAGE_ESCALATION = "manage_escalation"
 NPS_CHECKIN = "nps_checkin"  # the quarterly check-in: the client's exec sponsor, or the head of CS for them
 
+# asked on every client page an AM opens: its SQL compiled once per process (one row at most)
+_MEMBERSHIP = Compiled(
+    lambda client_id, user_id: (
+        AccountTeamMembership.objects.filter(client_id=client_id, user_id=user_id)
+        .order_by()
+        .values_list("is_lead")
+    )
+)
+
 
 def _team_roles(user, client) -> tuple[bool, bool]:
     """(on the account team, is its lead) for this user and client.
@@ -37,8 +47,8 @@ def _team_roles(user, client) -> tuple[bool, bool]:
         return bool(lead), any(lead)
     seen = client.__dict__.setdefault("_csops_team_roles", {})
     if user.pk not in seen:
-        membership = client.memberships.filter(user=user).values_list("is_lead", flat=True).first()
-        seen[user.pk] = (membership is not None, bool(membership))
+        memberships = _MEMBERSHIP.rows(client.pk, user.pk)
+        seen[user.pk] = (bool(memberships), any(is_lead for (is_lead,) in memberships))
     return seen[user.pk]
 
 

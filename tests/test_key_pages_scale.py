@@ -71,8 +71,8 @@ BUDGETS = {
     "client list": (12, "roles, versions, the lead choices, count + one page of clients with leads, bands"),
     "client list, filtered": (13, "as the list, plus the band table the spend filter converts by"),
     "client detail": (
-        48,
-        "client + team, eight panels (flags, actions, contacts, NPS, plan, contracts…), and the feature"
+        49,
+        "client, then its team and exec sponsor (each read only by a cached region), eight panels (flags, actions, contacts, NPS, plan, contracts…), and the feature"
         " sections: onboarding, jobs, support, the account plan at a glance, the channel map (about 19)",
     ),
     "my week": (
@@ -126,7 +126,7 @@ CACHED_BUDGETS = {
     "weekly meet": 8,  # + the meeting (closed or not), the previous meet, attendees; sections in one get_many
     "client list": 5,
     "client list, filtered": 5,
-    "client detail": 8,  # + the client and its team, the notices badge: the feature sections are cached too
+    "client detail": 6,  # + the client, the notices badge: its team and every section are in the regions
     "my week": 10,  # milestones, opportunities, plan reviews and objectives: outside the cached cards
     "portfolio": 6,  # the team objectives' summary beside the cached body
     "NPS analytics": 5,

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from people import roles
 from people.org import lead_fit, lead_fit_for
 from people.selectors import heads_of_cs
 from people.submissions import submit_once, submitted_before
-from reporting.cache import cached, lazy, scopes_of
+from reporting.cache import cached, lazy, scopes_of, versions_ahead
 from reporting.models import BandTable, CommsPlan
 from reporting.nps import client_scores
 from reporting.services import occurrences as reporting_occurrences
@@ -55,6 +55,13 @@ def _lead_prefetch():
     return Prefetch(
         "memberships", queryset=AccountTeamMembership.objects.select_related("user").order_by("-is_lead")
     )
+
+
+def _team_of(client) -> list:
+    """The client's account team, lead first, with their users: prefetched onto the client, so that
+    `client.lead` and the permission checks read it too."""
+    prefetch_related_objects([client], _lead_prefetch())
+    return list(client.memberships.all())
 
 
 @login_required
@@ -219,16 +226,16 @@ CLIENT_PAGE_PERMISSIONS = (
 
 @login_required
 def client_detail(request, pk):
+    # what the header shows is joined; the team and the exec sponsor only the cached regions read
+    # (the team lazily, the sponsor on first use), so a page served from the cache reads neither
     client = perms.get_client_for(
-        request.user,
-        pk,
-        queryset=Client.objects.select_related("tier", "industry", "exec_sponsor").prefetch_related(
-            _lead_prefetch()
-        ),
+        request.user, pk, queryset=Client.objects.select_related("tier", "industry")
     )
     if request.htmx and request.htmx.target == "timeline":
         return HttpResponse(timeline_html(request, client))
     context = client_panels(request, client, timeline=False)
+    versions_ahead(request, context["fragment_scopes"])  # the timeline's counters are among them
+    team = lazy(lambda: _team_of(client))
     plan = lazy(lambda: CommsPlan.objects.filter(client=client).select_related("derived_from").first())
     bands = lazy(BandTable.load)
     today = timezone.localdate()
@@ -244,7 +251,8 @@ def client_detail(request, pk):
             **context,
             "band": lazy(lambda: bands.for_client(client)),
             "conversion": lazy(lambda: bands.conversion(client)),
-            "team": list(client.memberships.all()),
+            "team": team,
+            "team_lead": lazy(lambda: next((m.user for m in team if m.is_lead), None)),
             "lead_fit": lazy(lambda: lead_fit(client)),
             "heads_of_cs": lazy(heads_of_cs),
             "escalation_rules": lazy(lambda: effective_escalation_rules(client)),
