@@ -89,7 +89,7 @@ def test_a_database_error_is_503_and_the_reason_is_logged_not_shown(
 
 
 @pytest.mark.real_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_answers_the_ping(client, redis_worker):  # noqa: F811 - the fixture
     response = client.get(URL + "?only=worker")
     assert response.status_code == 200, response.json()
@@ -144,7 +144,7 @@ def _admin_connection():
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_into_a_fresh_postgresql_database(tmp_path, settings):
     if connection.vendor != "postgresql":
         service_missing("the backup round trip runs on PostgreSQL (set DATABASE_URL)")

@@ -339,7 +339,7 @@ def test_a_profile_saved_meanwhile_is_not_overwritten(client, world):
     assert StaffProfile.objects.get(pk=profile.pk).capacity_hours == Decimal("37.5")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_heads_deactivating_each_other_at_once_leave_one(world):
     import threading
 

@@ -181,7 +181,7 @@ def test_the_reminder_tells_whoever_has_no_timesheet_for_last_week_once(world):
     assert first.done == 2 and again.done == 0 and not first.failed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_reminder_run_twice_at_once_tells_each_person_once(world):
     def run():
         try:
