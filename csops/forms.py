@@ -1,4 +1,4 @@
-"""Form helpers shared by every app: sane dates, edit versions, form tokens."""
+"""Form helpers shared by every app: sane dates, edit versions, form tokens, the widgets' renderer."""
 
 import datetime
 import secrets
@@ -6,6 +6,8 @@ import secrets
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models.fields.files import FieldFile
+from django.forms import renderers
+from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -151,3 +153,21 @@ def integrity_error_on_form(form) -> None:
 def submitted(form) -> dict:
     """The form's cleaned data without its token and version: what the service is given."""
     return {k: v for k, v in form.cleaned_data.items() if k not in ("form_token", "version")}
+
+
+# --- how widgets render (settings.FORM_RENDERER) ----------------------------------------------------
+
+
+class FormRenderer(renderers.BaseRenderer):
+    """Widgets through Django's own Jinja2 widget templates, the same HTML as its Django-language ones
+    at about half the CPU (every field of every form on a page is a widget); a template only written
+    in Django's language — the admin's widget wrappers — through Django's renderer."""
+
+    def __init__(self):
+        self._jinja2, self._django = renderers.Jinja2(), renderers.DjangoTemplates()
+
+    def get_template(self, template_name):
+        try:
+            return self._jinja2.get_template(template_name)
+        except TemplateDoesNotExist:
+            return self._django.get_template(template_name)

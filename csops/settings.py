@@ -124,6 +124,11 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through Django's own Jinja2 templates (django/forms/jinja2/), the same HTML
+# as its Django-language ones at about half the CPU; the admin's widget wrappers, written only in
+# Django's template language, through Django's renderer (csops/forms.py FormRenderer).
+FORM_RENDERER = "csops.forms.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------------
 # An empty DATABASE_URL counts as unset (the embedded default), as with REDIS_URL below.
 _SQLITE_URL = f"sqlite:///{VAR_DIR / 'csops.sqlite3'}"
