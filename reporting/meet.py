@@ -28,6 +28,7 @@ from commercial.selectors import renewals
 from commercial.selectors_entertainment import meet_entertainment
 from commercial.selectors_growth import meet_growth
 from commercial.selectors_plans import review_actions_before
+from csops.statements import Compiled
 
 from .models import CommsPlan, Meeting
 from .services.occurrences import adherence_by_am, percent
@@ -46,13 +47,24 @@ def _full_name(row, prefix):
     return f"{row[prefix + '__first_name']} {row[prefix + '__last_name']}".strip()
 
 
-def previous_meeting(meeting):
-    return (
-        Meeting.objects.filter(kind=meeting.kind, held_on__lt=meeting.held_on)
-        .only("pk", "kind", "held_on")
-        .order_by("-held_on")
-        .first()
+# asked on every view of a meeting: its SQL compiled once per process (csops/statements.py)
+_PREVIOUS = Compiled(
+    lambda kind, held_on: (
+        Meeting.objects.filter(kind=kind, held_on__lt=held_on)
+        .order_by("-held_on", "-pk")
+        .values_list("pk", "kind", "held_on")[:1]
     )
+)
+
+
+def previous_meeting(meeting):
+    """The meeting of the same kind before this one, with only its pk, kind and date loaded."""
+    rows = _PREVIOUS.rows(meeting.kind, meeting.held_on)
+    if not rows:
+        return None
+    loaded = dict(zip(("id", "kind", "held_on"), rows[0], strict=True))
+    names = [f.attname for f in Meeting._meta.concrete_fields if f.attname in loaded]  # from_db's order
+    return Meeting.from_db(Meeting.objects.db, names, [loaded[name] for name in names])
 
 
 ACTION_ROW = (

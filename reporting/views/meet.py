@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from clients.models import Flag
 from csops.dates import week_start
 from csops.params import int_param
+from csops.statements import Compiled
 from people import roles
 from people.submissions import submit_once
 
@@ -26,6 +28,16 @@ from ..cache import cached_many, meet_version, scopes_of
 from ..forms import MeetingActionForm, MeetingForm, MeetingOpenForm
 from ..models import Meeting
 from ..services import meetings as meeting_services
+
+# the attendees' names, shown on every view of a meeting: their SQL compiled once per process
+_ATTENDEES = Compiled(
+    lambda meeting_id: (
+        get_user_model()
+        .objects.filter(meetings__id=meeting_id)
+        .order_by("first_name", "last_name")
+        .values_list("first_name", "last_name")
+    )
+)
 
 
 def _require_view(user):
@@ -162,12 +174,7 @@ def _meeting_context(request, meeting, form=None):
         "previous": previous,
         "frozen": frozen,
         "fragments": fragments,
-        "attendees": ", ".join(
-            f"{first} {last}".strip()
-            for first, last in meeting.attendees.order_by("first_name", "last_name").values_list(
-                "first_name", "last_name"
-            )
-        ),
+        "attendees": ", ".join(f"{first} {last}".strip() for first, last in _ATTENDEES.rows(meeting.pk)),
         "today": today,
         "is_current": meeting.held_on >= today - datetime.timedelta(days=6),
         "can_run": can_run,

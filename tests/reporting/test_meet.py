@@ -489,3 +489,22 @@ def test_the_closed_snapshot_and_the_pack_list_everything(world, login):
     assert page.count("Carried ") == LIST_LIMIT + 3 and "Show all" not in page
     assert meeting.pack_snapshot.count("Carried ") == LIST_LIMIT + 3
     assert packs.pack_html(meeting).count("Carried ") == LIST_LIMIT + 3
+
+
+def test_the_page_names_the_attendees_in_order_and_links_the_previous_meet_of_its_kind(world, login):
+    earlier = MeetingFactory(held_on=TODAY - datetime.timedelta(days=14), chair=world.head)
+    previous = MeetingFactory(held_on=TODAY - datetime.timedelta(days=7), chair=world.head)
+    MeetingFactory(
+        kind="wash_up", held_on=TODAY - datetime.timedelta(days=2), chair=world.head
+    )  # another kind
+    meeting = MeetingFactory(held_on=TODAY, chair=world.head)
+    world.team_am.first_name, world.head.first_name = "Zoe", "Adam"
+    world.team_am.save()
+    world.head.save()
+    meeting.attendees.set([world.team_am, world.head])
+    page = login(world.head).get(reverse("reporting:meeting_detail", args=[meeting.pk])).content.decode()
+    assert f"<strong>Attendees:</strong> Adam {world.head.last_name}, Zoe {world.team_am.last_name}" in page
+    assert reverse("reporting:meeting_detail", args=[previous.pk]) + '">' in page
+    assert reverse("reporting:meeting_detail", args=[earlier.pk]) + '">' not in page
+    first = login(world.head).get(reverse("reporting:meeting_detail", args=[earlier.pk])).content.decode()
+    assert "Previous:" not in first and "none recorded" in first
