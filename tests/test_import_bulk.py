@@ -75,7 +75,8 @@ def batches_as_on_postgresql(monkeypatch):
         monkeypatch.setattr(connection.features, "max_query_params", 32766)
 
 
-def test_preview_and_confirm_cost_the_same_queries_for_3_rows_as_for_40(world, head, batches_as_on_postgresql):
+@pytest.mark.usefixtures("batches_as_on_postgresql")
+def test_preview_and_confirm_cost_the_same_queries_for_3_rows_as_for_40(world, head):
     # the new clients, each with a lead AM and a comms plan: a fixed number of queries, not one a row
     assert import_counts(head, clients_csv(3, prefix="a")) == import_counts(head, clients_csv(40, prefix="b"))
     # updates too: a new spend re-derives every plan (its occurrences synced) and a new lead AM

@@ -72,8 +72,9 @@ BUDGETS = {
     "client list, filtered": (13, "as the list, plus the band table the spend filter converts by"),
     "client detail": (
         49,
-        "client, then its team and exec sponsor (each read only by a cached region), eight panels (flags, actions, contacts, NPS, plan, contracts…), and the feature"
-        " sections: onboarding, jobs, support, the account plan at a glance, the channel map (about 19)",
+        "client, then its team and exec sponsor (each read only by a cached region), eight panels"
+        " (flags, actions, contacts, NPS, plan, contracts…), and the feature sections: onboarding,"
+        " jobs, support, the account plan at a glance, the channel map (about 19)",
     ),
     "my week": (
         17,
