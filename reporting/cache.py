@@ -116,8 +116,8 @@ def cached(request, name: str, parts: tuple, compute, *, scopes: list[str]):
         value = compute()
     else:
         key = _key(request, name, scopes, parts)
-        looked_up = getattr(request, "_csops_looked_up", None)
-        value = looked_up.pop(key, None) if looked_up and key in looked_up else cache.get(key)
+        looked_up = getattr(request, "_csops_looked_up", None) or {}
+        value = looked_up.pop(key) if key in looked_up else cache.get(key)
         if value is None:
             value = _compute_once(key, compute, seconds)
     if request is not None and isinstance(value, str) and CSRF_MARK in value:
@@ -128,8 +128,12 @@ def cached(request, name: str, parts: tuple, compute, *, scopes: list[str]):
 def look_up_ahead(request, names: list[str], parts: tuple, scopes: list[str]) -> None:
     """Read the entries of several cached() regions of one page in one round trip, before the first
     is rendered: each cached() asked for one of these keys then takes what was found (None: a miss,
-    computed as usual) instead of asking the cache itself. Caching off, or no request: nothing."""
-    if request is None or not settings.CSOPS_DASHBOARD_CACHE_SECONDS:
+    computed as usual) instead of asking the cache itself. Once per request (it marks the request
+    looked up); caching off, or no request: nothing is read."""
+    if request is None:
+        return
+    request._csops_looked_up = {}
+    if not settings.CSOPS_DASHBOARD_CACHE_SECONDS:
         return
     keys = [_key(request, name, scopes, parts) for name in names]
     found = cache.get_many(keys)
