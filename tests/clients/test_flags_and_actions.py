@@ -307,3 +307,22 @@ def test_an_action_done_yesterday_is_not_in_the_done_today_list(world, login):
     )
     page = login(world.team_am).get(reverse("clients:detail", args=[world.client.pk])).content.decode()
     assert "Old news" not in page.split('id="open-actions"')[1].split('id="timeline"')[0]
+
+
+def test_the_add_action_inputs_are_bootstrap_inputs_and_an_error_marks_its_own(world, login):
+    c = login(world.team_am)
+    page = c.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    assert '<input type="text" name="description" maxlength="300" class="form-control" required' in page
+    assert '<input type="date" name="due_date" class="form-control" required' in page
+    sent_back = c.post(
+        reverse("clients:action_create", args=[world.client.pk]),
+        {"description": "Call them", "owner": world.team_am.pk},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert (
+        'name="due_date" class="form-control is-invalid" aria-invalid="true"'
+        ' aria-describedby="id_due_date_error"' in sent_back
+    )
+    assert 'id="id_due_date_error"' in sent_back
+    # the description has no error of its own
+    assert 'name="description" value="Call them" maxlength="300" class="form-control" required' in sent_back
