@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clients.models import AccountTeamMembership, Action
 from csops.versioning import version_claim
+from reporting.versions import versions_bump
 
 from ..invitations import INVITATION_VALID, invitation_path_args
 from ..models import Invitation, Role, StaffProfile
@@ -100,6 +101,18 @@ def person_deactivate(*, user, by, action_owners: dict, lead_successors: dict) -
     if actions:
         bulk_update_with_history(actions, Action, ["owner"], default_user=by)
     _hand_leads_on(lead_successors, by)
+    if actions or lead_successors:
+        # bulk writes send no signals: the handed-on clients' pages, the new owners' and leads'
+        # weeks, the meet's and NPS's per-AM figures move here, in this transaction
+        versions_bump(
+            client_ids={a.client_id for a in actions} | {m.client_id for m in lead_successors},
+            user_ids={
+                user.pk,
+                *(o.pk for o in action_owners.values()),
+                *(s.pk for s in lead_successors.values()),
+            },
+            kinds=[*(["actions"] if actions else []), *(["team"] if lead_successors else [])],
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])
     notify_many(_handover_notices(user, action_owners, lead_successors))

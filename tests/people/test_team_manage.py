@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 
 from clients.models import AccountTeamMembership, Action, Tier
 from people.models import Invitation, Role, StaffProfile
 
-from ..factories import ActionFactory, TierFactory, staff
+from ..factories import ActionFactory, NpsCheckInFactory, TierFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +371,28 @@ def test_two_heads_deactivating_each_other_at_once_leave_one(world):
         t.join()
     assert sorted(outcomes) == ["done", "refused"]
     assert get_user_model().objects.filter(is_active=True, profile__roles__code=Role.HEAD_OF_CS).count() == 1
+
+
+def test_deactivation_outdates_what_showed_the_old_owner_and_lead(client, world, settings):
+    # the handover writes in bulk (no signals): with the cache on, the client page's team and the
+    # NPS page's per-AM table must show the new lead at once, not after the entry expires
+    settings.CSOPS_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    mine = ActionFactory(client=world.client, owner=world.team_am, description="Send the Q3 report")
+    NpsCheckInFactory(client=world.client, quarter=datetime.date(2026, 10, 1), status="done", score=10)
+    lead = world.client.memberships.get(user=world.team_am)
+    client.force_login(world.head)
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, tzinfo=datetime.UTC), tick=False):
+        nps_before = client.get(reverse("reporting:nps")).content.decode()
+        page_before = client.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+        assert "Amy Mills" in nps_before and "Amy Mills" in page_before
+        client.post(
+            reverse("people:person_deactivate", args=[world.team_am.pk]),
+            {f"action_{mine.pk}": world.other_am.pk, f"lead_{lead.pk}": world.other_am.pk, "confirm": "on"},
+        )
+        nps_after = client.get(reverse("reporting:nps")).content.decode()
+        ams = nps_after[nps_after.index("By lead AM's clients") :]
+        assert "Tom Baker" in ams and "Amy Mills" not in ams
+        page = client.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+        actions = page[page.index("Send the Q3 report") - 600 : page.index("Send the Q3 report") + 600]
+        assert "Tom Baker" in actions
