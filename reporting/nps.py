@@ -1,8 +1,9 @@
 """Net Promoter Score (PRODUCT.md §2 reporting/, seed 000 "Feedback, NPS and checking in").
 
 NPS = % promoters (9–10) − % detractors (0–6), over the sponsors' check-ins and the clients' own
-survey answers together. Every breakdown is one aggregate query per source, whatever the number
-of clients; the two sources are added up in Python.
+survey answers together. Every tally is one aggregate query per source, whatever the number of
+clients; the two sources are added up in Python. The agency-wide figures the NPS page and the
+portfolio show are materialised per quarter: reporting/nps_figures.py.
 """
 
 import datetime
@@ -10,10 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from clients.models import Tier
 from csops.dates import quarter_label, quarter_start
 
 from .models import NpsCheckIn, SurveyResponse
@@ -69,7 +68,7 @@ def tally_of(scores) -> Tally:
     )
 
 
-_COUNTS = {
+ANSWER_COUNTS = {
     "promoters": Count("pk", filter=Q(score__gte=PROMOTER_MIN)),
     "passives": Count("pk", filter=Q(score__gt=DETRACTOR_MAX, score__lt=PROMOTER_MIN)),
     "detractors": Count("pk", filter=Q(score__lte=DETRACTOR_MAX)),
@@ -77,7 +76,7 @@ _COUNTS = {
 
 
 def _grouped(queryset, key: str) -> dict:
-    rows = queryset.values(key).annotate(**_COUNTS).order_by()
+    rows = queryset.values(key).annotate(**ANSWER_COUNTS).order_by()
     return {r[key]: Tally(r["promoters"], r["passives"], r["detractors"]) for r in rows}
 
 
@@ -123,7 +122,7 @@ def trend(quarters, client_ids=None) -> tuple[dict, dict]:
 
 _DONE = Q(status=NpsCheckIn.Status.DONE)
 # a check-in's answer and the response rate in one pass: answered ones are done with a score
-_CHECKIN_COUNTS = {
+CHECKIN_COUNTS = {
     "promoters": Count("pk", filter=_DONE & Q(score__gte=PROMOTER_MIN)),
     "passives": Count("pk", filter=_DONE & Q(score__gt=DETRACTOR_MAX, score__lt=PROMOTER_MIN)),
     "detractors": Count("pk", filter=_DONE & Q(score__lte=DETRACTOR_MAX)),
@@ -135,22 +134,11 @@ _CHECKIN_COUNTS = {
 def _grouped_checkins(queryset, key: str) -> tuple[dict, dict]:
     """({key: Tally of the answers}, {key: (done, due)}) of the check-ins, in one grouped query."""
     tallies, rates = {}, {}
-    for r in queryset.values(key).annotate(**_CHECKIN_COUNTS).order_by():
+    for r in queryset.values(key).annotate(**CHECKIN_COUNTS).order_by():
         if r["promoters"] or r["passives"] or r["detractors"]:
             tallies[r[key]] = Tally(r["promoters"], r["passives"], r["detractors"])
         rates[r[key]] = (r["done"], r["due"])
     return tallies, rates
-
-
-def response_rates(quarter, key: str | None = None, where: Q | None = None) -> dict:
-    """Check-ins done / due for a quarter, {key value: (done, due)}; key None gives {None: (done, due)}."""
-    qs = NpsCheckIn.objects.filter(where or Q(), quarter=quarter)
-    counts = {"due": Count("pk"), "done": Count("pk", filter=Q(status=NpsCheckIn.Status.DONE))}
-    if key is None:
-        totals = qs.aggregate(**counts)
-        return {None: (totals["done"], totals["due"])}
-    rows = qs.values(key).annotate(**counts).order_by()
-    return {r[key]: (r["done"], r["due"]) for r in rows}
 
 
 @dataclass
@@ -174,45 +162,6 @@ class Row:
             "due": self.due,
             "rate": self.response_rate,
         }
-
-
-def breakdowns(quarter) -> dict:
-    """Per tier, per sponsor and per lead AM for one quarter: two grouped queries per breakdown (the
-    check-ins with their response rate, the survey answers), whatever the number of clients."""
-    checkins = NpsCheckIn.objects.filter(quarter=quarter)
-    surveys = SurveyResponse.objects.filter(quarter=quarter)
-    tiers = {t.pk: str(t) for t in Tier.objects.all()}
-    tier_checkins, tier_rates = _grouped_checkins(checkins, "client__tier")
-    by_tier = _merge(tier_checkins, _grouped(surveys, "client__tier"))
-    # a survey answer counts for the client's sponsor; a check-in for whoever sponsored it then
-    sponsor_checkins, sponsor_rates = _grouped_checkins(checkins, "sponsor")
-    by_sponsor = _merge(sponsor_checkins, _grouped(surveys, "client__exec_sponsor"))
-    lead = Q(client__memberships__is_lead=True)
-    am_checkins, am_rates = _grouped_checkins(checkins.filter(lead), "client__memberships__user")
-    by_am = _merge(am_checkins, _grouped(surveys.filter(lead), "client__memberships__user"))
-    people_ids = set(by_sponsor) | set(sponsor_rates) | set(by_am) | set(am_rates)
-    names = {
-        u["pk"]: f"{u['first_name']} {u['last_name']}".strip() or u["username"]
-        for u in get_user_model()
-        .objects.filter(pk__in=[p for p in people_ids if p])
-        .values("pk", "first_name", "last_name", "username")
-    }
-
-    def rows(tallies, rates, labels, none_label):
-        keys = set(tallies) | set(rates)
-        out = [
-            Row(
-                labels.get(k, none_label) if k else none_label, tallies.get(k, Tally()), *rates.get(k, (0, 0))
-            )
-            for k in keys
-        ]
-        return sorted(out, key=lambda r: r.label)
-
-    return {
-        "tiers": rows(by_tier, tier_rates, tiers, "No tier"),
-        "sponsors": rows(by_sponsor, sponsor_rates, names, "No sponsor"),
-        "ams": rows(by_am, am_rates, names, "No lead AM"),
-    }
 
 
 def client_scores(client, limit: int = 8) -> list[dict]:

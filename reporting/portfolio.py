@@ -15,7 +15,7 @@ from commercial.selectors import renewals
 from csops.dates import quarter_label, quarter_start
 from people.models import StaffProfile
 
-from . import meet, nps
+from . import meet, nps, nps_figures
 from .models import AGENCY_CURRENCY, BandTable, ExchangeRate
 from .services.occurrences import adherence_by_am, percent
 
@@ -137,7 +137,7 @@ def portfolio(today: datetime.date) -> dict:
     grid = tier_band_grid(tiers, BandTable.load())
     this_q = quarter_start(today)
     last_q = nps.quarters_back(today, 2)[0]
-    tallies, rates = nps.trend([last_q, this_q])
+    tallies, rates = nps_figures.trend([last_q, this_q])
     done, due = rates[this_q]
     flags = defaultdict(int)
     for severity, n in (

@@ -17,10 +17,12 @@ from .core import (
     SurveyResponse,
     money,
 )
+from .figures import NpsQuarterFigures
 from .jobs import Job, JobQuerySet, Milestone, StatusReview
 from .sharing import ClientDashboard, DashboardLink, DashboardView
 
 __all__ = [
+    "NpsQuarterFigures",
     "Cadence",
     "DashboardAccess",
     "ReportingBand",

@@ -19,7 +19,7 @@ from commercial import panels as commercial_panels
 from csops.dates import add_months, month_start, quarter_end, quarter_label, quarter_start
 from people import roles
 
-from .. import nps, satisfaction
+from .. import nps, nps_figures, satisfaction
 from ..cache import cached, scopes_of
 from ..forms import NpsCheckInForm, SurveyAnswerForm
 from ..models import NpsCheckIn, SurveyInvite
@@ -204,10 +204,14 @@ def nps_analytics(request):
 
 
 def _nps_context(quarters, selected) -> dict:
-    trend, rates = nps.trend(quarters)
+    figures = nps_figures.quarter_figures(quarters)
+    trend, rates = nps_figures.trend(quarters, figures)
     done, due = rates[selected]
     tally = trend[selected]
-    tables = {name: [row.as_dict() for row in rows] for name, rows in nps.breakdowns(selected).items()}
+    tables = {
+        name: [row.as_dict() for row in rows]
+        for name, rows in nps_figures.breakdowns(selected, figures).items()
+    }
     return {
         "quarters": [
             {"start": q, "label": quarter_label(q), "nps": trend[q].nps, "responses": trend[q].responses}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import Flag
 from csops.dates import quarter_start
 from people.models import Notification, Role
-from reporting import nps
+from reporting import nps, nps_figures
 from reporting.models import NpsCheckIn
 
 from ..factories import (
@@ -241,7 +241,7 @@ def test_breakdowns_by_tier_sponsor_and_lead_am_with_response_rates(world):
     unanswered = ClientFactory(exec_sponsor=world.sponsor, tier=tier1)
     MembershipFactory(client=unanswered, user=world.team_am, is_lead=True)
     NpsCheckInFactory(client=unanswered, quarter=Q4, sponsor=world.sponsor)
-    b = nps.breakdowns(Q4)
+    b = nps_figures.breakdowns(Q4)
     tiers = {r.label: r for r in b["tiers"]}
     assert (tiers["Tier 1"].tally.nps, tiers["Tier 1"].done, tiers["Tier 1"].due) == (100, 1, 2)
     assert tiers["Tier 1"].response_rate == 50
