@@ -28,6 +28,7 @@ from .versions import KINDS, client_scope, kind_scope, scopes_of, user_scope, ve
 __all__ = ["KINDS", "cached", "client_scope", "csrf_context", "kind_scope", "scopes_of", "user_scope"]
 __all__ += [
     "cached_many",
+    "digest",
     "look_up_ahead",
     "lazy",
     "versions",
@@ -75,12 +76,16 @@ def meet_version() -> int:
     return sum(versions(None, scopes_of(kinds=KINDS)).values())
 
 
-def _key(request, name: str, scopes: list[str], parts) -> str:
-    stamp = versions(request, scopes)
-    digest = hashlib.blake2b(
-        ",".join(f"{s}={n}" for s, n in stamp.items()).encode(), digest_size=12
+def digest(counters: dict) -> str:
+    """A short digest of {scope: counter}: what a key or a stored figure carries of what it read."""
+    return hashlib.blake2b(
+        ",".join(f"{s}={n}" for s, n in counters.items()).encode(), digest_size=12
     ).hexdigest()
-    return ":".join(map(str, ("csops", name, digest, timezone.localdate().isoformat(), *parts)))
+
+
+def _key(request, name: str, scopes: list[str], parts) -> str:
+    stamp = digest(versions(request, scopes))
+    return ":".join(map(str, ("csops", name, stamp, timezone.localdate().isoformat(), *parts)))
 
 
 def _compute_once(key: str, compute, seconds: int):

@@ -16,7 +16,6 @@ leaves them stale, never wrong under a fresh stamp. This holds with caching off:
 rows of the database, not cache entries.
 """
 
-import hashlib
 import logging
 
 from django.contrib.auth import get_user_model
@@ -25,7 +24,7 @@ from django.db.models import Q
 
 from clients.models import Tier
 
-from .cache import scopes_of, versions
+from .cache import digest, scopes_of, versions
 from .models import NpsCheckIn, NpsQuarterFigures, SurveyResponse
 from .nps import ANSWER_COUNTS, CHECKIN_COUNTS, Row, Tally
 
@@ -47,9 +46,7 @@ DIMENSIONS = {
 
 
 def _stamp() -> str:
-    counters = versions(None, READS)
-    text = f"format={FORMAT}," + ",".join(f"{s}={n}" for s, n in sorted(counters.items()))
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return digest({"format": FORMAT, **versions(None, READS)})
 
 
 def _compute(quarters) -> dict:

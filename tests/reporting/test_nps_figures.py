@@ -5,7 +5,6 @@ so a stale figure is never served (caching off, as everywhere in the suite unles
 import datetime
 
 import pytest
-import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,23 +23,9 @@ from ..factories import (
     TierFactory,
     staff,
 )
-
-Q4 = datetime.date(2026, 10, 1)
-Q3 = datetime.date(2026, 7, 1)
+from .test_nps import Q3, Q4, done, frozen  # noqa: F401 — frozen: the same day, autouse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-def done(client, quarter, score):
-    return NpsCheckInFactory(
-        client=client, quarter=quarter, status="done", score=score, sponsor=client.exec_sponsor
-    )
 
 
 def shown(c) -> dict:
